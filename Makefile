@@ -1,0 +1,63 @@
+# Tessera: `make run` starts the app, `make test` runs the whole suite. See README.md.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tessera
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+PYTEST_ARGS ?=
+
+.PHONY: install run test test-postgres test-sqlite lint format worker beat messages clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet ".[dev]"
+	touch $@
+
+install: $(BIN)/.installed messages
+
+messages: $(BIN)/.installed
+	@$(MANAGE) compilemessages --verbosity 0 --ignore=.venv
+
+# Embedded default: SQLite, tasks in-process, demo data.
+run: export DEBUG ?= true
+run: install
+	$(MANAGE) migrate --noinput --verbosity 0
+	$(MANAGE) sync_schemas
+	$(MANAGE) load_demo
+	@echo ""
+	@echo "  Tessera: http://$(HOST):$(PORT)/   log in as  admin / tessera-demo"
+	@echo ""
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+# The whole suite on PostgreSQL with real Redis, then the SQLite smoke run.
+test: install test-postgres test-sqlite
+
+test-postgres:
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) CELERY_TASK_ALWAYS_EAGER=true \
+	SECRET_KEY=test-only-secret $(BIN)/pytest $(PYTEST_ARGS)
+
+test-sqlite:
+	DATABASE_URL=sqlite:///$(CURDIR)/var/smoke.sqlite3 SECRET_KEY=test-only-secret \
+	$(BIN)/pytest -m smoke $(PYTEST_ARGS)
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(BIN)/.installed
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# A Celery worker and the beat scheduler (set REDIS_URL and DATABASE_URL first).
+worker: install
+	$(BIN)/celery -A project worker --loglevel=info
+
+beat: install
+	$(BIN)/celery -A project beat --loglevel=info
+
+clean:
+	rm -rf $(VENV) var db.sqlite3

@@ -1,0 +1,17 @@
+"""Who may shape the CRM. `None` as the acting user means the system itself
+(`sync_schemas`, demo loading, scheduled purges).
+
+    require_administrator(request.user)   # raises PermissionDenied for others
+"""
+
+from django.utils.translation import gettext as _
+
+from modules.core.exceptions import PermissionDenied
+
+
+def require_administrator(user) -> None:
+    """Raise PermissionDenied unless `user` is an administrator (or the system)."""
+    if user is None:
+        return
+    if not getattr(user, "is_administrator", False):
+        raise PermissionDenied(_("Only administrators may change the data model."))

@@ -1,0 +1,151 @@
+"""The only module that runs DDL; `SchemaService` calls it inside `schema_change()`.
+
+    with schema_change(entity_type_id=et.pk) as tables:   # one transaction, version bumped
+        tables.add_columns(field_row)
+
+One transaction holds the metadata write, the DDL and the version bump
+(`schema_editor(atomic=True)` as the outermost transaction, so it works on
+PostgreSQL and SQLite). On PostgreSQL `SET LOCAL lock_timeout` keeps a waiting
+ALTER from queueing live traffic behind it; a timeout rolls back and retries.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.db import OperationalError, connection, models, transaction
+
+from modules.metamodel.exceptions import SchemaBusy
+from modules.metamodel.models import EntityType, FieldDefinition, SchemaState
+from modules.metamodel.runtime.builder import build_models, feature_fields
+from modules.metamodel.runtime.snapshot import load_entities
+
+logger = logging.getLogger(__name__)
+
+LOCK_NOT_AVAILABLE = "55P03"
+
+
+class Tables:
+    """DDL on entity tables, through Django's schema editor and the physical models."""
+
+    def __init__(self, editor):
+        self.editor = editor
+        self._models: dict[int, type] | None = None
+
+    @property
+    def is_postgres(self) -> bool:
+        return connection.vendor == "postgresql"
+
+    def create_table(self, entity_type: EntityType) -> None:
+        model = physical_model(entity_type.pk)
+        self.editor.create_model(model)
+        # Unmanaged models get no indexes from Django; lists filter by owner and trash.
+        for column in ("owner", "deleted_at"):
+            self.editor.add_index(
+                model, models.Index(fields=[column], name=f"{entity_type.db_table}_{column}_idx")
+            )
+
+    def add_columns(self, field: FieldDefinition) -> None:
+        model = physical_model(field.entity_type_id)
+        for model_field in self._model_fields(model, field):
+            self.editor.add_field(model, model_field)
+        if field.type_class.indexed:
+            self._add_index(model, field)
+
+    def drop_columns(self, field: FieldDefinition) -> None:
+        model = physical_model(field.entity_type_id)
+        self.editor.execute(f"DROP INDEX IF EXISTS {self.editor.quote_name(index_name(field))}")
+        for model_field in self._model_fields(model, field):
+            self.editor.remove_field(model, model_field)
+
+    def add_feature_columns(self, entity_type: EntityType) -> None:
+        """Columns a newly enabled feature needs that the table does not have yet."""
+        model = physical_model(entity_type.pk)
+        with connection.cursor() as cursor:
+            existing = {
+                c.name
+                for c in connection.introspection.get_table_description(
+                    cursor, entity_type.db_table
+                )
+            }
+        for name in feature_fields(model.entity):
+            model_field = model._meta.get_field(name)
+            if model_field.column not in existing:
+                self.editor.add_field(model, model_field)
+
+    def _model_fields(self, model, field: FieldDefinition) -> list[models.Field]:
+        """The model fields behind a field's attributes (`x` and `x_id` are one field)."""
+        found: dict[str, models.Field] = {}
+        for attname in field.type_class.attribute_names(field.column):
+            model_field = model._meta.get_field(attname)
+            found.setdefault(model_field.name, model_field)
+        return list(found.values())
+
+    def _add_index(self, model, field: FieldDefinition) -> None:
+        index = models.Index(fields=[field.column], name=index_name(field))
+        if not self.is_postgres:
+            self.editor.add_index(model, index)
+            return
+        # CONCURRENTLY cannot run in a transaction: build it once this one commits,
+        # so writers are never blocked by the index build.
+        sql = str(index.create_sql(model, self.editor, concurrently=True))
+
+        def build():
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute(sql)
+            except Exception:
+                logger.exception("Building index %s failed", index.name)
+
+        transaction.on_commit(build)
+
+
+def physical_model(entity_type_id: int):
+    """The table as it is now: every column, trashed fields included (rebuilt per call)."""
+    _apps, built = build_models(load_entities(include_trashed=True), physical=True)
+    return built[entity_type_id]
+
+
+def index_name(field: FieldDefinition) -> str:
+    """The name of the index a field type asks for (`indexed = True`)."""
+    return f"ent_{field.entity_type_id}_{field.column}_idx"
+
+
+@contextmanager
+def schema_change(entity_type_id: int | None = None) -> Iterator[Tables]:
+    """One schema change: lock, yield the table editor, bump the version; all or nothing."""
+    with connection.schema_editor(atomic=True) as editor:
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT set_config('lock_timeout', %s, true)",
+                    [f"{settings.SCHEMA_LOCK_TIMEOUT_MS}ms"],
+                )
+                # ALTER TABLE refuses to run while deferred FK checks of earlier writes
+                # in the same transaction are pending; run those checks now.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        if entity_type_id is not None:
+            # Serialise changes per entity type: the second waits and then sees the first.
+            list(EntityType.objects.select_for_update().filter(pk=entity_type_id))
+        yield Tables(editor)
+        SchemaState.bump()
+
+
+def with_retries(work):
+    """Run `work()` (which opens `schema_change`) again when a table lock timed out."""
+    attempts = settings.SCHEMA_LOCK_RETRIES + 1
+    for attempt in range(attempts):
+        try:
+            return work()
+        except OperationalError as error:
+            if getattr(getattr(error, "__cause__", None), "sqlstate", None) != LOCK_NOT_AVAILABLE:
+                raise
+            logger.warning("Schema change waited too long for a lock (attempt %s)", attempt + 1)
+            if attempt + 1 == attempts:
+                raise SchemaBusy() from error
+            time.sleep(min(0.2 * 2**attempt, 2.0))
+    raise AssertionError("unreachable")

@@ -1,0 +1,200 @@
+"""The base class every field type extends; one subclass per file in this package.
+
+    class PercentType(DecimalType):
+        type = "percent"
+        label = _("Percent")
+
+A field type owns everything type-specific: options, model fields, validation,
+text form (export, import, conversion), filter lookups and conversions. Code
+outside this package asks the type; it never switches on a type name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, ClassVar, Protocol
+
+import jsonschema
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from modules.metamodel.exceptions import InvalidFieldOptions
+
+
+class FieldLike(Protocol):
+    """What a field type needs of a field: a FieldDefinition row or a snapshot FieldSpec."""
+
+    id: int
+    api_name: str
+    label: Any
+    options: dict
+    required: bool
+    target_entity_id: int | None
+
+    @property
+    def column(self) -> str: ...
+
+
+class ConversionError(ValueError):
+    """Raised when one stored value cannot be converted to another type."""
+
+
+EMPTY_VALUES = (None, "", [], {}, ())
+
+
+class FieldType:
+    """One kind of field. Subclasses set `type`, `label` and override what differs."""
+
+    type: ClassVar[str] = ""
+    label: ClassVar[Any] = ""
+    #: JSON Schema of `options`; defaults in it are filled in on validation.
+    options_schema: ClassVar[dict] = {
+        "type": "object",
+        "properties": {},
+        "additionalProperties": False,
+    }
+    #: Filter lookups the API offers (`?<field>__<lookup>=`).
+    lookups: ClassVar[tuple[str, ...]] = ("exact", "in", "isnull")
+    sortable: ClassVar[bool] = True
+    searchable: ClassVar[bool] = False
+    #: "numeric", "categorical" or "none": how segmentation may score it.
+    segmentation_kind: ClassVar[str] = "none"
+    #: Types this one's values can be converted to, by key.
+    convertible_to: ClassVar[frozenset[str]] = frozenset()
+    #: The record service asks the numbering allocator for a value on create.
+    allocates_on_create: ClassVar[bool] = False
+    #: Points at another entity type (`FieldDefinition.target_entity`).
+    needs_target_entity: ClassVar[bool] = False
+    #: Gets a (non-unique) index, built concurrently on PostgreSQL.
+    indexed: ClassVar[bool] = False
+
+    # -- options ---------------------------------------------------------------
+    def validate_options(self, options: Any) -> dict:
+        """Return the options with defaults filled in; raise InvalidFieldOptions."""
+        if options is None:
+            options = {}
+        if not isinstance(options, dict):
+            raise InvalidFieldOptions(_("Options must be an object."), field="options")
+        validator = jsonschema.Draft202012Validator(self.options_schema)
+        errors: dict[str, list[str]] = {}
+        for error in validator.iter_errors(options):
+            path = ".".join(str(p) for p in error.absolute_path)
+            key = f"options.{path}" if path else "options"
+            errors.setdefault(key, []).append(error.message)
+        if errors:
+            raise InvalidFieldOptions(_("The options do not fit the field type."), errors=errors)
+        cleaned = {
+            name: spec["default"]
+            for name, spec in self.options_schema.get("properties", {}).items()
+            if "default" in spec
+        }
+        cleaned.update(options)
+        self.check_options(cleaned)
+        return cleaned
+
+    def check_options(self, options: dict) -> None:
+        """Checks JSON Schema cannot express; raise InvalidFieldOptions."""
+
+    def target_from_options(self, options: dict) -> str | None:
+        """The slug of the entity type this field points at, taken out of `options`."""
+        return None
+
+    # -- model -----------------------------------------------------------------
+    def model_fields(self, field: FieldLike, target_model: Any = None) -> dict[str, models.Field]:
+        """The Django model fields (attribute name -> field) this field contributes."""
+        model_field = self.model_field(field, target_model)
+        model_field.db_column = field.column
+        model_field.verbose_name = field.display_label
+        return {field.api_name: model_field}
+
+    def model_field(self, field: FieldLike, target_model: Any = None) -> models.Field:
+        raise NotImplementedError(f"{type(self).__name__} must build its model field.")
+
+    def attribute_names(self, api_name: str) -> list[str]:
+        """Every model attribute the field takes, so no two fields collide."""
+        return [api_name]
+
+    def get_value(self, instance: models.Model, field: FieldLike) -> Any:
+        return getattr(instance, field.api_name)
+
+    def set_value(self, instance: models.Model, field: FieldLike, value: Any) -> None:
+        setattr(instance, field.api_name, value)
+
+    # -- values ----------------------------------------------------------------
+    def form_field(self, field: FieldLike) -> forms.Field:
+        """A Django form field that cleans one value (required is checked elsewhere)."""
+        return forms.CharField(required=False)
+
+    def clean(self, field: FieldLike, value: Any) -> Any:
+        """Turn an input value (JSON or Python) into the stored value; raise ValidationError."""
+        if self.is_empty(value):
+            return None
+        cleaned = self.form_field(field).clean(value)
+        return None if self.is_empty(cleaned) else cleaned
+
+    def is_empty(self, value: Any) -> bool:
+        return value is None or (isinstance(value, (str, list, dict, tuple)) and not value)
+
+    def to_json(self, field: FieldLike, value: Any) -> Any:
+        """The value as JSON (API output, history)."""
+        if isinstance(value, Decimal):
+            return str(value)
+        if isinstance(value, (dt.date, dt.datetime)):
+            return value.isoformat()
+        return value
+
+    def to_text(self, field: FieldLike, value: Any) -> str:
+        """Plain text of a value: exports, conversions, titles."""
+        if value is None:
+            return ""
+        return str(self.to_json(field, value))
+
+    def parse_text(self, field: FieldLike, text: str) -> Any:
+        """A value from text (imports, conversions); raise ValidationError."""
+        return self.clean(field, text.strip() if isinstance(text, str) else text)
+
+    # -- conversions -------------------------------------------------------------
+    def can_convert_to(self, target: FieldType) -> bool:
+        return target.type in self.convertible_to
+
+    def convert_from(
+        self, source: FieldType, source_field: FieldLike, field: FieldLike, value: Any
+    ) -> Any:
+        """This type's value for a value of `source`; raise ConversionError if it has none."""
+        if value is None:
+            return None
+        try:
+            return self.parse_text(field, source.to_text(source_field, value))
+        except ValidationError as error:
+            raise ConversionError("; ".join(error.messages)) from error
+
+    def describe(self) -> dict:
+        """The public description listed by the metadata API."""
+        return {
+            "type": self.type,
+            "label": str(self.label),
+            "options_schema": self.options_schema,
+            "lookups": list(self.lookups),
+            "sortable": self.sortable,
+            "segmentation_kind": self.segmentation_kind,
+            "convertible_to": sorted(self.convertible_to),
+        }
+
+
+def number_options(extra: dict | None = None) -> dict:
+    """Options schema shared by numeric types (min/max, and what `extra` adds)."""
+    properties = {"min": {"type": "number"}, "max": {"type": "number"}}
+    properties.update(extra or {})
+    return {"type": "object", "properties": properties, "additionalProperties": False}
+
+
+def check_min_max(options: dict) -> None:
+    """Refuse a minimum above the maximum."""
+    low, high = options.get("min"), options.get("max")
+    if low is not None and high is not None and low > high:
+        raise InvalidFieldOptions(
+            _("The minimum must not exceed the maximum."), field="options.min"
+        )

@@ -1,0 +1,41 @@
+"""Yes / no (and unknown, when left empty)."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from modules.metamodel.field_types.base import FieldType
+
+TRUE_WORDS = {"true", "1", "yes", "y", "t", "on", "tak", "x"}
+FALSE_WORDS = {"false", "0", "no", "n", "f", "off", "nie"}
+
+
+class BooleanType(FieldType):
+    type = "boolean"
+    label = _("Yes / no")
+    lookups = ("exact", "isnull")
+    segmentation_kind = "categorical"
+    convertible_to = frozenset({"text", "long_text"})
+
+    def model_field(self, field, target_model=None):
+        return models.BooleanField(null=True, blank=True)
+
+    def is_empty(self, value):
+        return value is None or value == ""
+
+    def clean(self, field, value):
+        if self.is_empty(value):
+            return None
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, int) and value in (0, 1):
+            return bool(value)
+        word = str(value).strip().lower()
+        if word in TRUE_WORDS:
+            return True
+        if word in FALSE_WORDS:
+            return False
+        raise ValidationError(_("Enter yes or no."), code="invalid")
+
+    def to_text(self, field, value):
+        return "" if value is None else ("true" if value else "false")

@@ -1,0 +1,53 @@
+"""Points in time, stored in UTC and shown in the user's time zone."""
+
+import datetime as dt
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from modules.metamodel.field_types.base import FieldType
+from modules.metamodel.field_types.date import DATE_INPUT_FORMATS
+from modules.metamodel.field_types.integer import NUMERIC_LOOKUPS
+
+
+class DateTimeType(FieldType):
+    type = "datetime"
+    label = _("Date and time")
+    lookups = (*NUMERIC_LOOKUPS, "date")
+    convertible_to = frozenset({"date", "text", "long_text"})
+
+    def model_field(self, field, target_model=None):
+        return models.DateTimeField(null=True, blank=True)
+
+    def form_field(self, field):
+        formats = [
+            "%Y-%m-%dT%H:%M:%S.%f%z",
+            "%Y-%m-%dT%H:%M:%S%z",
+            "%Y-%m-%dT%H:%M%z",
+            "%Y-%m-%d %H:%M:%S",
+            "%Y-%m-%d %H:%M",
+            "%d.%m.%Y %H:%M",
+            *DATE_INPUT_FORMATS,
+        ]
+        return forms.DateTimeField(required=False, input_formats=formats)
+
+    def clean(self, field, value):
+        if isinstance(value, dt.datetime):
+            cleaned = value
+        elif isinstance(value, dt.date):
+            cleaned = dt.datetime.combine(value, dt.time())
+        else:
+            cleaned = super().clean(field, value)
+            if cleaned is None:
+                return None
+        if timezone.is_naive(cleaned):
+            try:
+                cleaned = timezone.make_aware(cleaned)
+            except ValueError:
+                raise ValidationError(
+                    _("That time does not exist in your time zone."), code="invalid"
+                ) from None
+        return cleaned

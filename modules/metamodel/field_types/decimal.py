@@ -1,0 +1,65 @@
+"""Decimal numbers with a chosen number of decimal places."""
+
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from modules.metamodel.field_types.base import FieldType, check_min_max, number_options
+from modules.metamodel.field_types.integer import NUMERIC_LOOKUPS, parse_number_text
+
+
+class DecimalType(FieldType):
+    type = "decimal"
+    label = _("Decimal number")
+    max_places = 6
+    whole_digits = 18
+    options_schema = number_options(
+        {"decimal_places": {"type": "integer", "minimum": 0, "maximum": 6, "default": 2}}
+    )
+    lookups = NUMERIC_LOOKUPS
+    segmentation_kind = "numeric"
+    convertible_to = frozenset({"integer", "percent", "money", "text", "long_text"})
+
+    def check_options(self, options):
+        check_min_max(options)
+
+    def model_field(self, field, target_model=None):
+        # Fixed precision in the column; the field's own places are enforced on input,
+        # so changing them never needs DDL.
+        return models.DecimalField(
+            max_digits=self.whole_digits + self.max_places,
+            decimal_places=self.max_places,
+            null=True,
+            blank=True,
+        )
+
+    def form_field(self, field):
+        low, high = field.options.get("min"), field.options.get("max")
+        return forms.DecimalField(
+            required=False,
+            max_digits=self.whole_digits + field.options.get("decimal_places", 2),
+            decimal_places=field.options.get("decimal_places", 2),
+            min_value=Decimal(str(low)) if low is not None else None,
+            max_value=Decimal(str(high)) if high is not None else None,
+        )
+
+    def clean(self, field, value):
+        if isinstance(value, bool):
+            raise ValidationError(_("Enter a number."), code="invalid")
+        if isinstance(value, float):
+            value = repr(value)
+        return super().clean(field, value)
+
+    def to_text(self, field, value):
+        if value is None:
+            return ""
+        places = field.options.get("decimal_places", 2)
+        return str(Decimal(value).quantize(Decimal(1).scaleb(-places)))
+
+    def parse_text(self, field, text):
+        if isinstance(text, str) and text.strip():
+            return self.clean(field, parse_number_text(text))
+        return super().parse_text(field, text)

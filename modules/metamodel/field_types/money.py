@@ -1,0 +1,128 @@
+"""An amount with its currency: `{"amount": "1200.00", "currency": "PLN"}`.
+
+Two columns: the amount in `f_<id>` and the currency in `f_<id>_currency`.
+"""
+
+import re
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from modules.metamodel.exceptions import InvalidFieldOptions
+from modules.metamodel.field_types.decimal import DecimalType
+
+CURRENCY = {"type": "string", "pattern": "^[A-Z]{3}$"}
+_TEXT = re.compile(r"^\s*(?P<amount>.*?)\s*(?P<currency>[A-Z]{3})?\s*$")
+
+
+class MoneyType(DecimalType):
+    type = "money"
+    label = _("Money")
+    max_places = 4
+    options_schema = {
+        "type": "object",
+        "properties": {
+            "currencies": {
+                "type": "array",
+                "items": CURRENCY,
+                "minItems": 1,
+                "uniqueItems": True,
+                "default": ["PLN", "EUR", "USD"],
+            },
+            "default_currency": {**CURRENCY, "default": "PLN"},
+            "decimal_places": {"type": "integer", "minimum": 0, "maximum": 4, "default": 2},
+            "min": {"type": "number"},
+            "max": {"type": "number"},
+        },
+        "additionalProperties": False,
+    }
+    convertible_to = frozenset({"decimal", "integer", "text", "long_text"})
+
+    def check_options(self, options):
+        super().check_options(options)
+        if options["default_currency"] not in options["currencies"]:
+            raise InvalidFieldOptions(
+                _("The default currency must be one of the currencies."),
+                field="options.default_currency",
+            )
+
+    def currency_attribute(self, api_name: str) -> str:
+        return f"{api_name}_currency"
+
+    def attribute_names(self, api_name):
+        return [api_name, self.currency_attribute(api_name)]
+
+    def model_fields(self, field, target_model=None):
+        fields = super().model_fields(field, target_model)
+        fields[self.currency_attribute(field.api_name)] = models.CharField(
+            max_length=3,
+            null=True,
+            blank=True,
+            db_column=f"{field.column}_currency",
+            verbose_name=_("currency"),
+        )
+        return fields
+
+    def get_value(self, instance, field):
+        amount = getattr(instance, field.api_name)
+        if amount is None:
+            return None
+        return {
+            "amount": amount,
+            "currency": getattr(instance, self.currency_attribute(field.api_name)),
+        }
+
+    def set_value(self, instance, field, value):
+        value = value or {"amount": None, "currency": None}
+        setattr(instance, field.api_name, value["amount"])
+        setattr(instance, self.currency_attribute(field.api_name), value["currency"])
+
+    def clean(self, field, value):
+        if self.is_empty(value):
+            return None
+        if isinstance(value, dict):
+            unknown = set(value) - {"amount", "currency"}
+            if unknown:
+                raise ValidationError(_("Give only an amount and a currency."), code="invalid")
+            amount, currency = value.get("amount"), value.get("currency")
+        else:
+            amount, currency = value, None
+        currency = currency or field.options.get("default_currency", "PLN")
+        if currency not in field.options.get("currencies", [currency]):
+            raise ValidationError(
+                _("%(currency)s is not an allowed currency."),
+                params={"currency": currency},
+                code="invalid_currency",
+            )
+        cleaned = super().clean(field, amount)
+        if cleaned is None:
+            return None
+        return {"amount": cleaned, "currency": currency}
+
+    def to_json(self, field, value):
+        if value is None:
+            return None
+        return {
+            "amount": str(
+                Decimal(value["amount"]).quantize(
+                    Decimal(1).scaleb(-field.options.get("decimal_places", 2))
+                )
+            ),
+            "currency": value["currency"],
+        }
+
+    def to_text(self, field, value):
+        if value is None:
+            return ""
+        data = self.to_json(field, value)
+        return f"{data['amount']} {data['currency']}"
+
+    def parse_text(self, field, text):
+        if isinstance(text, str) and text.strip():
+            match = _TEXT.match(text)
+            currency = match["currency"]
+            amount = DecimalType.parse_text(self, field, match["amount"])
+            return self.clean(field, {"amount": amount, "currency": currency})
+        return super().parse_text(field, text)

@@ -1,0 +1,46 @@
+"""Several values from a list the admin defines; stored as a JSON list of choice values."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from modules.metamodel.field_types.choice import ChoiceType
+
+
+class MultiChoiceType(ChoiceType):
+    type = "multi_choice"
+    label = _("Multiple choice")
+    lookups = ("contains", "isnull")
+    sortable = False
+    convertible_to = frozenset({"tags", "text", "long_text"})
+    indexed = False
+
+    def model_field(self, field, target_model=None):
+        return models.JSONField(null=True, blank=True)
+
+    def clean(self, field, value):
+        if self.is_empty(value):
+            return None
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, (list, tuple)):
+            raise ValidationError(_("Give a list of choices."), code="invalid")
+        allowed = self.values(field)
+        unknown = [v for v in value if v not in allowed]
+        if unknown:
+            raise ValidationError(
+                _("%(value)s is not one of the choices."),
+                params={"value": ", ".join(map(str, unknown))},
+                code="invalid_choice",
+            )
+        # Keep the admin's order and drop repeats, so equal sets compare equal.
+        return [v for v in allowed if v in value] or None
+
+    def to_text(self, field, value):
+        return ", ".join(self.label_of(field, v) for v in value or [])
+
+    def parse_text(self, field, text):
+        if self.is_empty(text) or (isinstance(text, str) and not text.strip()):
+            return None
+        parts = [p for p in str(text).replace(";", ",").split(",") if p.strip()]
+        return self.clean(field, [self.match(field, p) for p in parts])

@@ -1,0 +1,95 @@
+"""A link to one record of another (or the same) entity type; stored as that record's id.
+
+Options on input: `{"target": "companies"}`; the schema service keeps the target in
+`FieldDefinition.target_entity`, not in the options.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from modules.metamodel.field_types.base import FieldType
+
+
+class RelationType(FieldType):
+    type = "relation"
+    label = _("Relation")
+    options_schema = {
+        "type": "object",
+        "properties": {"target": {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,62}$"}},
+        "additionalProperties": False,
+    }
+    lookups = ("exact", "in", "isnull")
+    needs_target_entity = True
+    indexed = True
+
+    def validate_options(self, options):
+        options = super().validate_options(options)
+        options.pop("target", None)
+        return options
+
+    def target_from_options(self, options):
+        return (options or {}).get("target")
+
+    def model_field(self, field, target_model=None):
+        assert target_model is not None, "A relation field needs its target model."
+        return models.ForeignKey(
+            target_model,
+            null=True,
+            blank=True,
+            on_delete=models.DO_NOTHING,
+            related_name="+",
+            db_index=False,
+            db_constraint=False,
+        )
+
+    def attribute_names(self, api_name):
+        return [api_name, f"{api_name}_id"]
+
+    def get_value(self, instance, field):
+        return getattr(instance, f"{field.api_name}_id")
+
+    def set_value(self, instance, field, value):
+        setattr(instance, f"{field.api_name}_id", value)
+
+    def target_model(self, field):
+        from modules.metamodel.runtime import get_snapshot
+
+        return get_snapshot().model_by_id(field.target_entity_id)
+
+    def clean(self, field, value):
+        if self.is_empty(value):
+            return None
+        if isinstance(value, models.Model):
+            value = value.pk
+        if isinstance(value, bool) or not str(value).isdigit():
+            raise ValidationError(_("Give the linked record's id."), code="invalid")
+        record_id = int(value)
+        target = self.target_model(field)
+        if not target.objects.filter(pk=record_id, deleted_at__isnull=True).exists():
+            raise ValidationError(
+                _("No record has the id %(id)s."), params={"id": record_id}, code="invalid_relation"
+            )
+        return record_id
+
+    def to_text(self, field, value):
+        if value is None:
+            return ""
+        record = self.target_model(field).objects.filter(pk=value).first()
+        return str(record) if record else str(value)
+
+    def parse_text(self, field, text):
+        """A record by id or by its title."""
+        if self.is_empty(text) or not str(text).strip():
+            return None
+        text = str(text).strip()
+        if text.isdigit():
+            return self.clean(field, text)
+        from modules.metamodel.runtime import get_snapshot
+
+        found = get_snapshot().find_by_title(field.target_entity_id, text)
+        if found is None:
+            raise ValidationError(
+                _("No record is called %(name)s."), params={"name": text}, code="invalid_relation"
+            )
+        return found

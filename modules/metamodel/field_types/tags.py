@@ -1,0 +1,46 @@
+"""Free tags: a JSON list of short strings, kept unique and in the order given."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from modules.metamodel.field_types.base import FieldType
+
+MAX_TAGS = 50
+MAX_TAG_LENGTH = 50
+
+
+class TagsType(FieldType):
+    type = "tags"
+    label = _("Tags")
+    lookups = ("contains", "isnull")
+    sortable = False
+    convertible_to = frozenset({"text", "long_text"})
+
+    def model_field(self, field, target_model=None):
+        return models.JSONField(null=True, blank=True)
+
+    def clean(self, field, value):
+        if self.is_empty(value):
+            return None
+        if isinstance(value, str):
+            value = value.replace(";", ",").split(",")
+        if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+            raise ValidationError(_("Give a list of tags."), code="invalid")
+        tags: list[str] = []
+        for raw in value:
+            tag = " ".join(raw.split())
+            if len(tag) > MAX_TAG_LENGTH:
+                raise ValidationError(
+                    _("A tag has at most %(n)s characters."),
+                    params={"n": MAX_TAG_LENGTH},
+                    code="invalid",
+                )
+            if tag and tag.casefold() not in {t.casefold() for t in tags}:
+                tags.append(tag)
+        if len(tags) > MAX_TAGS:
+            raise ValidationError(_("At most %(n)s tags."), params={"n": MAX_TAGS}, code="invalid")
+        return tags or None
+
+    def to_text(self, field, value):
+        return ", ".join(value or [])

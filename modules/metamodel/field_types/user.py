@@ -1,0 +1,73 @@
+"""A user of Tessera (an account manager, a reviewer, ...); stored as the user's id."""
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from modules.metamodel.field_types.base import FieldType
+
+
+class UserType(FieldType):
+    type = "user"
+    label = _("User")
+    lookups = ("exact", "in", "isnull")
+    segmentation_kind = "categorical"
+    indexed = True
+
+    def model_field(self, field, target_model=None):
+        return models.ForeignKey(
+            get_user_model(),
+            null=True,
+            blank=True,
+            on_delete=models.DO_NOTHING,
+            related_name="+",
+            db_index=False,
+            db_constraint=False,
+        )
+
+    def attribute_names(self, api_name):
+        return [api_name, f"{api_name}_id"]
+
+    def get_value(self, instance, field):
+        return getattr(instance, f"{field.api_name}_id")
+
+    def set_value(self, instance, field, value):
+        setattr(instance, f"{field.api_name}_id", value)
+
+    def clean(self, field, value):
+        if self.is_empty(value):
+            return None
+        if isinstance(value, get_user_model()):
+            value = value.pk
+        if isinstance(value, bool) or not str(value).isdigit():
+            raise ValidationError(_("Give a user's id."), code="invalid")
+        user_id = int(value)
+        if not get_user_model().objects.filter(pk=user_id, is_active=True).exists():
+            raise ValidationError(
+                _("No active user has the id %(id)s."), params={"id": user_id}, code="invalid_user"
+            )
+        return user_id
+
+    def to_text(self, field, value):
+        if value is None:
+            return ""
+        user = get_user_model().objects.filter(pk=value).first()
+        return user.get_username() if user else str(value)
+
+    def parse_text(self, field, text):
+        """A user by id, username or e-mail."""
+        if self.is_empty(text) or not str(text).strip():
+            return None
+        text = str(text).strip()
+        users = get_user_model().objects.filter(is_active=True)
+        match = (
+            users.filter(username__iexact=text).first() or users.filter(email__iexact=text).first()
+        )
+        if match is None and text.isdigit():
+            return self.clean(field, text)
+        if match is None:
+            raise ValidationError(
+                _("No active user is called %(name)s."), params={"name": text}, code="invalid_user"
+            )
+        return match.pk

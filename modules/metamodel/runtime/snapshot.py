@@ -1,0 +1,171 @@
+"""Per-process schema snapshots: models and specs for one schema version.
+
+    snapshot = get_snapshot()            # the one bound to this request or task
+    Person = snapshot.model("persons")
+    with bind(registry.current()): ...   # scripts: hold one snapshot for a block
+
+A snapshot is immutable. Middleware and Celery's `task_prerun` compare the stored
+version (one indexed read) and build a new snapshot when it moved; a request or task
+keeps its snapshot for its whole life.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from django.utils.translation import gettext as _
+
+from modules.metamodel.exceptions import EntityTypeNotFound
+from modules.metamodel.runtime.builder import build_models
+from modules.metamodel.runtime.specs import EntitySpec, FieldSpec, SectionSpec
+
+KEEP_RECENT = 4
+
+
+class SchemaSnapshot:
+    """Everything generated from one schema version; never changes once built."""
+
+    def __init__(self, key: tuple, entities: list[EntitySpec]):
+        self.key = key
+        self.version = key[0]
+        self._entities = {e.slug: e for e in entities}
+        self._slugs_by_id = {e.id: e.slug for e in entities}
+        self.apps, self._models = build_models(entities, schema_key=key)
+
+    def __repr__(self) -> str:
+        return f"<SchemaSnapshot v{self.version} {sorted(self._entities)}>"
+
+    @property
+    def entities(self) -> list[EntitySpec]:
+        return list(self._entities.values())
+
+    def entity(self, slug: str) -> EntitySpec:
+        try:
+            return self._entities[slug]
+        except KeyError:
+            raise EntityTypeNotFound(
+                _("There is no entity type '%(slug)s'.") % {"slug": slug}
+            ) from None
+
+    def model(self, slug: str):
+        return self._models[self.entity(slug).id]
+
+    def model_by_id(self, entity_id: int):
+        try:
+            return self._models[entity_id]
+        except KeyError:
+            raise EntityTypeNotFound(_("There is no such entity type.")) from None
+
+    def find_by_title(self, entity_id: int, title: str) -> int | None:
+        """The id of the single live record of that type whose title is `title`."""
+        model = self.model_by_id(entity_id)
+        wanted = " ".join(title.split()).casefold()
+        matches = [
+            r.pk
+            for r in model.objects.filter(deleted_at__isnull=True).iterator()
+            if str(r).casefold() == wanted
+        ]
+        return matches[0] if len(matches) == 1 else None
+
+
+def load_entities(*, include_trashed: bool = False) -> list[EntitySpec]:
+    """Read the metadata rows into specs (read the version before calling this).
+
+    `include_trashed` adds trashed fields, whose columns still exist: the DDL view.
+    """
+    from modules.metamodel.models import EntityType, FieldDefinition, LayoutSection
+
+    rows = FieldDefinition.objects.all() if include_trashed else FieldDefinition.objects.alive()
+    fields: dict[int, list[FieldSpec]] = {}
+    for row in rows.order_by("position", "id"):
+        fields.setdefault(row.entity_type_id, []).append(FieldSpec.from_row(row))
+    sections: dict[int, list[SectionSpec]] = {}
+    for section in LayoutSection.objects.select_related("layout").prefetch_related("items"):
+        sections.setdefault(section.layout.entity_type_id, []).append(
+            SectionSpec(
+                label=section.label, field_ids=tuple(i.field_id for i in section.items.all())
+            )
+        )
+    return [
+        EntitySpec(
+            id=row.pk,
+            slug=row.slug,
+            label=row.label,
+            label_plural=row.label_plural,
+            icon=row.icon,
+            title_template=row.title_template,
+            supports_visibility=row.supports_visibility,
+            supports_segmentation=row.supports_segmentation,
+            supports_relations=row.supports_relations,
+            is_system=row.is_system,
+            fields=tuple(fields.get(row.pk, [])),
+            sections=tuple(sections.get(row.pk, [])),
+        )
+        for row in EntityType.objects.order_by("id")
+    ]
+
+
+class SnapshotRegistry:
+    """The process's snapshots: the current one and a few recent ones (for unpickling)."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._recent: OrderedDict[tuple, SchemaSnapshot] = OrderedDict()
+        self._current: SchemaSnapshot | None = None
+        self.builds = 0
+
+    def cached(self, key: tuple) -> SchemaSnapshot | None:
+        return self._recent.get(key)
+
+    def current(self) -> SchemaSnapshot:
+        """The snapshot of the stored schema version, built if the version moved."""
+        from modules.metamodel.models import SchemaState
+
+        key = tuple(SchemaState.current())
+        snapshot = self._current
+        if snapshot is not None and snapshot.key == key:
+            return snapshot
+        with self._lock:
+            snapshot = self._recent.get(key)
+            if snapshot is None:
+                snapshot = SchemaSnapshot(key, load_entities())
+                self.builds += 1
+                self._recent[key] = snapshot
+                while len(self._recent) > KEEP_RECENT:
+                    self._recent.popitem(last=False)
+            self._current = snapshot
+            return snapshot
+
+    def clear(self) -> None:
+        with self._lock:
+            self._recent.clear()
+            self._current = None
+
+
+registry = SnapshotRegistry()
+_bound: ContextVar[SchemaSnapshot | None] = ContextVar("schema_snapshot", default=None)
+
+
+def get_snapshot() -> SchemaSnapshot:
+    """The snapshot bound to this request or task; unbound code gets the current one."""
+    return _bound.get() or registry.current()
+
+
+def get_model(slug: str):
+    """The runtime model class of an entity type, from the bound snapshot."""
+    return get_snapshot().model(slug)
+
+
+@contextmanager
+def bind(snapshot: SchemaSnapshot | None = None) -> Iterator[SchemaSnapshot]:
+    """Hold one snapshot for a block (a request, a task, a script)."""
+    snapshot = snapshot or registry.current()
+    token = _bound.set(snapshot)
+    try:
+        yield snapshot
+    finally:
+        _bound.reset(token)

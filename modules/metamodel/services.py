@@ -1,0 +1,488 @@
+"""SchemaService: the only writer of metadata, and through `ddl` the only code running DDL.
+
+    service = SchemaService()
+    persons = service.create_entity_type(admin, slug="persons", label="Person",
+                                         label_plural="Persons")
+    service.add_field(admin, "persons", api_name="potential", label="Sales potential",
+                      type="integer")
+
+Order inside each change: check permission, validate, write metadata, DDL, bump the
+schema version; all in one transaction, so bad input changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from modules.accounts.permissions import require_administrator
+from modules.metamodel import conversion
+from modules.metamodel.ddl import physical_model, schema_change, with_retries
+from modules.metamodel.exceptions import (
+    ConversionNotAllowed,
+    ConversionWouldLoseData,
+    DuplicateName,
+    EntityTypeNotFound,
+    FieldNotFound,
+    InvalidDefinition,
+    SystemFieldProtected,
+    UnknownFieldType,
+)
+from modules.metamodel.field_types import field_types
+from modules.metamodel.labels import clean_label
+from modules.metamodel.layouts import DEFAULT_SECTION, LayoutEditor
+from modules.metamodel.models import EntityType, FieldDefinition, FormLayout
+from modules.metamodel.names import SYSTEM_FIELD_NAMES, check_entity_slug, check_field_name
+from modules.metamodel.runtime.specs import FieldSpec
+
+FEATURES = ("supports_visibility", "supports_segmentation", "supports_relations")
+FIELD_FLAGS = ("required", "unique", "is_basic")
+
+
+def _saved_by(instance, user):
+    instance._history_user = user
+    return instance
+
+
+class SchemaService:
+    """Creates and changes entity types and fields; every change bumps the schema version."""
+
+    # -- entity types ------------------------------------------------------------
+    def create_entity_type(
+        self,
+        user,
+        *,
+        slug: str,
+        label: Any,
+        label_plural: Any,
+        icon: str = "folder",
+        title_template: str = "",
+        is_system: bool = False,
+        **features: bool,
+    ) -> EntityType:
+        require_administrator(user)
+        check_entity_slug(slug)
+        entity = EntityType(
+            slug=slug,
+            label=clean_label(label),
+            label_plural=clean_label(label_plural, key="label_plural"),
+            icon=str(icon or "folder")[:40],
+            title_template=str(title_template or "")[:255],
+            is_system=is_system,
+            **self._features(features),
+        )
+
+        def work():
+            with schema_change() as tables:
+                if EntityType.objects.filter(slug=slug).exists():
+                    raise DuplicateName(
+                        _("An entity type '%(slug)s' exists already.") % {"slug": slug},
+                        field="slug",
+                    )
+                _saved_by(entity, user).save()
+                layout = _saved_by(FormLayout(entity_type=entity), user)
+                layout.save()
+                LayoutEditor(layout, user).add_section(DEFAULT_SECTION)
+                tables.create_table(entity)
+            return entity
+
+        return with_retries(work)
+
+    def update_entity_type(self, user, slug: str, /, **changes: Any) -> EntityType:
+        """Rename (labels), change icon or title template, switch features on or off."""
+        require_administrator(user)
+        allowed = {"label", "label_plural", "icon", "title_template", *FEATURES}
+        unknown = set(changes) - allowed
+        if unknown:
+            raise InvalidDefinition(
+                _("Unknown settings: %(names)s.") % {"names": ", ".join(sorted(unknown))}
+            )
+
+        def work():
+            entity = self._entity(slug)
+            with schema_change(entity.pk) as tables:
+                entity.refresh_from_db()
+                for key in ("label", "label_plural"):
+                    if key in changes:
+                        setattr(entity, key, clean_label(changes[key], key=key))
+                if "icon" in changes:
+                    entity.icon = str(changes["icon"] or "folder")[:40]
+                if "title_template" in changes:
+                    entity.title_template = str(changes["title_template"] or "")[:255]
+                for key, value in self._features(
+                    {k: v for k, v in changes.items() if k in FEATURES}
+                ).items():
+                    setattr(entity, key, value)
+                entity.version += 1
+                _saved_by(entity, user).save()
+                tables.add_feature_columns(entity)
+            return entity
+
+        return with_retries(work)
+
+    # -- fields --------------------------------------------------------------------
+    def add_field(
+        self,
+        user,
+        entity_slug: str,
+        *,
+        api_name: str,
+        label: Any,
+        type: str,
+        options: dict | None = None,
+        help_text: Any = None,
+        required: bool = False,
+        unique: bool = False,
+        is_basic: bool = False,
+        is_system: bool = False,
+        section: int | None = None,
+    ) -> FieldDefinition:
+        """Add a field (a new nullable column); `section` is a layout section index."""
+        require_administrator(user)
+        check_field_name(api_name)
+        field_type = self._type(type)
+        options = dict(options or {})
+        target_slug = field_type.target_from_options(options)
+        options = field_type.validate_options(options)
+        field = FieldDefinition(
+            api_name=api_name,
+            label=clean_label(label),
+            type=type,
+            options=options,
+            help_text=clean_label(help_text, key="help_text", required=False),
+            required=bool(required),
+            unique=bool(unique),
+            is_basic=bool(is_basic),
+            is_system=bool(is_system),
+        )
+
+        def work():
+            entity = self._entity(entity_slug)
+            with schema_change(entity.pk) as tables:
+                field.pk = None
+                field.entity_type = entity
+                field.target_entity = self._target(field_type, target_slug)
+                self._check_free(entity, field)
+                field.position = (entity.fields.aggregate(m=Max("position"))["m"] or 0) + 1
+                self._save_field(field, user)
+                tables.add_columns(field)
+                LayoutEditor.of(entity, user).place(field, section)
+                self._touch(entity, user)
+            return field
+
+        return with_retries(work)
+
+    def update_field(
+        self, user, entity_slug: str, api_name: str, /, **changes: Any
+    ) -> FieldDefinition:
+        """Rename (label and api name only; the column stays), change flags or options."""
+        require_administrator(user)
+        allowed = {"api_name", "label", "help_text", "options", *FIELD_FLAGS}
+        unknown = set(changes) - allowed
+        if unknown:
+            raise InvalidDefinition(
+                _("Unknown settings: %(names)s.") % {"names": ", ".join(sorted(unknown))}
+            )
+
+        def work():
+            entity = self._entity(entity_slug)
+            with schema_change(entity.pk):
+                field = self._field(entity, api_name)
+                if "api_name" in changes and changes["api_name"] != field.api_name:
+                    field.api_name = check_field_name(changes["api_name"])
+                    self._check_free(entity, field)
+                if "label" in changes:
+                    field.label = clean_label(changes["label"])
+                if "help_text" in changes:
+                    field.help_text = clean_label(
+                        changes["help_text"], key="help_text", required=False
+                    )
+                for flag in FIELD_FLAGS:
+                    if flag in changes:
+                        setattr(field, flag, bool(changes[flag]))
+                if "options" in changes:
+                    field.options = self._changed_options(field, changes["options"])
+                self._save_field(field, user)
+                self._touch(entity, user)
+            return field
+
+        return with_retries(work)
+
+    def trash_field(self, user, entity_slug: str, api_name: str) -> FieldDefinition:
+        """Move a field to the trash; its column and data stay until the purge."""
+        require_administrator(user)
+
+        def work():
+            entity = self._entity(entity_slug)
+            with schema_change(entity.pk):
+                field = self._field(entity, api_name)
+                if field.is_system:
+                    raise SystemFieldProtected(
+                        _("'%(name)s' is built in and cannot be deleted.") % {"name": api_name},
+                        field="api_name",
+                    )
+                field.deleted_at = timezone.now()
+                self._save_field(field, user)
+                self._touch(entity, user)
+            return field
+
+        return with_retries(work)
+
+    def restore_field(self, user, entity_slug: str, api_name: str) -> FieldDefinition:
+        """Bring a trashed field back, with its data, where it was on the form."""
+        require_administrator(user)
+
+        def work():
+            entity = self._entity(entity_slug)
+            with schema_change(entity.pk):
+                field = self._field(entity, api_name, trashed=True)
+                if field.replaced_by_id is not None:
+                    raise InvalidDefinition(
+                        _(
+                            "This field's data moved to a new field when its type changed; "
+                            "it cannot be restored."
+                        ),
+                        field="api_name",
+                    )
+                field.deleted_at = None
+                self._check_free(entity, field)
+                self._save_field(field, user)
+                self._touch(entity, user)
+            return field
+
+        return with_retries(work)
+
+    def reorder_fields(self, user, entity_slug: str, api_names: list[str]) -> None:
+        """Set the fields' order (the order of the default layout and of API output)."""
+        require_administrator(user)
+
+        def work():
+            entity = self._entity(entity_slug)
+            with schema_change(entity.pk):
+                fields = {f.api_name: f for f in entity.fields.alive()}
+                if sorted(api_names) != sorted(fields) or len(set(api_names)) != len(api_names):
+                    raise InvalidDefinition(_("List every field exactly once."), field="fields")
+                for position, name in enumerate(api_names, start=1):
+                    fields[name].position = position
+                    self._save_field(fields[name], user)
+                self._touch(entity, user)
+
+        with_retries(work)
+
+    def set_layout(self, user, entity_slug: str, sections: list[dict]) -> None:
+        """Replace the form layout: `[{"label": ..., "fields": [api names]}, ...]`."""
+        require_administrator(user)
+
+        def work():
+            entity = self._entity(entity_slug)
+            with schema_change(entity.pk):
+                LayoutEditor.of(entity, user).replace(sections)
+                self._touch(entity, user)
+
+        with_retries(work)
+
+    # -- type changes --------------------------------------------------------------
+    def preview_type_change(
+        self, user, entity_slug: str, api_name: str, new_type: str, options: dict | None = None
+    ) -> conversion.ConversionPreview:
+        """Which stored values would not convert; changes nothing."""
+        require_administrator(user)
+        entity = self._entity(entity_slug)
+        field = self._field(entity, api_name)
+        new_spec = self._conversion_target(field, new_type, options)
+        return conversion.run(
+            physical_model(entity.pk), self._physical_spec(field), new_spec, write=False
+        )
+
+    def change_field_type(
+        self,
+        user,
+        entity_slug: str,
+        api_name: str,
+        new_type: str,
+        options: dict | None = None,
+        *,
+        confirm_loss: bool = False,
+    ) -> FieldDefinition:
+        """Convert into a new column; the old field (and column) goes to the trash."""
+        require_administrator(user)
+
+        def work():
+            entity = self._entity(entity_slug)
+            with schema_change(entity.pk) as tables:
+                old = self._field(entity, api_name)
+                spec = self._conversion_target(old, new_type, options)
+                new = FieldDefinition(
+                    entity_type=entity,
+                    api_name=old.api_name,
+                    label=old.label,
+                    help_text=old.help_text,
+                    type=new_type,
+                    options=spec.options,
+                    required=old.required,
+                    unique=old.unique,
+                    is_basic=old.is_basic,
+                    is_system=old.is_system,
+                    position=old.position,
+                )
+                old.deleted_at = timezone.now()
+                self._save_field(old, user)
+                self._save_field(new, user)
+                old.replaced_by = new
+                self._save_field(old, user)
+                tables.add_columns(new)
+                result = conversion.run(
+                    physical_model(entity.pk),
+                    self._physical_spec(old),
+                    self._physical_spec(new),
+                    write=True,
+                )
+                if result.failing and not confirm_loss:
+                    raise ConversionWouldLoseData(
+                        _(
+                            "%(n)s values would not convert; confirm to leave them empty "
+                            "(the old values stay in the trashed field)."
+                        )
+                        % {"n": result.failing},
+                        field="type",
+                        extra={"preview": result.as_dict()},
+                    )
+                LayoutEditor.of(entity, user).move_item(old, new)
+                self._touch(entity, user)
+            return new
+
+        return with_retries(work)
+
+    # -- purge -----------------------------------------------------------------------
+    def purge_trashed_fields(self, user, *, older_than) -> int:
+        """Drop the columns of fields trashed before `older_than`; returns how many."""
+        require_administrator(user)
+        purged = 0
+        for field in FieldDefinition.objects.filter(deleted_at__lt=older_than).order_by("id"):
+
+            def work(field=field):
+                with schema_change(field.entity_type_id) as tables:
+                    if not FieldDefinition.objects.filter(
+                        pk=field.pk, deleted_at__lt=older_than
+                    ).exists():
+                        return 0
+                    tables.drop_columns(field)
+                    _saved_by(field, user).delete()
+                return 1
+
+            purged += with_retries(work)
+        return purged
+
+    # -- helpers ---------------------------------------------------------------------
+    def _features(self, features: dict) -> dict:
+        unknown = set(features) - set(FEATURES)
+        if unknown:
+            raise InvalidDefinition(
+                _("Unknown features: %(names)s.") % {"names": ", ".join(sorted(unknown))}
+            )
+        return {key: bool(value) for key, value in features.items()}
+
+    def _type(self, key: str):
+        try:
+            return field_types.get(key)
+        except field_types.DoesNotExist:
+            raise UnknownFieldType(
+                _("There is no field type '%(type)s'.") % {"type": key}, field="type"
+            ) from None
+
+    def _entity(self, slug: str) -> EntityType:
+        try:
+            return EntityType.objects.get(slug=slug)
+        except EntityType.DoesNotExist:
+            raise EntityTypeNotFound(
+                _("There is no entity type '%(slug)s'.") % {"slug": slug}
+            ) from None
+
+    def _field(
+        self, entity: EntityType, api_name: str, *, trashed: bool = False
+    ) -> FieldDefinition:
+        rows = entity.fields.trashed() if trashed else entity.fields.alive()
+        field = rows.filter(api_name=api_name).order_by("-deleted_at").first()
+        if field is None:
+            raise FieldNotFound(
+                _("%(entity)s has no field '%(name)s'.") % {"entity": entity, "name": api_name},
+                field="api_name",
+            )
+        return field
+
+    def _target(self, field_type, target_slug: str | None) -> EntityType | None:
+        if not field_type.needs_target_entity:
+            return None
+        if not target_slug:
+            raise InvalidDefinition(
+                _("Choose the entity type this field links to."), field="options.target"
+            )
+        try:
+            return EntityType.objects.get(slug=target_slug)
+        except EntityType.DoesNotExist:
+            raise InvalidDefinition(
+                _("There is no entity type '%(slug)s'.") % {"slug": target_slug},
+                field="options.target",
+            ) from None
+
+    def _check_free(self, entity: EntityType, field: FieldDefinition) -> None:
+        """No two live fields may share an api name or a model attribute."""
+        taken = set(SYSTEM_FIELD_NAMES)
+        for other in entity.fields.alive().exclude(pk=field.pk):
+            taken.update(other.type_class.attribute_names(other.api_name))
+        clash = set(field.type_class.attribute_names(field.api_name)) & taken
+        if clash:
+            raise DuplicateName(
+                _("%(entity)s already has a field called '%(name)s'.")
+                % {"entity": entity, "name": sorted(clash)[0]},
+                field="api_name",
+            )
+
+    def _save_field(self, field: FieldDefinition, user) -> None:
+        try:
+            with transaction.atomic():
+                _saved_by(field, user).save()
+        except IntegrityError:
+            raise DuplicateName(
+                _("Another field is already called '%(name)s'.") % {"name": field.api_name},
+                field="api_name",
+            ) from None
+
+    def _touch(self, entity: EntityType, user) -> None:
+        entity.version += 1
+        _saved_by(entity, user).save(update_fields=["version", "updated_at"])
+
+    def _changed_options(self, field: FieldDefinition, options: Any) -> dict:
+        field_type = field.type_class
+        if field_type.needs_target_entity and field_type.target_from_options(options or {}) not in (
+            None,
+            field.target_entity.slug,
+        ):
+            raise InvalidDefinition(
+                _("The linked entity type cannot be changed."), field="options.target"
+            )
+        return field_type.validate_options(options)
+
+    def _conversion_target(self, field: FieldDefinition, new_type: str, options) -> FieldSpec:
+        target_type = self._type(new_type)
+        if not field.type_class.can_convert_to(target_type):
+            raise ConversionNotAllowed(
+                _("A %(old)s field cannot become a %(new)s field.")
+                % {"old": field.type_class.label, "new": target_type.label},
+                field="type",
+            )
+        return replace(
+            self._physical_spec(field),
+            id=0,
+            type=new_type,
+            options=target_type.validate_options(options),
+        )
+
+    def _physical_spec(self, field: FieldDefinition) -> FieldSpec:
+        spec = FieldSpec.from_row(field)
+        return replace(spec, api_name=field.column)

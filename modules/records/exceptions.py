@@ -1,0 +1,21 @@
+"""Domain errors of record writes."""
+
+from modules.core.exceptions import Conflict, NotFound, TesseraError
+
+
+class RecordNotFound(NotFound):
+    """Raised when a record does not exist (or is in the trash when a live one is asked)."""
+
+    code = "not_found"
+
+
+class RecordInvalid(TesseraError):
+    """Raised when values do not pass their field types' validation."""
+
+    code = "invalid"
+
+
+class StaleRecord(Conflict):
+    """Raised when an update names a version older than the stored one."""
+
+    code = "stale_version"

@@ -1,0 +1,154 @@
+"""Load the demo data in `fixtures/demo.yaml`: teams, users, companies, persons, deals.
+
+Idempotent: does nothing when the demo admin already has records. Records are made
+through RecordService, like any user's, from a fixed random seed.
+"""
+
+import random
+from datetime import timedelta
+from pathlib import Path
+
+import yaml
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from modules.accounts.models import Membership, Team
+from modules.metamodel.runtime import bind, get_model
+from modules.records.services import RecordService
+
+COUNTS = {"companies": 200, "persons": 500, "deals": 100, "spaces": 10}
+
+
+class Command(BaseCommand):
+    help = "Load demo teams, users and ~800 records from fixtures/demo.yaml (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--file", default=str(Path(settings.BASE_DIR) / "fixtures" / "demo.yaml")
+        )
+
+    def handle(self, *args, **options):
+        data = yaml.safe_load(Path(options["file"]).read_text(encoding="utf-8"))
+        with bind():
+            if get_model("companies").objects.exists():
+                self.stdout.write("demo data already loaded")
+                return
+            with transaction.atomic():
+                users = self._people(data)
+                self._records(data, users, random.Random(2026))
+        self.stdout.write(
+            f"demo data loaded: {len(users)} users, "
+            + ", ".join(f"{n} {k}" for k, n in COUNTS.items())
+        )
+
+    def _people(self, data) -> list:
+        user_model = get_user_model()
+        admin_data = data["admin"]
+        admin, _created = user_model.objects.get_or_create(
+            username=admin_data["username"],
+            defaults={**admin_data, "is_staff": True, "is_superuser": True},
+        )
+        admin.set_password(data["password"])
+        admin.save()
+        teams: dict[str, Team] = {}
+        for team in data["teams"]:
+            teams[team["name"]], _ = Team.objects.get_or_create(
+                name=team["name"], defaults={"parent": teams.get(team["parent"])}
+            )
+        users = []
+        for spec in data["users"]:
+            user, _ = user_model.objects.get_or_create(
+                username=spec["username"],
+                defaults={k: spec[k] for k in ("first_name", "last_name", "email")},
+            )
+            user.set_password(data["password"])
+            user.save()
+            Membership.objects.get_or_create(
+                user=user, team=teams[spec["team"]], defaults={"role": spec["role"]}
+            )
+            users.append(user)
+        return users
+
+    def _records(self, data, users, rnd: random.Random) -> None:
+        service = RecordService()
+        company_data, person_data = data["companies"], data["persons"]
+        names = [
+            f"{p} {s}" for p in company_data["name_prefixes"] for s in company_data["name_suffixes"]
+        ]
+        rnd.shuffle(names)
+        companies = []
+        for i in range(COUNTS["companies"]):
+            owner = rnd.choice(users)
+            companies.append(
+                service.create(
+                    owner,
+                    "companies",
+                    {
+                        "name": f"{names[i]} {rnd.choice(company_data['legal_forms'])}",
+                        "tax_number": f"{rnd.randint(100, 999)}-{rnd.randint(100, 999)}-"
+                        f"{rnd.randint(10, 99)}-{i:02d}",
+                        "city": rnd.choice(company_data["cities"]),
+                        "street": f"{rnd.choice(company_data['streets'])} {rnd.randint(1, 120)}",
+                        "employees": rnd.choice([5, 12, 40, 80, 150, 400, 1200]),
+                        "sales_potential": rnd.randint(0, 100),
+                        "annual_revenue": {
+                            "amount": rnd.randint(1, 500) * 100000,
+                            "currency": "PLN",
+                        },
+                    },
+                )
+            )
+        persons = []
+        for _ in range(COUNTS["persons"]):
+            first, last = (
+                rnd.choice(person_data["first_names"]),
+                rnd.choice(person_data["last_names"]),
+            )
+            company = rnd.choice(companies)
+            persons.append(
+                service.create(
+                    company.owner,
+                    "persons",
+                    {
+                        "first_name": first,
+                        "last_name": last,
+                        "email": f"{first}.{last}{rnd.randint(1, 999)}@example.com".lower()
+                        .encode("ascii", "ignore")
+                        .decode(),
+                        "phone": f"+48 {rnd.randint(500, 899)} {rnd.randint(100, 999)} "
+                        f"{rnd.randint(100, 999)}",
+                        "position": rnd.choice(person_data["positions"]),
+                        "company": company.pk,
+                        "sales_potential": rnd.randint(0, 100),
+                    },
+                )
+            )
+        stages = ["lead", "qualified", "proposal", "negotiation", "won", "lost"]
+        for _ in range(COUNTS["deals"]):
+            company = rnd.choice(companies)
+            product = rnd.choice(data["deals"]["products"])
+            template = rnd.choice(data["deals"]["name_templates"])
+            service.create(
+                company.owner,
+                "deals",
+                {
+                    "name": template.format(product=product, company=company.name)[:255],
+                    "company": company.pk,
+                    "contact": rnd.choice(persons).pk,
+                    "value": {"amount": rnd.randint(5, 500) * 1000, "currency": "PLN"},
+                    "stage": rnd.choice(stages),
+                    "probability": rnd.choice([10, 25, 50, 75, 90]),
+                    "expected_close_date": (
+                        timezone.localdate() + timedelta(days=rnd.randint(-60, 180))
+                    ).isoformat(),
+                },
+            )
+        for name in data["spaces"]["names"][: COUNTS["spaces"]]:
+            service.create(
+                rnd.choice(users),
+                "spaces",
+                {"name": name, "client": rnd.choice(companies).pk, "status": "active"},
+            )
