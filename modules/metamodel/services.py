@@ -194,8 +194,11 @@ class SchemaService:
             with schema_change(entity.pk):
                 field = self._field(entity, api_name)
                 if "api_name" in changes and changes["api_name"] != field.api_name:
-                    field.api_name = check_field_name(changes["api_name"])
+                    old_name, field.api_name = field.api_name, check_field_name(changes["api_name"])
                     self._check_free(entity, field)
+                    # Titles name fields by api name; keep them pointing at the same field.
+                    entity.title_template = entity.title_template.replace(
+                        f"{{{old_name}}}", f"{{{field.api_name}}}")
                 if "label" in changes:
                     field.label = clean_label(changes["label"])
                 if "help_text" in changes:
@@ -455,7 +458,7 @@ class SchemaService:
 
     def _touch(self, entity: EntityType, user) -> None:
         entity.version += 1
-        _saved_by(entity, user).save(update_fields=["version", "updated_at"])
+        _saved_by(entity, user).save(update_fields=["version", "title_template", "updated_at"])
 
     def _changed_options(self, field: FieldDefinition, options: Any) -> dict:
         field_type = field.type_class

@@ -53,11 +53,14 @@ class DecimalType(FieldType):
             value = repr(value)
         return super().clean(field, value)
 
-    def to_text(self, field, value):
+    def to_json(self, field, value):
         if value is None:
-            return ""
+            return None
         places = field.options.get("decimal_places", 2)
         return str(Decimal(value).quantize(Decimal(1).scaleb(-places)))
+
+    def to_text(self, field, value):
+        return self.to_json(field, value) or ""
 
     def parse_text(self, field, text):
         if isinstance(text, str) and text.strip():

@@ -16,7 +16,12 @@ class PercentType(DecimalType):
     )
     convertible_to = frozenset({"decimal", "integer", "text", "long_text"})
 
+    def clean(self, field, value):
+        if isinstance(value, str):
+            value = value.strip().removesuffix("%").strip()
+        return super().clean(field, value)
+
     def parse_text(self, field, text):
         if isinstance(text, str):
-            text = text.strip().removesuffix("%")
+            text = text.strip().removesuffix("%").strip()
         return super().parse_text(field, text)

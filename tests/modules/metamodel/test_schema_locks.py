@@ -1,0 +1,70 @@
+"""Schema changes under a held table lock: bounded waits, retries, nothing half-applied."""
+
+import threading
+import time
+
+import psycopg
+import pytest
+from django.db import connection
+
+from modules.metamodel.exceptions import SchemaBusy
+from modules.metamodel.models import EntityType, FieldDefinition, SchemaState
+
+pytestmark = pytest.mark.skipif(connection.vendor != "postgresql",
+                                reason="lock_timeout is a PostgreSQL setting")
+
+
+def hold_table(table: str, seconds: float) -> threading.Thread:
+    """Another connection reads the table in an open transaction for `seconds`."""
+    db = connection.settings_dict
+    started = threading.Event()
+
+    def run():
+        with psycopg.connect(dbname=db["NAME"], host=db["HOST"], port=db["PORT"],
+                             user=db["USER"]) as other:
+            other.execute(f'SELECT count(*) FROM "{table}"')
+            started.set()
+            time.sleep(seconds)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    started.wait(10)
+    return thread
+
+
+def test_a_held_lock_gives_a_clear_error_and_changes_nothing(live_schema, schema, admin,
+                                                             settings):
+    # given a reader that holds the table longer than all retries take
+    settings.SCHEMA_LOCK_TIMEOUT_MS = 100
+    settings.SCHEMA_LOCK_RETRIES = 2
+    table = EntityType.objects.get(slug="companies").db_table
+    state = SchemaState.current()
+    holder = hold_table(table, seconds=3)
+    # when
+    started = time.monotonic()
+    with pytest.raises(SchemaBusy) as error:
+        schema.add_field(admin, "companies", api_name="blocked", label="Blocked", type="text")
+    waited = time.monotonic() - started
+    holder.join()
+    # then
+    assert error.value.status == 409
+    assert waited < 2.5
+    assert SchemaState.current() == state
+    assert not FieldDefinition.objects.filter(api_name="blocked").exists()
+
+
+def test_the_change_goes_through_once_the_lock_is_released(live_schema, schema, admin,
+                                                           settings):
+    # given a reader that lets go after half a second
+    settings.SCHEMA_LOCK_TIMEOUT_MS = 150
+    settings.SCHEMA_LOCK_RETRIES = 8
+    table = EntityType.objects.get(slug="companies").db_table
+    holder = hold_table(table, seconds=0.5)
+    # when
+    field = schema.add_field(admin, "companies", api_name="patient", label="Patient",
+                             type="integer")
+    holder.join()
+    # then
+    with connection.cursor() as cursor:
+        names = {c.name for c in connection.introspection.get_table_description(cursor, table)}
+    assert field.column in names

@@ -1,0 +1,30 @@
+"""Tasks a real Celery worker runs in tests (loaded with `--include tests.support.tasks`)."""
+
+import os
+
+from celery import shared_task
+
+from modules.metamodel.runtime import get_snapshot
+from modules.metamodel.services import SchemaService
+from modules.records.services import RecordService
+
+
+@shared_task(name="tests.create_record")
+def create_record(slug: str, values: dict) -> dict:
+    """Create a record as the system; report which process and schema version did it."""
+    record = RecordService().create(None, slug, values)
+    return {"id": record.pk, "pid": os.getpid(), "version": get_snapshot().version}
+
+
+@shared_task(name="tests.read_value")
+def read_value(slug: str, record_id: int, api_name: str):
+    """A field's stored value as JSON, read through this process's snapshot."""
+    spec = get_snapshot().entity(slug).field(api_name)
+    record = RecordService().get(None, slug, record_id)
+    return spec.type_class.to_json(spec, spec.type_class.get_value(record, spec))
+
+
+@shared_task(name="tests.add_field")
+def add_field(slug: str, api_name: str, type_: str) -> int:
+    """Add a field as the system, from this process."""
+    return SchemaService().add_field(None, slug, api_name=api_name, label=api_name, type=type_).pk
