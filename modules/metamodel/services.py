@@ -28,6 +28,7 @@ from modules.metamodel.exceptions import (
     ConversionWouldLoseData,
     DuplicateName,
     EntityTypeNotFound,
+    FieldInUse,
     FieldNotFound,
     InvalidDefinition,
     SystemFieldProtected,
@@ -178,9 +179,20 @@ class SchemaService:
         return with_retries(work)
 
     def update_field(
-        self, user, entity_slug: str, api_name: str, /, **changes: Any
+        self,
+        user,
+        entity_slug: str,
+        api_name: str,
+        /,
+        *,
+        confirm_loss: bool = False,
+        **changes: Any,
     ) -> FieldDefinition:
-        """Rename (label and api name only; the column stays), change flags or options."""
+        """Rename (label and api name only; the column stays), change flags or options.
+
+        Options that would orphan stored values (a removed choice still in use) need
+        `confirm_loss`; the values stay stored either way.
+        """
         require_administrator(user)
         allowed = {"api_name", "label", "help_text", "options", *FIELD_FLAGS}
         unknown = set(changes) - allowed
@@ -198,7 +210,8 @@ class SchemaService:
                     self._check_free(entity, field)
                     # Titles name fields by api name; keep them pointing at the same field.
                     entity.title_template = entity.title_template.replace(
-                        f"{{{old_name}}}", f"{{{field.api_name}}}")
+                        f"{{{old_name}}}", f"{{{field.api_name}}}"
+                    )
                 if "label" in changes:
                     field.label = clean_label(changes["label"])
                 if "help_text" in changes:
@@ -209,7 +222,7 @@ class SchemaService:
                     if flag in changes:
                         setattr(field, flag, bool(changes[flag]))
                 if "options" in changes:
-                    field.options = self._changed_options(field, changes["options"])
+                    field.options = self._changed_options(field, changes["options"], confirm_loss)
                 self._save_field(field, user)
                 self._touch(entity, user)
             return field
@@ -460,7 +473,7 @@ class SchemaService:
         entity.version += 1
         _saved_by(entity, user).save(update_fields=["version", "title_template", "updated_at"])
 
-    def _changed_options(self, field: FieldDefinition, options: Any) -> dict:
+    def _changed_options(self, field: FieldDefinition, options: Any, confirm_loss: bool) -> dict:
         field_type = field.type_class
         if field_type.needs_target_entity and field_type.target_from_options(options or {}) not in (
             None,
@@ -469,7 +482,21 @@ class SchemaService:
             raise InvalidDefinition(
                 _("The linked entity type cannot be changed."), field="options.target"
             )
-        return field_type.validate_options(options)
+        cleaned = field_type.validate_options(options)
+        affected = field_type.values_lost_by(
+            self._physical_spec(field), cleaned, physical_model(field.entity_type_id)
+        )
+        if affected and not confirm_loss:
+            raise FieldInUse(
+                _(
+                    "%(n)s records hold values these options no longer allow; confirm to go on "
+                    "(the values stay stored)."
+                )
+                % {"n": affected},
+                field="options",
+                extra={"affected": affected},
+            )
+        return cleaned
 
     def _conversion_target(self, field: FieldDefinition, new_type: str, options) -> FieldSpec:
         target_type = self._type(new_type)

@@ -98,6 +98,10 @@ class FieldType:
     def check_options(self, options: dict) -> None:
         """Checks JSON Schema cannot express; raise InvalidFieldOptions."""
 
+    def values_lost_by(self, field: FieldLike, new_options: dict, model: Any) -> int:
+        """How many records hold values that `new_options` would no longer allow."""
+        return 0
+
     def target_from_options(self, options: dict) -> str | None:
         """The slug of the entity type this field points at, taken out of `options`."""
         return None

@@ -57,6 +57,16 @@ class ChoiceType(FieldType):
                 _("Each choice needs its own value."), field="options.choices"
             )
 
+    def removed_values(self, field, new_options) -> set[str]:
+        kept = {c["value"] for c in new_options.get("choices", [])}
+        return {v for v in self.values(field) if v not in kept}
+
+    def values_lost_by(self, field, new_options, model):
+        removed = self.removed_values(field, new_options)
+        if not removed:
+            return 0
+        return model.objects.filter(**{f"{field.api_name}__in": removed}).count()
+
     def values(self, field) -> list[str]:
         return [c["value"] for c in field.options.get("choices", [])]
 

@@ -15,6 +15,15 @@ class MultiChoiceType(ChoiceType):
     convertible_to = frozenset({"tags", "text", "long_text"})
     indexed = False
 
+    def values_lost_by(self, field, new_options, model):
+        removed = self.removed_values(field, new_options)
+        if not removed:
+            return 0
+        stored = model.objects.exclude(**{f"{field.api_name}__isnull": True}).values_list(
+            field.api_name, flat=True
+        )
+        return sum(1 for values in stored.iterator() if removed & set(values or []))
+
     def model_field(self, field, target_model=None):
         return models.JSONField(null=True, blank=True)
 

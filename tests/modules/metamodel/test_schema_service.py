@@ -11,6 +11,7 @@ from modules.metamodel.exceptions import (
     ConversionWouldLoseData,
     DuplicateName,
     EntityTypeNotFound,
+    FieldInUse,
     FieldNotFound,
     InvalidDefinition,
     InvalidFieldOptions,
@@ -328,3 +329,28 @@ def test_metadata_history_records_who_changed_what(schema, admin, scratch_entity
     records = list(field.history.order_by("history_date"))
     assert [r.history_type for r in records] == ["+", "~"]
     assert records[-1].history_user == admin and records[-1].label == "Better X"
+
+
+def test_removing_a_choice_in_use_needs_confirmation(schema, admin, scratch_entity):
+    # given
+    slug = scratch_entity()
+    both = {"choices": [{"value": "hot", "label": "Hot"}, {"value": "cold", "label": "Cold"}]}
+    only_hot = {"choices": [{"value": "hot", "label": "Hot"}]}
+    schema.add_field(admin, slug, api_name="temp", label="Temp", type="choice", options=both)
+    schema.add_field(
+        admin, slug, api_name="temps", label="Temps", type="multi_choice", options=both
+    )
+    RecordService().create(admin, slug, {"temp": "cold", "temps": ["hot", "cold"]})
+    RecordService().create(admin, slug, {"temp": "hot"})
+    # when / then
+    for name in ("temp", "temps"):
+        with pytest.raises(FieldInUse) as error:
+            schema.update_field(admin, slug, name, options=only_hot)
+        assert error.value.extra["affected"] == 1
+        assert get_snapshot().entity(slug).field(name).options == both
+        schema.update_field(admin, slug, name, options=only_hot, confirm_loss=True)
+        assert get_snapshot().entity(slug).field(name).options == only_hot
+    # renaming a label of a choice in use is fine
+    schema.update_field(
+        admin, slug, "temp", options={"choices": [{"value": "hot", "label": "Very hot"}]}
+    )
