@@ -1,5 +1,7 @@
 import copy
+import gc
 import pickle
+import weakref
 
 import pytest
 from django.apps import apps as global_apps
@@ -10,6 +12,7 @@ from django.test import RequestFactory
 from modules.metamodel.exceptions import EntityTypeNotFound
 from modules.metamodel.runtime import bind, get_model, get_snapshot, registry
 from modules.metamodel.runtime.middleware import SchemaSnapshotMiddleware
+from modules.metamodel.runtime.snapshot import KEEP_RECENT
 from modules.records.services import RecordService
 from project.celery import app
 
@@ -146,3 +149,16 @@ def test_titles_follow_the_template(db, admin):
                                                        "company": company.pk})
     assert str(person) == "Ada Byron"
     assert str(company) == "Acme"
+
+
+def test_old_snapshots_are_released(db, schema, admin, scratch_entity):
+    # given many schema versions in a row
+    slug = scratch_entity()
+    refs = []
+    for i in range(KEEP_RECENT + 4):
+        schema.add_field(admin, slug, api_name=f"extra{i}", label=f"Extra {i}", type="text")
+        refs.append(weakref.ref(registry.current().model(slug)))
+    # when
+    gc.collect()
+    # then only the recent ones stay in memory
+    assert sum(ref() is not None for ref in refs) <= KEEP_RECENT
