@@ -11,7 +11,11 @@ are skipped.
 
 from __future__ import annotations
 
-from modules.metamodel.models import AppliedSchema, EntityType
+from django.utils.translation import gettext as _
+
+from modules.metamodel.exceptions import SchemaFileInvalid
+from modules.metamodel.field_types import field_types
+from modules.metamodel.models import AppliedSchema, EntityType, LayoutSection
 from modules.metamodel.schemafiles.definitions import (
     DEFAULT_ICON,
     FEATURE_DEFAULTS,
@@ -40,6 +44,28 @@ def _entity_settings(definition: dict) -> dict:
     }
 
 
+def _check_targets(definitions: list[dict]) -> None:
+    """Refuse, before applying anything, relations to entity types nobody defines."""
+    known = {d["slug"] for d in definitions} | set(
+        EntityType.objects.values_list("slug", flat=True)
+    )
+    errors: dict[str, list[str]] = {}
+    for definition in definitions:
+        for name, spec in definition.get("fields", {}).items():
+            field_type = field_types.get(spec["type"])
+            target = field_type.target_from_options(spec.get("options") or {})
+            if field_type.needs_target_entity and target not in known:
+                errors.setdefault(f"{definition['slug']}:fields/{name}", []).append(
+                    _("There is no entity type '%(slug)s'.") % {"slug": target}
+                )
+    if errors:
+        raise SchemaFileInvalid(
+            _("Relations link to entity types that no file defines: %(places)s")
+            % {"places": ", ".join(errors)},
+            errors=errors,
+        )
+
+
 def _merge(current: dict, shipped_before: dict | None, shipped_now: dict) -> dict:
     """Settings to write: shipped changes whose value the admin has not touched."""
     changes = {}
@@ -65,6 +91,7 @@ class Sync:
             for d in definitions
             if d["slug"] not in applied or applied[d["slug"]].digest != digest(d)
         ]
+        _check_targets(pending)
         for definition in definitions:
             if definition not in pending:
                 self.report.append(f"{definition['slug']}: unchanged")
@@ -107,7 +134,12 @@ class Sync:
         entity = EntityType.objects.get(slug=slug)
         shipped_before = (previous or {}).get("fields", {})
         sections = definition.get("layout", [])
-        section_of = {name: i for i, s in enumerate(sections) for name in s["fields"]}
+        # The admin may have removed sections since: a section the form no longer
+        # has means the last one (None), as for fields the layout does not name.
+        existing_sections = LayoutSection.objects.filter(layout__entity_type=entity).count()
+        section_of = {
+            name: i for i, s in enumerate(sections) for name in s["fields"] if i < existing_sections
+        }
         for name, spec in definition.get("fields", {}).items():
             field = entity.fields.alive().filter(api_name=name).first()
             if field is None:

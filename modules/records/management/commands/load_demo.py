@@ -1,6 +1,6 @@
 """Load the demo data in `fixtures/demo.yaml`: teams, users, companies, persons, deals.
 
-Idempotent: does nothing when the demo admin already has records. Records are made
+Idempotent: does nothing when companies exist already. Records are made
 through RecordService, like any user's, from a fixed random seed.
 """
 
