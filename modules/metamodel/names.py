@@ -89,6 +89,14 @@ RESERVED_SLUGS = frozenset(
 def _model_attributes() -> frozenset[str]:
     names = {n for n in dir(models.Model) if not n.startswith("__")}
     names |= {"objects", "save", "delete", "clean", "check", "full_clean", "get_value"}
+    # What the runtime base class adds: its class attributes and Django's
+    # get_next_by_/get_previous_by_ methods of its date-time columns.
+    names |= {"schema_key"}
+    names |= {
+        f"get_{way}_by_{column}"
+        for way in ("next", "previous")
+        for column in ("created_at", "updated_at")
+    }
     return frozenset(n.lower() for n in names)
 
 
@@ -101,7 +109,8 @@ RESERVED_FIELD_NAMES = (
 
 
 def _check_shape(name: object, what: str, key: str) -> str:
-    if not isinstance(name, str) or not NAME.match(name):
+    # fullmatch: `$` would also let a final newline through.
+    if not isinstance(name, str) or not NAME.fullmatch(name):
         raise InvalidName(
             _(
                 "%(what)s must start with a lowercase letter and use only lowercase letters, "

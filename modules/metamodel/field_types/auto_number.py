@@ -46,7 +46,7 @@ class AutoNumberType(FieldType):
         text = str(value).strip()
         if len(text) > 64:
             raise ValidationError(_("A number has at most 64 characters."), code="invalid")
-        return text
+        return text or None
 
     def period(self, field, day: dt.date) -> str:
         """The counter a number is drawn from: one per year when numbers reset yearly."""

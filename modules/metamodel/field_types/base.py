@@ -11,15 +11,18 @@ outside this package asks the type; it never switches on a type name.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from decimal import Decimal
 from typing import Any, ClassVar, Protocol
 
+import django_filters
 import jsonschema
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
 
 from modules.metamodel.exceptions import InvalidFieldOptions
 
@@ -68,8 +71,12 @@ class FieldType:
     allocates_on_create: ClassVar[bool] = False
     #: Points at another entity type (`FieldDefinition.target_entity`).
     needs_target_entity: ClassVar[bool] = False
+    #: May be marked `unique` (one scalar value per record to compare).
+    can_be_unique: ClassVar[bool] = True
     #: Gets a (non-unique) index, built concurrently on PostgreSQL.
     indexed: ClassVar[bool] = False
+    #: The django-filter class for `?<field>=`; lookups derive from it.
+    filter_class: ClassVar[type] = django_filters.CharFilter
 
     # -- options ---------------------------------------------------------------
     def validate_options(self, options: Any) -> dict:
@@ -87,7 +94,7 @@ class FieldType:
         if errors:
             raise InvalidFieldOptions(_("The options do not fit the field type."), errors=errors)
         cleaned = {
-            name: spec["default"]
+            name: copy.deepcopy(spec["default"])
             for name, spec in self.options_schema.get("properties", {}).items()
             if "default" in spec
         }
@@ -175,6 +182,41 @@ class FieldType:
         except ValidationError as error:
             raise ConversionError("; ".join(error.messages)) from error
 
+    # -- API -------------------------------------------------------------------------
+    def serializer_field(self, field: FieldLike) -> serializers.Field:
+        """A DRF field documenting the JSON value (OpenAPI); values are cleaned by `clean`."""
+        return serializers.CharField(**self.serializer_kwargs(field))
+
+    def serializer_kwargs(self, field: FieldLike) -> dict:
+        return {
+            "allow_null": True,
+            "required": bool(field.required),
+            "label": field.display_label,
+            "help_text": _help(field),
+        }
+
+    def filter_for(self, field: FieldLike, lookup: str) -> django_filters.Filter:
+        """The filter behind `?<api_name>__<lookup>=`, on this field's model attribute."""
+        name = field.api_name
+        if lookup == "isnull":
+            return django_filters.BooleanFilter(field_name=name, lookup_expr="isnull")
+        base = self.filter_class
+        kwargs = self.filter_kwargs(field)
+        if lookup == "in":
+            cls = type(f"{base.__name__}In", (django_filters.BaseInFilter, base), {})
+            return cls(field_name=name, lookup_expr="in", **kwargs)
+        if lookup == "range":
+            cls = type(f"{base.__name__}Range", (django_filters.BaseRangeFilter, base), {})
+            return cls(field_name=name, lookup_expr="range", **kwargs)
+        if lookup == "year":
+            return django_filters.NumberFilter(field_name=name, lookup_expr="year")
+        if lookup == "date":
+            return django_filters.DateFilter(field_name=name, lookup_expr="date")
+        return base(field_name=name, lookup_expr=lookup, **kwargs)
+
+    def filter_kwargs(self, field: FieldLike) -> dict:
+        return {}
+
     def describe(self) -> dict:
         """The public description listed by the metadata API."""
         return {
@@ -186,6 +228,12 @@ class FieldType:
             "segmentation_kind": self.segmentation_kind,
             "convertible_to": sorted(self.convertible_to),
         }
+
+
+def _help(field: FieldLike) -> str:
+    from modules.core.i18n import localized
+
+    return localized(getattr(field, "help_text", None))
 
 
 def number_options(extra: dict | None = None) -> dict:

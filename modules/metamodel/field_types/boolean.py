@@ -1,8 +1,10 @@
 """Yes / no (and unknown, when left empty)."""
 
+import django_filters
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
 
 from modules.metamodel.field_types.base import FieldType
 
@@ -13,9 +15,15 @@ FALSE_WORDS = {"false", "0", "no", "n", "f", "off", "nie"}
 class BooleanType(FieldType):
     type = "boolean"
     label = _("Yes / no")
+    can_be_unique = False
     lookups = ("exact", "isnull")
     segmentation_kind = "categorical"
     convertible_to = frozenset({"text", "long_text"})
+
+    filter_class = django_filters.BooleanFilter
+
+    def serializer_field(self, field):
+        return serializers.BooleanField(**self.serializer_kwargs(field))
 
     def model_field(self, field, target_model=None):
         return models.BooleanField(null=True, blank=True)

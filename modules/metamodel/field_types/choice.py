@@ -3,9 +3,11 @@
 Records store the choice's `value` (a stable key); labels may be renamed freely.
 """
 
+import django_filters
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
 
 from modules.core.i18n import localized
 from modules.metamodel.exceptions import InvalidFieldOptions
@@ -52,10 +54,25 @@ class ChoiceType(FieldType):
 
     def check_options(self, options):
         values = [c["value"] for c in options["choices"]]
+        for index, value in enumerate(values):
+            # The schema's pattern lets a final newline through (Python's `$`).
+            if value.endswith("\n"):
+                raise InvalidFieldOptions(
+                    _("A choice value uses only lowercase letters, digits, '_' and '-'."),
+                    field=f"options.choices.{index}.value",
+                )
         if len(values) != len(set(values)):
             raise InvalidFieldOptions(
                 _("Each choice needs its own value."), field="options.choices"
             )
+
+    filter_class = django_filters.ChoiceFilter
+
+    def filter_kwargs(self, field):
+        return {"choices": [(v, v) for v in self.values(field)]}
+
+    def serializer_field(self, field):
+        return serializers.ChoiceField(choices=self.values(field), **self.serializer_kwargs(field))
 
     def removed_values(self, field, new_options) -> set[str]:
         kept = {c["value"] for c in new_options.get("choices", [])}

@@ -2,12 +2,14 @@
 
 import datetime as dt
 
+import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
 
 from modules.metamodel.field_types.base import FieldType
 from modules.metamodel.field_types.integer import NUMERIC_LOOKUPS
@@ -21,6 +23,11 @@ class DateType(FieldType):
     lookups = (*NUMERIC_LOOKUPS, "year")
     convertible_to = frozenset({"datetime", "text", "long_text"})
 
+    filter_class = django_filters.DateFilter
+
+    def serializer_field(self, field):
+        return serializers.DateField(**self.serializer_kwargs(field))
+
     def model_field(self, field, target_model=None):
         return models.DateField(null=True, blank=True)
 
@@ -30,8 +37,13 @@ class DateType(FieldType):
     def clean(self, field, value):
         if isinstance(value, dt.datetime):
             return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+        if not self.is_empty(value) and not isinstance(value, (str, dt.date)):
+            raise ValidationError(_("Enter a valid date."), code="invalid")
         if isinstance(value, str) and "T" in value:
-            parsed = parse_datetime(value)
+            try:
+                parsed = parse_datetime(value)
+            except ValueError:  # well formed, but no such day or hour
+                parsed = None
             if parsed is None:
                 raise ValidationError(_("Enter a valid date."), code="invalid")
             return self.clean(field, parsed)

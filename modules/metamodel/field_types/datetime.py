@@ -2,11 +2,13 @@
 
 import datetime as dt
 
+import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
 
 from modules.metamodel.field_types.base import FieldType
 from modules.metamodel.field_types.date import DATE_INPUT_FORMATS
@@ -18,6 +20,11 @@ class DateTimeType(FieldType):
     label = _("Date and time")
     lookups = (*NUMERIC_LOOKUPS, "date")
     convertible_to = frozenset({"date", "text", "long_text"})
+
+    filter_class = django_filters.IsoDateTimeFilter
+
+    def serializer_field(self, field):
+        return serializers.DateTimeField(**self.serializer_kwargs(field))
 
     def model_field(self, field, target_model=None):
         return models.DateTimeField(null=True, blank=True)
@@ -39,6 +46,8 @@ class DateTimeType(FieldType):
             cleaned = value
         elif isinstance(value, dt.date):
             cleaned = dt.datetime.combine(value, dt.time())
+        elif not self.is_empty(value) and not isinstance(value, str):
+            raise ValidationError(_("Enter a valid date/time."), code="invalid")
         else:
             cleaned = super().clean(field, value)
             if cleaned is None:

@@ -2,10 +2,12 @@
 
 from decimal import Decimal
 
+import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
 
 from modules.metamodel.field_types.base import FieldType, check_min_max, number_options
 from modules.metamodel.field_types.integer import NUMERIC_LOOKUPS, parse_number_text
@@ -25,6 +27,17 @@ class DecimalType(FieldType):
 
     def check_options(self, options):
         check_min_max(options)
+
+    filter_class = django_filters.NumberFilter
+
+    def serializer_field(self, field):
+        places = field.options.get("decimal_places", 2)
+        return serializers.DecimalField(
+            max_digits=self.whole_digits + places,
+            decimal_places=places,
+            coerce_to_string=True,
+            **self.serializer_kwargs(field),
+        )
 
     def model_field(self, field, target_model=None):
         # Fixed precision in the column; the field's own places are enforced on input,

@@ -3,10 +3,12 @@
 import re
 from decimal import Decimal, InvalidOperation
 
+import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
 
 from modules.metamodel.field_types.base import FieldType, check_min_max, number_options
 
@@ -43,6 +45,11 @@ class IntegerType(FieldType):
     def check_options(self, options):
         check_min_max(options)
 
+    filter_class = django_filters.NumberFilter
+
+    def serializer_field(self, field):
+        return serializers.IntegerField(**self.serializer_kwargs(field))
+
     def model_field(self, field, target_model=None):
         return models.BigIntegerField(null=True, blank=True)
 
@@ -66,5 +73,8 @@ class IntegerType(FieldType):
             number = parse_number_text(text)
             if number != number.to_integral_value():
                 raise ValidationError(_("Enter a whole number."), code="invalid")
+            # int() of a huge exponent ("1e9999999") takes hours; out of range is out of
+            # range, so clamp first and let `clean` refuse it with its usual message.
+            number = max(min(number, BIGINT + 1), -BIGINT - 1)
             return self.clean(field, int(number))
         return super().parse_text(field, text)

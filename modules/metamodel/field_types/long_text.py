@@ -9,6 +9,7 @@ from modules.metamodel.field_types.text import TextType
 class LongTextType(TextType):
     type = "long_text"
     label = _("Long text")
+    can_be_unique = False
     options_schema = {
         "type": "object",
         "properties": {
@@ -28,3 +29,7 @@ class LongTextType(TextType):
             widget=forms.Textarea,
             max_length=field.options.get("max_length", 100000),
         )
+
+    def parse_text(self, field, text):
+        # Keep indentation and final newlines, as `clean` does, so exports read back equal.
+        return self.clean(field, text)

@@ -3,23 +3,45 @@
 Two columns: the amount in `f_<id>` and the currency in `f_<id>_currency`.
 """
 
+import functools
 import re
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
 
 from modules.metamodel.exceptions import InvalidFieldOptions
 from modules.metamodel.field_types.decimal import DecimalType
+from modules.metamodel.field_types.integer import parse_number_text
 
-CURRENCY = {"type": "string", "pattern": "^[A-Z]{3}$"}
-_TEXT = re.compile(r"^\s*(?P<amount>.*?)\s*(?P<currency>[A-Z]{3})?\s*$")
+# maxLength: Python's `$` also matches before a final newline, which the column cannot hold.
+CURRENCY = {"type": "string", "pattern": "^[A-Z]{3}$", "maxLength": 3}
+_TEXT = re.compile(r"^\s*(?P<amount>.*?)\s*(?P<currency>[A-Za-z]{3})?\s*$", re.DOTALL)
+
+
+@functools.cache
+def money_serializer(places: int) -> type[serializers.Serializer]:
+    """One `Money<places>` component per precision, shared by every money field."""
+    return type(
+        f"Money{places}",
+        (serializers.Serializer,),
+        {
+            "amount": serializers.DecimalField(
+                max_digits=DecimalType.whole_digits + places,
+                decimal_places=places,
+                coerce_to_string=True,
+            ),
+            "currency": serializers.CharField(min_length=3, max_length=3),
+        },
+    )
 
 
 class MoneyType(DecimalType):
     type = "money"
     label = _("Money")
+    can_be_unique = False
     max_places = 4
     options_schema = {
         "type": "object",
@@ -47,6 +69,11 @@ class MoneyType(DecimalType):
                 _("The default currency must be one of the currencies."),
                 field="options.default_currency",
             )
+
+    def serializer_field(self, field):
+        return money_serializer(field.options.get("decimal_places", 2))(
+            **self.serializer_kwargs(field)
+        )
 
     def currency_attribute(self, api_name: str) -> str:
         return f"{api_name}_currency"
@@ -122,7 +149,7 @@ class MoneyType(DecimalType):
     def parse_text(self, field, text):
         if isinstance(text, str) and text.strip():
             match = _TEXT.match(text)
-            currency = match["currency"]
-            amount = DecimalType.parse_text(self, field, match["amount"])
+            currency = match["currency"].upper() if match["currency"] else None
+            amount = parse_number_text(match["amount"])
             return self.clean(field, {"amount": amount, "currency": currency})
         return super().parse_text(field, text)

@@ -1,19 +1,46 @@
 """Several values from a list the admin defines; stored as a JSON list of choice values."""
 
+import json
+
+import django_filters
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
 
 from modules.metamodel.field_types.choice import ChoiceType
+
+
+class JsonContainsFilter(django_filters.CharFilter):
+    """`?tags__contains=vip`: records whose JSON list holds the value."""
+
+    def filter(self, qs, value):
+        if value in (None, ""):
+            return qs
+        if connection.features.supports_json_field_contains:
+            return qs.filter(**{f"{self.field_name}__contains": [value]})
+        return qs.filter(**{f"{self.field_name}__icontains": json.dumps(value)})
 
 
 class MultiChoiceType(ChoiceType):
     type = "multi_choice"
     label = _("Multiple choice")
+    can_be_unique = False
     lookups = ("contains", "isnull")
     sortable = False
     convertible_to = frozenset({"tags", "text", "long_text"})
     indexed = False
+
+    def filter_for(self, field, lookup):
+        if lookup == "contains":
+            return JsonContainsFilter(field_name=field.api_name)
+        return super().filter_for(field, lookup)
+
+    def serializer_field(self, field):
+        return serializers.ListField(
+            child=serializers.ChoiceField(choices=self.values(field)),
+            **self.serializer_kwargs(field),
+        )
 
     def values_lost_by(self, field, new_options, model):
         removed = self.removed_values(field, new_options)

@@ -4,9 +4,11 @@ Options on input: `{"target": "companies"}`; the schema service keeps the target
 `FieldDefinition.target_entity`, not in the options.
 """
 
+import django_filters
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
 
 from modules.metamodel.field_types.base import FieldType
 
@@ -30,6 +32,11 @@ class RelationType(FieldType):
 
     def target_from_options(self, options):
         return (options or {}).get("target")
+
+    filter_class = django_filters.NumberFilter
+
+    def serializer_field(self, field):
+        return serializers.IntegerField(**self.serializer_kwargs(field))
 
     def model_field(self, field, target_model=None):
         assert target_model is not None, "A relation field needs its target model."
@@ -62,7 +69,7 @@ class RelationType(FieldType):
             return None
         if isinstance(value, models.Model):
             value = value.pk
-        if isinstance(value, bool) or not str(value).isdigit():
+        if isinstance(value, bool) or not str(value).isdecimal():
             raise ValidationError(_("Give the linked record's id."), code="invalid")
         record_id = int(value)
         target = self.target_model(field)

@@ -1,6 +1,7 @@
 """Single-line text."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -44,6 +45,11 @@ class TextType(FieldType):
     def model_field(self, field, target_model=None):
         # Length is enforced by validation, so changing it never needs DDL.
         return models.TextField(null=True, blank=True)
+
+    def clean(self, field, value):
+        if isinstance(value, (bool, list, dict, tuple)):
+            raise ValidationError(_("Enter text."), code="invalid")
+        return super().clean(field, value)
 
     def form_field(self, field):
         return forms.CharField(required=False, max_length=field.options.get("max_length", 255))

@@ -1,9 +1,11 @@
 """A user of Tessera (an account manager, a reviewer, ...); stored as the user's id."""
 
+import django_filters
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
 
 from modules.metamodel.field_types.base import FieldType
 
@@ -14,6 +16,11 @@ class UserType(FieldType):
     lookups = ("exact", "in", "isnull")
     segmentation_kind = "categorical"
     indexed = True
+
+    filter_class = django_filters.NumberFilter
+
+    def serializer_field(self, field):
+        return serializers.IntegerField(**self.serializer_kwargs(field))
 
     def model_field(self, field, target_model=None):
         return models.ForeignKey(
@@ -40,7 +47,7 @@ class UserType(FieldType):
             return None
         if isinstance(value, get_user_model()):
             value = value.pk
-        if isinstance(value, bool) or not str(value).isdigit():
+        if isinstance(value, bool) or not str(value).isdecimal():
             raise ValidationError(_("Give a user's id."), code="invalid")
         user_id = int(value)
         if not get_user_model().objects.filter(pk=user_id, is_active=True).exists():

@@ -29,8 +29,11 @@ def feature_fields(entity: EntitySpec) -> dict[str, models.Field]:
 
 
 def class_name(entity: EntitySpec) -> str:
-    """The runtime class name, e.g. `Persons` (unique per snapshot, as slugs are)."""
-    return "".join(part.capitalize() for part in entity.slug.split("_")) or f"Entity{entity.id}"
+    """The runtime class name, e.g. `Persons`, `Sales_Leads`: unique, as slugs are.
+
+    Underscores stay, so `a_1` (`A_1`) and `a1` (`A1`) never share a name.
+    """
+    return "_".join(part.capitalize() for part in entity.slug.split("_"))
 
 
 def build_models(
