@@ -1,7 +1,23 @@
 from django.urls import include, path
+from django.views import defaults
 from wagtail.admin import urls as wagtailadmin_urls
 
+from modules.api.errors import json_404, json_500
+
 urlpatterns = [
+    path("api/v1/", include("modules.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include(wagtailadmin_urls)),
 ]
+
+
+def handler404(request, exception):
+    if request.path.startswith("/api/"):
+        return json_404(request, exception)
+    return defaults.page_not_found(request, exception)
+
+
+def handler500(request):
+    if request.path.startswith("/api/"):
+        return json_500(request)
+    return defaults.server_error(request)

@@ -17,23 +17,40 @@ pytestmark = pytest.mark.smoke
 
 def test_schema_changes_and_records_end_to_end(live_schema, schema, admin):
     # given a new entity type with a few fields
-    schema.create_entity_type(admin, slug="tickets", label={"en": "Ticket", "pl": "Zgłoszenie"},
-                              label_plural={"en": "Tickets", "pl": "Zgłoszenia"},
-                              title_template="{ref} {subject}")
-    schema.add_field(admin, "tickets", api_name="ref", label="Ref", type="auto_number",
-                     options={"pattern": "T-%N"})
-    schema.add_field(admin, "tickets", api_name="subject", label="Subject", type="text",
-                     required=True)
+    schema.create_entity_type(
+        admin,
+        slug="tickets",
+        label={"en": "Ticket", "pl": "Zgłoszenie"},
+        label_plural={"en": "Tickets", "pl": "Zgłoszenia"},
+        title_template="{ref} {subject}",
+    )
+    schema.add_field(
+        admin,
+        "tickets",
+        api_name="ref",
+        label="Ref",
+        type="auto_number",
+        options={"pattern": "T-%N"},
+    )
+    schema.add_field(
+        admin, "tickets", api_name="subject", label="Subject", type="text", required=True
+    )
     schema.add_field(admin, "tickets", api_name="hours", label="Hours", type="text")
-    schema.add_field(admin, "tickets", api_name="customer", label="Customer", type="relation",
-                     options={"target": "companies"})
+    schema.add_field(
+        admin,
+        "tickets",
+        api_name="customer",
+        label="Customer",
+        type="relation",
+        options={"target": "companies"},
+    )
     records = RecordService()
     acme = records.create(admin, "companies", {"name": "Acme"})
     # when records are written, edited, trashed and restored
-    ticket = records.create(admin, "tickets", {"subject": "Printer", "hours": "3",
-                                               "customer": acme.pk})
-    records.update(admin, "tickets", ticket.pk, {"subject": "Printer on fire"},
-                   expected_version=1)
+    ticket = records.create(
+        admin, "tickets", {"subject": "Printer", "hours": "3", "customer": acme.pk}
+    )
+    records.update(admin, "tickets", ticket.pk, {"subject": "Printer on fire"}, expected_version=1)
     with pytest.raises(StaleRecord):
         records.update(admin, "tickets", ticket.pk, {"subject": "late"}, expected_version=1)
     records.delete(admin, "tickets", ticket.pk)
@@ -46,11 +63,16 @@ def test_schema_changes_and_records_end_to_end(live_schema, schema, admin):
     # then
     stored = get_model("tickets").objects.get(pk=ticket.pk)
     assert (stored.ref, stored.title_text, stored.hours, stored.customer_id) == (
-        "T-1", "Printer on fire", 3, acme.pk)
+        "T-1",
+        "Printer on fire",
+        3,
+        acme.pk,
+    )
     assert stored.version == 4 and str(stored) == "T-1 Printer on fire"
     # when the trash is purged after the grace period (an in-process task here)
     FieldDefinition.objects.filter(deleted_at__isnull=False).update(
-        deleted_at=timezone.now() - timedelta(days=60))
+        deleted_at=timezone.now() - timedelta(days=60)
+    )
     purged = purge_trashed_fields.delay().get()
     # then the old text column of `hours` is gone and everything still reads
     assert purged == 1

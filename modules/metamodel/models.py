@@ -1,6 +1,6 @@
 """Metadata rows that describe the CRM's entity types, their fields and form layouts.
 
-    persons = EntityType.objects.get(slug="persons")
+    persons = EntityType.objects.alive().get(slug="persons")   # not in the trash
     persons.fields.alive()              # fields not in trash, in form order
     SchemaState.current()               # (version, token) the runtime compares
 
@@ -16,6 +16,16 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from modules.core.i18n import localized
+
+
+class EntityTypeQuerySet(models.QuerySet):
+    """Entity types in and out of the trash."""
+
+    def alive(self) -> "EntityTypeQuerySet":
+        return self.filter(deleted_at__isnull=True)
+
+    def trashed(self) -> "EntityTypeQuerySet":
+        return self.filter(deleted_at__isnull=False)
 
 
 class EntityType(models.Model):
@@ -36,9 +46,13 @@ class EntityType(models.Model):
     supports_relations = models.BooleanField(_("relations"), default=True)
     is_system = models.BooleanField(_("built in"), default=False)
     version = models.PositiveIntegerField(default=1)
+    #: Set while the type is in the trash: its table and rows stay, the runtime skips it.
+    deleted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
+
+    objects = EntityTypeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("entity type")

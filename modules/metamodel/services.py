@@ -80,12 +80,28 @@ class SchemaService:
 
         def work():
             with schema_change() as tables:
+                if EntityType.objects.trashed().filter(slug=slug).exists():
+                    raise DuplicateName(
+                        _(
+                            "An entity type '%(slug)s' is in the trash; restore it or choose "
+                            "another API name."
+                        )
+                        % {"slug": slug},
+                        field="slug",
+                    )
                 if EntityType.objects.filter(slug=slug).exists():
                     raise DuplicateName(
                         _("An entity type '%(slug)s' exists already.") % {"slug": slug},
                         field="slug",
                     )
-                _saved_by(entity, user).save()
+                try:
+                    with transaction.atomic():
+                        _saved_by(entity, user).save()
+                except IntegrityError:
+                    raise DuplicateName(
+                        _("An entity type '%(slug)s' exists already.") % {"slug": slug},
+                        field="slug",
+                    ) from None
                 layout = _saved_by(FormLayout(entity_type=entity), user)
                 layout.save()
                 LayoutEditor(layout, user).add_section(DEFAULT_SECTION)
@@ -126,6 +142,79 @@ class SchemaService:
 
         return with_retries(work)
 
+    def trash_entity_type(self, user, slug: str) -> EntityType:
+        """Move an entity type to the trash; its table and records stay, the runtime skips it.
+
+        Refused for built-in types and while live relation fields of other entity
+        types link to it (their values would point nowhere).
+        """
+        require_administrator(user)
+
+        def work():
+            entity = self._entity(slug)
+            with schema_change(entity.pk):
+                entity = self._entity(slug)  # again, under the lock
+                if entity.is_system:
+                    raise SystemFieldProtected(
+                        _("'%(slug)s' is built in and cannot be deleted.") % {"slug": slug},
+                        field="slug",
+                    )
+                incoming = sorted(
+                    str(f)
+                    for f in FieldDefinition.objects.alive()
+                    .filter(target_entity=entity, entity_type__deleted_at__isnull=True)
+                    .exclude(entity_type=entity)
+                    .select_related("entity_type")
+                )
+                if incoming:
+                    raise FieldInUse(
+                        _(
+                            "Fields of other entity types link to '%(slug)s': %(fields)s. "
+                            "Delete those fields first."
+                        )
+                        % {"slug": slug, "fields": ", ".join(incoming)},
+                        field="slug",
+                        extra={"fields": incoming},
+                    )
+                entity.deleted_at = timezone.now()
+                entity.version += 1
+                _saved_by(entity, user).save(update_fields=["deleted_at", "version", "updated_at"])
+            return entity
+
+        return with_retries(work)
+
+    def restore_entity_type(self, user, slug: str) -> EntityType:
+        """Bring a trashed entity type back with its fields, layout and records."""
+        require_administrator(user)
+
+        def work():
+            entity = self._entity(slug, trashed=True)
+            with schema_change(entity.pk):
+                entity = self._entity(slug, trashed=True)  # again, under the lock
+                # Its relations must link to live types, or the runtime would drop them.
+                gone = sorted(
+                    f"{f.api_name} -> {f.target_entity.slug}"
+                    for f in entity.fields.alive()
+                    .filter(target_entity__deleted_at__isnull=False)
+                    .exclude(target_entity=entity)
+                    .select_related("target_entity")
+                )
+                if gone:
+                    raise InvalidDefinition(
+                        _(
+                            "Fields of '%(slug)s' link to entity types in the trash: "
+                            "%(fields)s. Restore those first."
+                        )
+                        % {"slug": slug, "fields": ", ".join(gone)},
+                        field="slug",
+                    )
+                entity.deleted_at = None
+                entity.version += 1
+                _saved_by(entity, user).save(update_fields=["deleted_at", "version", "updated_at"])
+            return entity
+
+        return with_retries(work)
+
     # -- fields --------------------------------------------------------------------
     def add_field(
         self,
@@ -147,6 +236,7 @@ class SchemaService:
         require_administrator(user)
         check_field_name(api_name)
         field_type = self._type(type)
+        self._check_unique_allowed(field_type, unique)
         options = dict(options or {})
         target_slug = field_type.target_from_options(options)
         options = field_type.validate_options(options)
@@ -221,6 +311,7 @@ class SchemaService:
                 for flag in FIELD_FLAGS:
                     if flag in changes:
                         setattr(field, flag, bool(changes[flag]))
+                self._check_unique_allowed(field.type_class, field.unique)
                 if "options" in changes:
                     field.options = self._changed_options(field, changes["options"], confirm_loss)
                 self._save_field(field, user)
@@ -263,6 +354,11 @@ class SchemaService:
                             "This field's data moved to a new field when its type changed; "
                             "it cannot be restored."
                         ),
+                        field="api_name",
+                    )
+                if field.target_entity_id and field.target_entity.deleted_at is not None:
+                    raise InvalidDefinition(
+                        _("The entity type this field links to is in the trash."),
                         field="api_name",
                     )
                 field.deleted_at = None
@@ -348,6 +444,8 @@ class SchemaService:
                 )
                 old.deleted_at = timezone.now()
                 self._save_field(old, user)
+                self._check_free(entity, new)
+                self._check_unique_allowed(new.type_class, new.unique)
                 self._save_field(new, user)
                 old.replaced_by = new
                 self._save_field(old, user)
@@ -403,6 +501,13 @@ class SchemaService:
             )
         return {key: bool(value) for key, value in features.items()}
 
+    def _check_unique_allowed(self, field_type, unique: bool) -> None:
+        if unique and not field_type.can_be_unique:
+            raise InvalidDefinition(
+                _("A %(type)s field cannot be unique.") % {"type": field_type.label},
+                field="unique",
+            )
+
     def _type(self, key: str):
         try:
             return field_types.get(key)
@@ -411,9 +516,10 @@ class SchemaService:
                 _("There is no field type '%(type)s'.") % {"type": key}, field="type"
             ) from None
 
-    def _entity(self, slug: str) -> EntityType:
+    def _entity(self, slug: str, *, trashed: bool = False) -> EntityType:
+        rows = EntityType.objects.trashed() if trashed else EntityType.objects.alive()
         try:
-            return EntityType.objects.get(slug=slug)
+            return rows.get(slug=slug)
         except EntityType.DoesNotExist:
             raise EntityTypeNotFound(
                 _("There is no entity type '%(slug)s'.") % {"slug": slug}
@@ -439,7 +545,7 @@ class SchemaService:
                 _("Choose the entity type this field links to."), field="options.target"
             )
         try:
-            return EntityType.objects.get(slug=target_slug)
+            return EntityType.objects.alive().get(slug=target_slug)
         except EntityType.DoesNotExist:
             raise InvalidDefinition(
                 _("There is no entity type '%(slug)s'.") % {"slug": target_slug},

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -50,7 +51,7 @@ class RecordService:
                 spec.type_class.set_value(record, spec, cleaned[spec.api_name])
             elif spec.type_class.allocates_on_create:
                 spec.type_class.set_value(record, spec, numbering.allocate(spec, user))
-        record.owner = owner if owner is not None else user
+        record.owner = self._owner(owner) if owner is not None else user
         record.visibility = self._visibility(visibility)
         record.created_by = record.updated_by = user
         record.save(force_insert=True)
@@ -65,7 +66,10 @@ class RecordService:
         values: dict,
         *,
         expected_version: int | None = None,
+        owner=None,
+        visibility: str | None = None,
     ):
+        """Write the named values; `owner` and `visibility` change only when given."""
         snapshot = get_snapshot()
         entity, model = snapshot.entity(entity_slug), snapshot.model(entity_slug)
         record = self._load(model, record_id, lock=True)
@@ -86,6 +90,12 @@ class RecordService:
             if spec.type_class.get_value(record, spec) != value:
                 spec.type_class.set_value(record, spec, value)
                 changed.extend(spec.type_class.attribute_names(spec.api_name))
+        if owner is not None and self._owner(owner).pk != record.owner_id:
+            record.owner = self._owner(owner)
+            changed.append("owner")
+        if visibility is not None and self._visibility(visibility) != record.visibility:
+            record.visibility = visibility
+            changed.append("visibility")
         if not changed:
             return record
         record.updated_by = user
@@ -171,6 +181,17 @@ class RecordService:
             if clash.exists():
                 errors[name] = [_("Another record already has this value.")]
         return errors
+
+    def _owner(self, owner):
+        """A user object for an owner given as a user or an id; only active users own."""
+        user_model = get_user_model()
+        if isinstance(owner, user_model) and owner.is_active:
+            return owner
+        if not isinstance(owner, bool) and str(owner).isdigit():
+            found = user_model.objects.filter(pk=int(owner), is_active=True).first()
+            if found is not None:
+                return found
+        raise RecordInvalid(_("Choose an active user as the owner."), field="owner")
 
     def _visibility(self, visibility: str | None) -> str:
         if visibility is None:

@@ -35,6 +35,8 @@ class SchemaSnapshot:
         self._entities = {e.slug: e for e in entities}
         self._slugs_by_id = {e.id: e.slug for e in entities}
         self.apps, self._models = build_models(entities, schema_key=key)
+        self._memo: dict = {}
+        self._memo_lock = threading.RLock()
 
     def __repr__(self) -> str:
         return f"<SchemaSnapshot v{self.version} {sorted(self._entities)}>"
@@ -60,6 +62,16 @@ class SchemaSnapshot:
         except KeyError:
             raise EntityTypeNotFound(_("There is no such entity type.")) from None
 
+    def memo(self, key: tuple, build):
+        """Something derived from this snapshot (a serializer, a filterset), built once."""
+        try:
+            return self._memo[key]
+        except KeyError:
+            with self._memo_lock:
+                if key not in self._memo:
+                    self._memo[key] = build()
+                return self._memo[key]
+
     def find_by_title(self, entity_id: int, title: str) -> int | None:
         """The id of the single live record of that type whose title is `title`."""
         model = self.model_by_id(entity_id)
@@ -75,11 +87,14 @@ class SchemaSnapshot:
 def load_entities(*, include_trashed: bool = False) -> list[EntitySpec]:
     """Read the metadata rows into specs (read the version before calling this).
 
-    `include_trashed` adds trashed fields, whose columns still exist: the DDL view.
+    Entity types in the trash are skipped, so their records answer 404 everywhere.
+    `include_trashed` adds trashed fields and trashed entity types, whose columns and
+    tables still exist: the DDL view.
     """
     from modules.metamodel.models import EntityType, FieldDefinition, LayoutSection
 
     rows = FieldDefinition.objects.all() if include_trashed else FieldDefinition.objects.alive()
+    entity_rows = EntityType.objects.all() if include_trashed else EntityType.objects.alive()
     fields: dict[int, list[FieldSpec]] = {}
     for row in rows.order_by("position", "id"):
         fields.setdefault(row.entity_type_id, []).append(FieldSpec.from_row(row))
@@ -105,7 +120,7 @@ def load_entities(*, include_trashed: bool = False) -> list[EntitySpec]:
             fields=tuple(fields.get(row.pk, [])),
             sections=tuple(sections.get(row.pk, [])),
         )
-        for row in EntityType.objects.order_by("id")
+        for row in entity_rows.order_by("id")
     ]
 
 

@@ -31,8 +31,20 @@ def test_runtime_models_live_outside_the_global_registry(db):
 def test_system_columns_and_field_columns(db):
     model = get_model("deals")
     names = {f.name for f in model._meta.concrete_fields}
-    assert {"id", "created_at", "updated_at", "created_by", "updated_by", "owner",
-            "visibility", "version", "deleted_at", "number", "value", "value_currency"} <= names
+    assert {
+        "id",
+        "created_at",
+        "updated_at",
+        "created_by",
+        "updated_by",
+        "owner",
+        "visibility",
+        "version",
+        "deleted_at",
+        "number",
+        "value",
+        "value_currency",
+    } <= names
     spec = model.entity.field("value")
     assert model._meta.get_field("value").column == spec.column == f"f_{spec.id}"
     assert model._meta.get_field("value_currency").column == f"f_{spec.id}_currency"
@@ -93,7 +105,8 @@ def test_middleware_binds_one_snapshot_per_request(db, schema, admin, scratch_en
     # then the request kept its snapshot; the next one sees the field
     assert seen[0] is seen[1] and not seen[0].entity(slug).has_field("mid")
     SchemaSnapshotMiddleware(lambda r: seen.append(get_snapshot()) or HttpResponse())(
-        RequestFactory().get("/"))
+        RequestFactory().get("/")
+    )
     assert seen[2].entity(slug).has_field("mid")
 
 
@@ -145,8 +158,9 @@ def test_tasks_bind_the_current_snapshot(db, schema, admin, scratch_entity):
 
 def test_titles_follow_the_template(db, admin):
     company = RecordService().create(admin, "companies", {"name": "Acme"})
-    person = RecordService().create(admin, "persons", {"first_name": "Ada", "last_name": "Byron",
-                                                       "company": company.pk})
+    person = RecordService().create(
+        admin, "persons", {"first_name": "Ada", "last_name": "Byron", "company": company.pk}
+    )
     assert str(person) == "Ada Byron"
     assert str(company) == "Acme"
 

@@ -10,8 +10,9 @@ from django.db import connection
 from modules.metamodel.exceptions import SchemaBusy
 from modules.metamodel.models import EntityType, FieldDefinition, SchemaState
 
-pytestmark = pytest.mark.skipif(connection.vendor != "postgresql",
-                                reason="lock_timeout is a PostgreSQL setting")
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="lock_timeout is a PostgreSQL setting"
+)
 
 
 def hold_table(table: str, seconds: float) -> threading.Thread:
@@ -20,8 +21,9 @@ def hold_table(table: str, seconds: float) -> threading.Thread:
     started = threading.Event()
 
     def run():
-        with psycopg.connect(dbname=db["NAME"], host=db["HOST"], port=db["PORT"],
-                             user=db["USER"]) as other:
+        with psycopg.connect(
+            dbname=db["NAME"], host=db["HOST"], port=db["PORT"], user=db["USER"]
+        ) as other:
             other.execute(f'SELECT count(*) FROM "{table}"')
             started.set()
             time.sleep(seconds)
@@ -32,8 +34,7 @@ def hold_table(table: str, seconds: float) -> threading.Thread:
     return thread
 
 
-def test_a_held_lock_gives_a_clear_error_and_changes_nothing(live_schema, schema, admin,
-                                                             settings):
+def test_a_held_lock_gives_a_clear_error_and_changes_nothing(live_schema, schema, admin, settings):
     # given a reader that holds the table longer than all retries take
     settings.SCHEMA_LOCK_TIMEOUT_MS = 100
     settings.SCHEMA_LOCK_RETRIES = 2
@@ -53,16 +54,16 @@ def test_a_held_lock_gives_a_clear_error_and_changes_nothing(live_schema, schema
     assert not FieldDefinition.objects.filter(api_name="blocked").exists()
 
 
-def test_the_change_goes_through_once_the_lock_is_released(live_schema, schema, admin,
-                                                           settings):
+def test_the_change_goes_through_once_the_lock_is_released(live_schema, schema, admin, settings):
     # given a reader that lets go after half a second
     settings.SCHEMA_LOCK_TIMEOUT_MS = 150
     settings.SCHEMA_LOCK_RETRIES = 8
     table = EntityType.objects.get(slug="companies").db_table
     holder = hold_table(table, seconds=0.5)
     # when
-    field = schema.add_field(admin, "companies", api_name="patient", label="Patient",
-                             type="integer")
+    field = schema.add_field(
+        admin, "companies", api_name="patient", label="Patient", type="integer"
+    )
     holder.join()
     # then
     with connection.cursor() as cursor:

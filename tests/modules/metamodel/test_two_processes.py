@@ -14,9 +14,13 @@ from modules.records.services import RecordService
 from project.celery import app
 
 ROOT = Path(__file__).resolve().parents[3]
-pytestmark = [pytest.mark.worker, pytest.mark.skipif(
-    not settings.REDIS_URL or connection.vendor != "postgresql",
-    reason="needs PostgreSQL and Redis")]
+pytestmark = [
+    pytest.mark.worker,
+    pytest.mark.skipif(
+        not settings.REDIS_URL or connection.vendor != "postgresql",
+        reason="needs PostgreSQL and Redis",
+    ),
+]
 
 
 @pytest.fixture
@@ -31,10 +35,29 @@ def worker(live_schema):
         "CELERY_TASK_ALWAYS_EAGER": "false",
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "project", "worker", "--pool=solo",
-         "--concurrency=1", "-Q", queue, "--include", "tests.support.tasks",
-         "--without-heartbeat", "--without-gossip", "--without-mingle", "--loglevel=WARNING"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "project",
+            "worker",
+            "--pool=solo",
+            "--concurrency=1",
+            "-Q",
+            queue,
+            "--include",
+            "tests.support.tasks",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel=WARNING",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
 
     def run(name, *args):
         return app.send_task(name, args=args, queue=queue).get(timeout=60)

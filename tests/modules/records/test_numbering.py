@@ -22,8 +22,14 @@ def test_deals_are_numbered_n_slash_year(db, user):
 def test_pattern_tokens_start_and_initials(db, admin, schema, scratch_entity):
     # given
     slug = scratch_entity()
-    schema.add_field(admin, slug, api_name="ref", label="Ref", type="auto_number",
-                     options={"pattern": "INV-%Y%M%D-%I-%N", "start": 1000})
+    schema.add_field(
+        admin,
+        slug,
+        api_name="ref",
+        label="Ref",
+        type="auto_number",
+        options={"pattern": "INV-%Y%M%D-%I-%N", "start": 1000},
+    )
     today = timezone.localdate()
     # when
     first = service.create(admin, slug, {}).ref
@@ -52,8 +58,14 @@ def test_number_can_be_given_or_edited_by_hand(db, user):
 def test_yearly_reset_counts_per_year(db, admin, schema, scratch_entity):
     # given a counter that reached 41 last year
     slug = scratch_entity()
-    field = schema.add_field(admin, slug, api_name="ref", label="Ref", type="auto_number",
-                             options={"pattern": "%N/%Y", "reset_yearly": True})
+    field = schema.add_field(
+        admin,
+        slug,
+        api_name="ref",
+        label="Ref",
+        type="auto_number",
+        options={"pattern": "%N/%Y", "reset_yearly": True},
+    )
     this_year = timezone.localdate().year
     NumberSequence.objects.create(field=field, period=str(this_year - 1), last_value=41)
     # when
@@ -84,7 +96,7 @@ def test_parallel_writers_get_unique_gapless_numbers(live_schema, make_user):
             barrier.wait()
             for i in range(per_writer):
                 service.create(user, "deals", {"name": f"parallel {i}"})
-        except Exception as error:  # noqa: BLE001 - reported below
+        except Exception as error:
             errors.append(error)
         finally:
             connections.close_all()

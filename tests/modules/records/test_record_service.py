@@ -18,8 +18,7 @@ def test_create_sets_owner_author_and_defaults(db, user):
 
 def test_owner_and_visibility_can_be_given(db, user, make_user):
     other = make_user()
-    company = service.create(user, "companies", {"name": "Acme"}, owner=other,
-                             visibility="hidden")
+    company = service.create(user, "companies", {"name": "Acme"}, owner=other, visibility="hidden")
     assert company.owner == other and company.visibility == "hidden"
     with pytest.raises(RecordInvalid) as error:
         service.create(user, "companies", {"name": "Beta"}, visibility="secret")
@@ -29,8 +28,11 @@ def test_owner_and_visibility_can_be_given(db, user, make_user):
 def test_invalid_values_name_their_fields_and_write_nothing(db, user):
     before = get_model("companies").objects.count()
     with pytest.raises(RecordInvalid) as error:
-        service.create(user, "companies", {"employees": "many", "email": "not-an-email",
-                                           "industry": "alchemy", "colour": "red"})
+        service.create(
+            user,
+            "companies",
+            {"employees": "many", "email": "not-an-email", "industry": "alchemy", "colour": "red"},
+        )
     assert set(error.value.errors) == {"employees", "email", "industry", "colour", "name"}
     assert error.value.errors["name"] == ["This field is required."]
     assert get_model("companies").objects.count() == before
@@ -48,8 +50,7 @@ def test_update_writes_only_named_fields_and_bumps_the_version(db, user, make_us
     company = service.create(user, "companies", {"name": "Acme", "city": "Kraków"})
     other = make_user()
     # when
-    updated = service.update(other, "companies", company.pk, {"city": "Gdańsk"},
-                             expected_version=1)
+    updated = service.update(other, "companies", company.pk, {"city": "Gdańsk"}, expected_version=1)
     # then
     stored = get_model("companies").objects.get(pk=company.pk)
     assert (stored.city, stored.name, stored.version) == ("Gdańsk", "Acme", 2)
@@ -110,23 +111,35 @@ def test_relations_must_point_at_live_records(db, user):
     company = service.create(user, "companies", {"name": "Acme"})
     service.delete(user, "companies", company.pk)
     with pytest.raises(RecordInvalid) as error:
-        service.create(user, "persons", {"first_name": "A", "last_name": "B",
-                                         "company": company.pk})
+        service.create(
+            user, "persons", {"first_name": "A", "last_name": "B", "company": company.pk}
+        )
     assert list(error.value.errors) == ["company"]
 
 
 def test_values_of_every_shape_round_trip(db, user):
     company = service.create(user, "companies", {"name": "Acme"})
-    deal = service.create(user, "deals", {
-        "name": "Big one", "company": company.pk,
-        "value": {"amount": "1200.5", "currency": "EUR"}, "probability": "55%",
-        "expected_close_date": "2026-12-24", "closed_at": "2026-12-24T10:30:00+01:00",
-        "stage": "won",
-    })
+    deal = service.create(
+        user,
+        "deals",
+        {
+            "name": "Big one",
+            "company": company.pk,
+            "value": {"amount": "1200.5", "currency": "EUR"},
+            "probability": "55%",
+            "expected_close_date": "2026-12-24",
+            "closed_at": "2026-12-24T10:30:00+01:00",
+            "stage": "won",
+        },
+    )
     stored = get_model("deals").objects.select_related("company").get(pk=deal.pk)
     value = stored.entity.field("value")
     assert value.type_class.to_json(value, value.type_class.get_value(stored, value)) == {
-        "amount": "1200.50", "currency": "EUR"}
+        "amount": "1200.50",
+        "currency": "EUR",
+    }
     assert stored.company.name == "Acme" and stored.stage == "won"
-    assert str(stored.probability) == "55.0000" and stored.closed_at.isoformat() == \
-        "2026-12-24T09:30:00+00:00"
+    assert (
+        str(stored.probability) == "55.0000"
+        and stored.closed_at.isoformat() == "2026-12-24T09:30:00+00:00"
+    )

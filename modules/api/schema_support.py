@@ -1,0 +1,106 @@
+"""What drf-spectacular needs to document the generic record endpoints.
+
+pagination_class = KeysetPaginationDoc   # documents the list envelope and parameters
+"""
+
+from django.conf import settings
+from drf_spectacular.openapi import AutoSchema
+from rest_framework.pagination import BasePagination
+
+
+class KeysetPaginationDoc(BasePagination):
+    """Documents `{"next", "previous", "results", "count", "count_capped"}` and list params."""
+
+    def get_paginated_response_schema(self, schema: dict) -> dict:
+        link = {"type": "string", "format": "uri", "nullable": True}
+        return {
+            "type": "object",
+            "required": ["next", "previous", "results"],
+            "properties": {
+                "next": link,
+                "previous": link,
+                "count": {"type": "integer", "description": "With ?count=true."},
+                "count_capped": {"type": "boolean", "description": "The count hit the cap."},
+                "results": schema,
+            },
+        }
+
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        def param(name, schema, description):
+            return {
+                "name": name,
+                "in": "query",
+                "required": False,
+                "schema": schema,
+                "description": description,
+            }
+
+        return [
+            param("cursor", {"type": "string"}, "Opaque cursor from `next` or `previous`."),
+            param(
+                "page_size",
+                {"type": "integer", "minimum": 1, "maximum": settings.API_MAX_PAGE_SIZE},
+                f"Rows per page (default {settings.API_DEFAULT_PAGE_SIZE}).",
+            ),
+            param(
+                "count",
+                {"type": "boolean"},
+                f"Add `count` (exact up to {settings.API_COUNT_CAP} rows, then capped).",
+            ),
+            param("search", {"type": "string"}, "Text searched in the searchable fields."),
+            param("ordering", {"type": "string"}, "Sort keys, e.g. `name,-created_at`."),
+            param("fields", {"type": "string"}, "Only these keys, e.g. `name,email`."),
+        ]
+
+
+class RecordSchema(AutoSchema):
+    """The trash is a list too."""
+
+    def _is_list_view(self, serializer=None) -> bool:
+        if getattr(self.view, "action", None) == "trash":
+            return True
+        return super()._is_list_view(serializer)
+
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["code", "detail", "errors"],
+    "properties": {
+        "code": {"type": "string", "description": "A machine code, e.g. `invalid`."},
+        "detail": {"type": "string", "description": "A sentence for people."},
+        "errors": {
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            "description": "Messages per field or parameter.",
+        },
+    },
+    "additionalProperties": True,
+}
+ERROR_STATUSES = {
+    "400": "Invalid input; `errors` names the fields.",
+    "401": "Not signed in.",
+    "403": "Not allowed.",
+    "404": "Missing, or not visible to you (the same answer).",
+    "405": "Method not allowed.",
+    "409": "Stale version or conflicting change.",
+    "415": "Unsupported media type.",
+    "429": "Too many attempts; `Retry-After` says when to try again.",
+}
+
+
+def add_error_responses(result: dict, generator, request, public) -> dict:
+    """drf-spectacular hook: every operation documents the one error shape."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    reference = {"$ref": "#/components/schemas/Error"}
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            for code, description in ERROR_STATUSES.items():
+                responses.setdefault(
+                    code,
+                    {
+                        "description": description,
+                        "content": {"application/json": {"schema": reference}},
+                    },
+                )
+    return result

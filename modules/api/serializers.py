@@ -1,0 +1,157 @@
+"""Serializers and filtersets built per entity type, once per schema snapshot.
+
+    serializer_class = record_serializer(snapshot, "persons")
+    filterset_class = record_filterset(snapshot, "persons")
+
+The declared DRF fields document the JSON (OpenAPI); values are written through
+RecordService, which validates with the field types, and read with the field
+types' `to_json` (one pass, no per-field DRF machinery).
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from modules.metamodel.runtime.builder import class_name
+from modules.metamodel.runtime.snapshot import SchemaSnapshot
+from modules.metamodel.runtime.specs import EntitySpec
+from modules.records.services import VISIBILITIES
+
+READ_ONLY_SYSTEM = ("id", "created_at", "updated_at", "created_by", "updated_by")
+SEGMENTATION_KEYS = ("score", "segment")
+
+
+class RecordSerializer(serializers.Serializer):
+    """A record as JSON; `context["fields"]` limits the keys (`?fields=`)."""
+
+    entity: EntitySpec
+
+    def to_representation(self, record) -> dict:
+        wanted = self.context.get("fields")
+        data = {"id": record.pk}
+        for spec in self.entity.fields:
+            if wanted is None or spec.api_name in wanted:
+                field_type = spec.type_class
+                data[spec.api_name] = field_type.to_json(spec, field_type.get_value(record, spec))
+        system = {
+            "owner": record.owner_id,
+            "visibility": record.visibility,
+            "version": record.version,
+            "created_at": record.created_at.isoformat() if record.created_at else None,
+            "updated_at": record.updated_at.isoformat() if record.updated_at else None,
+            "created_by": record.created_by_id,
+            "updated_by": record.updated_by_id,
+        }
+        if self.entity.supports_segmentation:
+            system["score"] = None if record.score is None else str(record.score)
+            system["segment"] = record.segment
+        for key, value in system.items():
+            if wanted is None or key in wanted:
+                data[key] = value
+        return data
+
+
+def _build_serializer(entity: EntitySpec) -> type[RecordSerializer]:
+    attrs: dict = {
+        "entity": entity,
+        "id": serializers.IntegerField(read_only=True),
+        **{spec.api_name: spec.type_class.serializer_field(spec) for spec in entity.fields},
+        "owner": serializers.IntegerField(
+            allow_null=True, required=False, help_text=_("The owner's user id.")
+        ),
+        "visibility": serializers.ChoiceField(choices=VISIBILITIES, required=False),
+        "version": serializers.IntegerField(
+            required=False,
+            help_text=_("Send the version you read; a newer stored one answers 409."),
+        ),
+        "created_at": serializers.DateTimeField(read_only=True),
+        "updated_at": serializers.DateTimeField(read_only=True),
+        "created_by": serializers.IntegerField(read_only=True, allow_null=True),
+        "updated_by": serializers.IntegerField(read_only=True, allow_null=True),
+    }
+    if entity.supports_segmentation:
+        attrs["score"] = serializers.DecimalField(
+            max_digits=14, decimal_places=2, read_only=True, allow_null=True
+        )
+        attrs["segment"] = serializers.CharField(read_only=True, allow_null=True)
+    return type(f"{class_name(entity)}Record", (RecordSerializer,), attrs)
+
+
+def record_serializer(snapshot: SchemaSnapshot, slug: str) -> type[RecordSerializer]:
+    """The record serializer of an entity type, built once per snapshot."""
+    entity = snapshot.entity(slug)
+    return snapshot.memo(("serializer", slug), lambda: _build_serializer(entity))
+
+
+def output_keys(entity: EntitySpec) -> set[str]:
+    """Every key a record of this type has (what `?fields=` may name)."""
+    keys = {"id", "owner", "visibility", "version", *READ_ONLY_SYSTEM}
+    keys.update(spec.api_name for spec in entity.fields)
+    if entity.supports_segmentation:
+        keys.update(SEGMENTATION_KEYS)
+    return keys
+
+
+def _build_filterset(entity: EntitySpec, model) -> type[django_filters.FilterSet]:
+    filters: dict = {}
+    for spec in entity.fields:
+        for lookup in spec.type_class.lookups:
+            name = spec.api_name if lookup == "exact" else f"{spec.api_name}__{lookup}"
+            filters[name] = spec.type_class.filter_for(spec, lookup)
+    number_in = type("NumberIn", (django_filters.BaseInFilter, django_filters.NumberFilter), {})
+    choice_in = type("ChoiceIn", (django_filters.BaseInFilter, django_filters.ChoiceFilter), {})
+    visibility = [(v, v) for v in VISIBILITIES]
+    filters.update(
+        {
+            "id__in": number_in(field_name="id", lookup_expr="in"),
+            "owner": django_filters.NumberFilter(field_name="owner_id"),
+            "owner__in": number_in(field_name="owner_id", lookup_expr="in"),
+            "owner__isnull": django_filters.BooleanFilter(field_name="owner", lookup_expr="isnull"),
+            "visibility": django_filters.ChoiceFilter(field_name="visibility", choices=visibility),
+            "visibility__in": choice_in(
+                field_name="visibility", lookup_expr="in", choices=visibility
+            ),
+            **{
+                f"{name}__{lookup}": django_filters.IsoDateTimeFilter(
+                    field_name=name, lookup_expr=lookup
+                )
+                for name in ("created_at", "updated_at")
+                for lookup in ("gte", "lte")
+            },
+        }
+    )
+    if entity.supports_segmentation:
+        filters["segment"] = django_filters.CharFilter(field_name="segment")
+        filters["segment__in"] = type(
+            "CharIn", (django_filters.BaseInFilter, django_filters.CharFilter), {}
+        )(field_name="segment", lookup_expr="in")
+        for lookup in ("gte", "lte"):
+            filters[f"score__{lookup}"] = django_filters.NumberFilter(
+                field_name="score", lookup_expr=lookup
+            )
+    meta = type("Meta", (), {"model": model, "fields": []})
+    return type(
+        f"{class_name(entity)}FilterSet", (django_filters.FilterSet,), {**filters, "Meta": meta}
+    )
+
+
+def record_filterset(snapshot: SchemaSnapshot, slug: str) -> type[django_filters.FilterSet]:
+    """The filterset of an entity type (every field's lookups), built once per snapshot."""
+    entity, model = snapshot.entity(slug), snapshot.model(slug)
+    return snapshot.memo(("filterset", slug), lambda: _build_filterset(entity, model))
+
+
+def sortable_keys(entity: EntitySpec) -> set[str]:
+    """What `?ordering=` may name."""
+    keys = {"id", "created_at", "updated_at"}
+    keys.update(spec.api_name for spec in entity.fields if spec.type_class.sortable)
+    if entity.supports_segmentation:
+        keys.update(SEGMENTATION_KEYS)
+    return keys
+
+
+def searchable_names(entity: EntitySpec) -> list[str]:
+    """The fields `?search=` looks in."""
+    return [spec.api_name for spec in entity.fields if spec.type_class.searchable]

@@ -1,0 +1,452 @@
+"""Metadata endpoints under /api/v1/meta/: entity types, their fields and form layouts.
+
+    GET   /api/v1/meta/entity-types/persons/fields/        -> the live fields
+    POST  /api/v1/meta/entity-types/persons/fields/        {"api_name": "potential",
+                                                            "label": "Sales potential",
+                                                            "type": "integer"}
+    PUT   /api/v1/meta/entity-types/persons/layout/        {"sections": [{"label": "Basics",
+                                                            "fields": ["first_name"]}]}
+
+Every signed-in user reads; administrators write. Views check JSON shapes
+(`serializers_meta`) and render results; every change goes through `SchemaService`,
+whose domain errors the API's exception handler renders.
+"""
+
+from django.db import transaction
+from django.db.models import Count, Q
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from modules.api import serializers_meta as s
+from modules.api.permissions import IsAdministratorOrReadOnly
+from modules.core.exceptions import Conflict
+from modules.metamodel.exceptions import EntityTypeNotFound, FieldNotFound
+from modules.metamodel.field_types import field_types
+from modules.metamodel.models import EntityType, FieldDefinition
+from modules.metamodel.runtime import get_snapshot, registry
+from modules.metamodel.runtime.specs import EntitySpec
+from modules.metamodel.services import SchemaService
+
+TAGS = ["metadata"]
+E = s.ErrorSerializer
+READ_ERRORS = {401: E, 404: E}
+WRITE_ERRORS = {400: E, 401: E, 403: E, 404: E, 409: E}
+TRASHED = OpenApiParameter(
+    "trashed",
+    bool,
+    description=gettext_lazy("true: list what is in the trash instead."),
+    default=False,
+)
+
+
+class StaleVersion(Conflict):
+    """Raised when a PATCH was made on a version of the entity type that is not current."""
+
+    code = "stale_version"
+
+
+# -- lookups -------------------------------------------------------------------------------------
+def entity_rows(*, trashed: bool = False):
+    """Entity types, live or trashed, with `field_count` (live fields) annotated."""
+    rows = EntityType.objects.trashed() if trashed else EntityType.objects.alive()
+    return rows.annotate(field_count=Count("fields", filter=Q(fields__deleted_at__isnull=True)))
+
+
+def get_entity(slug: str, *, trashed: bool = False) -> EntityType:
+    """The entity type, or the API's 404 (trashed ones only when asked for)."""
+    try:
+        return entity_rows(trashed=trashed).get(slug=slug)
+    except EntityType.DoesNotExist:
+        raise EntityTypeNotFound(
+            _("There is no entity type '%(slug)s'.") % {"slug": slug}
+        ) from None
+
+
+def field_rows(entity: EntityType, *, trashed: bool = False):
+    """The entity type's fields, live or trashed, in form order."""
+    rows = entity.fields.trashed() if trashed else entity.fields.alive()
+    return rows.select_related("target_entity")
+
+
+def get_field(entity: EntityType, api_name: str) -> FieldDefinition:
+    """The live field, or the API's 404."""
+    field = field_rows(entity).filter(api_name=api_name).first()
+    if field is None:
+        raise FieldNotFound(
+            _("%(entity)s has no field '%(name)s'.") % {"entity": entity, "name": api_name}
+        )
+    return field
+
+
+def trashed_param(request) -> bool:
+    """`?trashed=true`: list what is in the trash instead (anything but a flag is a 400)."""
+    value = request.query_params.get("trashed", "false").strip().lower()
+    if value not in {"true", "1", "false", "0", ""}:
+        raise serializers.ValidationError({"trashed": [_("Give true or false.")]})
+    return value in {"true", "1"}
+
+
+def valid(serializer_class, request) -> serializers.Serializer:
+    """The request body checked by `serializer_class` (400 naming each bad key)."""
+    body = serializer_class(data=request.data)
+    body.is_valid(raise_exception=True)
+    return body
+
+
+def layout_payload(spec: EntitySpec) -> dict:
+    """The form as `EntitySpec.layout()` shows it; the "Other" section is marked `other`."""
+    sections = []
+    for index, (display_label, fields) in enumerate(spec.layout()):
+        stored = spec.sections[index] if index < len(spec.sections) else None
+        sections.append(
+            {
+                "label": stored.label if stored else display_label,
+                "display_label": display_label,
+                "fields": [f.api_name for f in fields],
+                "other": stored is None,
+            }
+        )
+    return {"sections": sections}
+
+
+class MetaView(APIView):
+    """Base of the metadata views: everyone signed in reads, administrators write."""
+
+    permission_classes = [IsAdministratorOrReadOnly]
+
+    def get_service(self) -> SchemaService:
+        return SchemaService()
+
+
+# -- entity types ------------------------------------------------------------------------------
+class EntityTypeListView(MetaView):
+    """`/meta/entity-types/`: list and create entity types."""
+
+    @extend_schema(
+        tags=TAGS,
+        parameters=[TRASHED],
+        responses={200: s.EntityTypeSerializer(many=True), **READ_ERRORS},
+        summary=gettext_lazy("List entity types"),
+        operation_id="meta_entity_types_list",
+    )
+    def get(self, request):
+        rows = entity_rows(trashed=trashed_param(request)).order_by("id")
+        return Response(s.EntityTypeSerializer(rows, many=True).data)
+
+    @extend_schema(
+        tags=TAGS,
+        request=s.EntityTypeCreateSerializer,
+        responses={201: s.EntityTypeSerializer, **WRITE_ERRORS},
+        summary=gettext_lazy("Create an entity type"),
+        operation_id="meta_entity_types_create",
+    )
+    def post(self, request):
+        body = valid(s.EntityTypeCreateSerializer, request)
+        entity = self.get_service().create_entity_type(request.user, **body.service_kwargs())
+        data = s.EntityTypeSerializer(get_entity(entity.slug)).data
+        return Response(data, status=status.HTTP_201_CREATED)
+
+
+class EntityTypeDetailView(MetaView):
+    """`/meta/entity-types/{slug}/`: read, change, move to the trash."""
+
+    @extend_schema(
+        tags=TAGS,
+        responses={200: s.EntityTypeSerializer, **READ_ERRORS},
+        summary=gettext_lazy("Get an entity type"),
+        operation_id="meta_entity_types_retrieve",
+    )
+    def get(self, request, slug):
+        return Response(s.EntityTypeSerializer(get_entity(slug)).data)
+
+    @extend_schema(
+        tags=TAGS,
+        request=s.EntityTypeUpdateSerializer,
+        responses={200: s.EntityTypeSerializer, **WRITE_ERRORS},
+        summary=gettext_lazy("Change an entity type"),
+        operation_id="meta_entity_types_update",
+        description=gettext_lazy(
+            "With `version`, a 409 `stale_version` if it changed since; nothing is saved."
+        ),
+    )
+    def patch(self, request, slug):
+        body = valid(s.EntityTypeUpdateSerializer, request)
+        changes = body.service_kwargs()
+        expected = body.validated_data.get("version")
+        if expected is None:
+            self._update(request.user, slug, changes)
+        else:
+            # The row lock keeps another change from slipping in between check and write.
+            with transaction.atomic():
+                current = (
+                    EntityType.objects.alive()
+                    .select_for_update()
+                    .filter(slug=slug)
+                    .values_list("version", flat=True)
+                    .first()
+                )
+                if current is None:
+                    get_entity(slug)  # raises the 404
+                if current != expected:
+                    raise StaleVersion(
+                        _("The entity type changed since version %(version)s; reload it.")
+                        % {"version": expected},
+                        field="version",
+                        extra={"current_version": current},
+                    )
+                self._update(request.user, slug, changes)
+        return Response(s.EntityTypeSerializer(get_entity(slug)).data)
+
+    def _update(self, user, slug: str, changes: dict) -> None:
+        if changes:
+            self.get_service().update_entity_type(user, slug, **changes)
+        else:
+            get_entity(slug)  # nothing to change, but an unknown slug is still a 404
+
+    @extend_schema(
+        tags=TAGS,
+        request=None,
+        responses={204: None, **WRITE_ERRORS},
+        summary=gettext_lazy("Move an entity type to the trash"),
+        operation_id="meta_entity_types_trash",
+        description=gettext_lazy(
+            "Its table and records stay; built-in types and link targets are refused."
+        ),
+    )
+    def delete(self, request, slug):
+        self.get_service().trash_entity_type(request.user, slug)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class EntityTypeRestoreView(MetaView):
+    """`/meta/entity-types/{slug}/restore/`: bring a trashed entity type back."""
+
+    @extend_schema(
+        tags=TAGS,
+        request=None,
+        responses={200: s.EntityTypeSerializer, **WRITE_ERRORS},
+        summary=gettext_lazy("Restore an entity type from the trash"),
+        operation_id="meta_entity_types_restore",
+    )
+    def post(self, request, slug):
+        self.get_service().restore_entity_type(request.user, slug)
+        return Response(s.EntityTypeSerializer(get_entity(slug)).data)
+
+
+# -- fields -------------------------------------------------------------------------------------
+class FieldListView(MetaView):
+    """`/meta/entity-types/{slug}/fields/`: list and add fields."""
+
+    @extend_schema(
+        tags=TAGS,
+        parameters=[TRASHED],
+        responses={200: s.FieldSerializer(many=True), **READ_ERRORS},
+        summary=gettext_lazy("List the fields of an entity type"),
+        operation_id="meta_fields_list",
+    )
+    def get(self, request, slug):
+        trashed = trashed_param(request)
+        rows = field_rows(get_entity(slug), trashed=trashed)
+        if trashed:
+            rows = rows.order_by("-deleted_at", "id")
+        return Response(s.FieldSerializer(rows, many=True).data)
+
+    @extend_schema(
+        tags=TAGS,
+        request=s.FieldCreateSerializer,
+        responses={201: s.FieldSerializer, **WRITE_ERRORS},
+        summary=gettext_lazy("Add a field"),
+        operation_id="meta_fields_create",
+    )
+    def post(self, request, slug):
+        body = valid(s.FieldCreateSerializer, request)
+        field = self.get_service().add_field(request.user, slug, **body.validated_data)
+        return Response(s.FieldSerializer(field).data, status=status.HTTP_201_CREATED)
+
+
+class FieldDetailView(MetaView):
+    """`/meta/entity-types/{slug}/fields/{api_name}/`: read, change, move to the trash."""
+
+    @extend_schema(
+        tags=TAGS,
+        responses={200: s.FieldSerializer, **READ_ERRORS},
+        summary=gettext_lazy("Get a field"),
+        operation_id="meta_fields_retrieve",
+    )
+    def get(self, request, slug, api_name):
+        return Response(s.FieldSerializer(get_field(get_entity(slug), api_name)).data)
+
+    @extend_schema(
+        tags=TAGS,
+        request=s.FieldUpdateSerializer,
+        responses={**WRITE_ERRORS, 200: s.FieldSerializer, 409: s.ConversionErrorSerializer},
+        summary=gettext_lazy("Change a field"),
+        operation_id="meta_fields_update",
+        description=gettext_lazy(
+            "A new `type` converts the stored values into a new column (the old field goes "
+            "to the trash); values that would not convert need `confirm_loss`, else a 409 "
+            "`conversion_would_lose_data` with the preview."
+        ),
+    )
+    def patch(self, request, slug, api_name):
+        entity = get_entity(slug)
+        field = get_field(entity, api_name)
+        changes = dict(valid(s.FieldUpdateSerializer, request).validated_data)
+        confirm_loss = changes.pop("confirm_loss")
+        new_type = changes.pop("type", field.type)
+        service = self.get_service()
+        if new_type != field.type:
+            others = sorted(set(changes) - {"options"})
+            if others:
+                message = _("Change the type on its own; send this in another request.")
+                raise serializers.ValidationError({key: [message] for key in others})
+            field = service.change_field_type(
+                request.user,
+                slug,
+                api_name,
+                new_type,
+                changes.get("options"),
+                confirm_loss=confirm_loss,
+            )
+        elif changes:
+            field = service.update_field(
+                request.user, slug, api_name, confirm_loss=confirm_loss, **changes
+            )
+        return Response(s.FieldSerializer(get_field(entity, field.api_name)).data)
+
+    @extend_schema(
+        tags=TAGS,
+        request=None,
+        responses={204: None, **WRITE_ERRORS},
+        summary=gettext_lazy("Move a field to the trash"),
+        operation_id="meta_fields_trash",
+    )
+    def delete(self, request, slug, api_name):
+        self.get_service().trash_field(request.user, slug, api_name)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema_view(
+    get=extend_schema(exclude=True),
+    patch=extend_schema(exclude=True),
+    delete=extend_schema(exclude=True),
+)
+class FieldOrderView(FieldDetailView):
+    """`.../fields/order/`: POST reorders; other methods reach a field called `order`."""
+
+    @extend_schema(
+        tags=TAGS,
+        request=s.FieldOrderSerializer,
+        responses={200: s.FieldSerializer(many=True), **WRITE_ERRORS},
+        summary=gettext_lazy("Reorder the fields"),
+        operation_id="meta_fields_reorder",
+    )
+    def post(self, request, slug, api_name="order"):
+        body = valid(s.FieldOrderSerializer, request)
+        self.get_service().reorder_fields(request.user, slug, body.validated_data["fields"])
+        return Response(s.FieldSerializer(field_rows(get_entity(slug)), many=True).data)
+
+
+class FieldRestoreView(MetaView):
+    """`.../fields/{api_name}/restore/`: bring the last trashed field of that name back."""
+
+    @extend_schema(
+        tags=TAGS,
+        request=None,
+        responses={200: s.FieldSerializer, **WRITE_ERRORS},
+        summary=gettext_lazy("Restore a field from the trash"),
+        operation_id="meta_fields_restore",
+    )
+    def post(self, request, slug, api_name):
+        field = self.get_service().restore_field(request.user, slug, api_name)
+        return Response(s.FieldSerializer(get_field(get_entity(slug), field.api_name)).data)
+
+
+class TypePreviewView(MetaView):
+    """`.../fields/{api_name}/type-preview/`: what a type change would do; changes nothing."""
+
+    @extend_schema(
+        tags=TAGS,
+        request=s.TypePreviewSerializer,
+        responses={200: s.ConversionPreviewSerializer, **WRITE_ERRORS},
+        summary=gettext_lazy("Preview a type change"),
+        operation_id="meta_fields_type_preview",
+    )
+    def post(self, request, slug, api_name):
+        body = valid(s.TypePreviewSerializer, request).validated_data
+        preview = self.get_service().preview_type_change(
+            request.user, slug, api_name, body["type"], body.get("options")
+        )
+        return Response(preview.as_dict())
+
+
+# -- layout and field types ------------------------------------------------------------------
+class LayoutView(MetaView):
+    """`/meta/entity-types/{slug}/layout/`: the form's sections and their fields."""
+
+    @extend_schema(
+        tags=TAGS,
+        responses={200: s.LayoutSerializer, **READ_ERRORS},
+        summary=gettext_lazy("Get the form layout"),
+        operation_id="meta_layout_retrieve",
+    )
+    def get(self, request, slug):
+        get_entity(slug)
+        return Response(layout_payload(get_snapshot().entity(slug)))
+
+    @extend_schema(
+        tags=TAGS,
+        request=s.LayoutInputSerializer,
+        responses={200: s.LayoutSerializer, **WRITE_ERRORS},
+        summary=gettext_lazy("Replace the form layout"),
+        operation_id="meta_layout_replace",
+    )
+    def put(self, request, slug):
+        body = valid(s.LayoutInputSerializer, request)
+        self.get_service().set_layout(request.user, slug, body.service_sections())
+        # The request's own snapshot predates the change.
+        return Response(layout_payload(registry.current().entity(slug)))
+
+
+class FieldTypeListView(MetaView):
+    """`/meta/field-types/`: every field type with its options schema and lookups."""
+
+    @extend_schema(
+        tags=TAGS,
+        responses={200: s.FieldTypeSerializer(many=True), **READ_ERRORS},
+        summary=gettext_lazy("List the field types"),
+        operation_id="meta_field_types_list",
+    )
+    def get(self, request):
+        return Response([field_type.describe() for field_type in field_types])
+
+
+FIELD = "entity-types/<str:slug>/fields/<str:api_name>/"
+
+urlpatterns = [
+    path("field-types/", FieldTypeListView.as_view(), name="meta-field-types"),
+    path("entity-types/", EntityTypeListView.as_view(), name="meta-entity-types"),
+    path("entity-types/<str:slug>/", EntityTypeDetailView.as_view(), name="meta-entity-type"),
+    path(
+        "entity-types/<str:slug>/restore/",
+        EntityTypeRestoreView.as_view(),
+        name="meta-entity-type-restore",
+    ),
+    path("entity-types/<str:slug>/layout/", LayoutView.as_view(), name="meta-layout"),
+    path("entity-types/<str:slug>/fields/", FieldListView.as_view(), name="meta-fields"),
+    # Before the field route: `order` is a valid api name, so this view serves it too.
+    path(
+        "entity-types/<str:slug>/fields/order/",
+        FieldOrderView.as_view(),
+        {"api_name": "order"},
+        name="meta-field-order",
+    ),
+    path(FIELD, FieldDetailView.as_view(), name="meta-field"),
+    path(f"{FIELD}restore/", FieldRestoreView.as_view(), name="meta-field-restore"),
+    path(f"{FIELD}type-preview/", TypePreviewView.as_view(), name="meta-field-type-preview"),
+]

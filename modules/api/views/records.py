@@ -1,0 +1,256 @@
+"""One generic viewset for the records of every entity type: /api/v1/{slug}/...
+
+    GET|POST            /api/v1/persons/
+    GET|PATCH|PUT|DELETE /api/v1/persons/{id}/
+    GET                 /api/v1/persons/trash/
+    POST                /api/v1/persons/{id}/restore/
+
+The entity type comes from the URL; model, serializer and filterset come from the
+schema snapshot bound to the request, so a type or field added a moment ago works.
+Writes go through RecordService.
+"""
+
+from __future__ import annotations
+
+from functools import reduce
+from operator import or_
+
+from django.conf import settings
+from django.db.models import Q
+from django.urls import path
+from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema
+from rest_framework import status, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from modules.api.pagination import KeysetPaginator, Ordering, capped_count
+from modules.api.schema_support import KeysetPaginationDoc, RecordSchema
+from modules.api.serializers import (
+    READ_ONLY_SYSTEM,
+    output_keys,
+    record_filterset,
+    record_serializer,
+    searchable_names,
+    sortable_keys,
+)
+from modules.metamodel.runtime import get_snapshot
+from modules.records.services import RecordService
+
+LIST_PARAMETERS = {"search", "ordering", "fields", "count", "page_size", "cursor", "format"}
+SYSTEM_INPUT = {"owner", "visibility", "version"}
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter with errors in the API's shape (400 naming the parameter)."""
+
+    raise_exception = True
+
+
+class RecordViewSet(viewsets.GenericViewSet):
+    """Records of the entity type named in the URL."""
+
+    filter_backends = [FilterBackend]
+    pagination_class = KeysetPaginationDoc
+    schema = RecordSchema()
+    #: Set when the OpenAPI generator documents one entity type's paths.
+    entity_slug: str | None = None
+
+    # -- what the URL names ----------------------------------------------------------
+    @property
+    def slug(self) -> str:
+        return self.entity_slug or self.kwargs["slug"]
+
+    @property
+    def snapshot(self):
+        return getattr(self.request, "schema_snapshot", None) or get_snapshot()
+
+    @property
+    def entity(self):
+        return self.snapshot.entity(self.slug)
+
+    @property
+    def filterset_class(self):
+        return record_filterset(self.snapshot, self.slug)
+
+    def get_serializer_class(self):
+        return record_serializer(self.snapshot, self.slug)
+
+    def get_queryset(self):
+        model = self.snapshot.model(self.slug)
+        trashed = self.action == "trash"
+        return model.objects.filter(deleted_at__isnull=not trashed)
+
+    # -- reads -----------------------------------------------------------------------
+    @extend_schema(summary="List records")
+    def list(self, request, *args, **kwargs):
+        return self._list(request)
+
+    @extend_schema(summary="List records in the trash")
+    def trash(self, request, *args, **kwargs):
+        return self._list(request)
+
+    def _list(self, request):
+        self._check_parameters(request)
+        queryset = self.filter_queryset(self.get_queryset())
+        queryset = self._search(queryset, request.query_params.get("search"))
+        paginator = KeysetPaginator(self._ordering(request), self._page_size(request))
+        rows, links = paginator.paginate(queryset, request.query_params.get("cursor"))
+        serializer = self.get_serializer(rows, many=True, context=self._context(request))
+        body = {
+            "next": self._link(request, links["next"]),
+            "previous": self._link(request, links["previous"]),
+            "results": serializer.data,
+        }
+        if request.query_params.get("count") in ("true", "1"):
+            body["count"], body["count_capped"] = capped_count(queryset, settings.API_COUNT_CAP)
+        return Response(body)
+
+    @extend_schema(summary="Get a record")
+    def retrieve(self, request, *args, **kwargs):
+        record = RecordService().get(request.user, self.slug, kwargs["pk"])
+        return Response(self.get_serializer(record, context=self._context(request)).data)
+
+    # -- writes ----------------------------------------------------------------------
+    @extend_schema(summary="Create a record")
+    def create(self, request, *args, **kwargs):
+        values, system = self._body(request)
+        record = RecordService().create(
+            request.user,
+            self.slug,
+            values,
+            owner=system.get("owner"),
+            visibility=system.get("visibility"),
+        )
+        return Response(self.get_serializer(record).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary="Change some values of a record")
+    def partial_update(self, request, *args, **kwargs):
+        return self._update(request, kwargs["pk"], replace=False)
+
+    @extend_schema(summary="Replace all values of a record")
+    def update(self, request, *args, **kwargs):
+        return self._update(request, kwargs["pk"], replace=True)
+
+    def _update(self, request, pk, *, replace: bool):
+        values, system = self._body(request)
+        if replace:
+            values = {
+                spec.api_name: values.get(spec.api_name)
+                for spec in self.entity.fields
+                if not spec.type_class.allocates_on_create or spec.api_name in values
+            }
+        record = RecordService().update(
+            request.user,
+            self.slug,
+            pk,
+            values,
+            expected_version=system.get("version"),
+            owner=system.get("owner"),
+            visibility=system.get("visibility"),
+        )
+        return Response(self.get_serializer(record).data)
+
+    @extend_schema(summary="Move a record to the trash", responses={204: None})
+    def destroy(self, request, *args, **kwargs):
+        RecordService().delete(request.user, self.slug, kwargs["pk"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(summary="Restore a record from the trash", request=None)
+    def restore(self, request, *args, **kwargs):
+        record = RecordService().restore(request.user, self.slug, kwargs["pk"])
+        return Response(self.get_serializer(record).data)
+
+    # -- helpers ---------------------------------------------------------------------
+    def _body(self, request) -> tuple[dict, dict]:
+        data = request.data
+        if not isinstance(data, dict):
+            raise ValidationError({"non_field_errors": [_("Send a JSON object.")]})
+        system = {key: data[key] for key in SYSTEM_INPUT if key in data}
+        version = system.get("version")
+        if version is not None and (isinstance(version, bool) or not isinstance(version, int)):
+            raise ValidationError({"version": [_("Give the version as a whole number.")]})
+        ignored = SYSTEM_INPUT | set(READ_ONLY_SYSTEM) | {"score", "segment"}
+        return {k: v for k, v in data.items() if k not in ignored}, system
+
+    def _check_parameters(self, request) -> None:
+        known = LIST_PARAMETERS | set(self.filterset_class.base_filters)
+        unknown = sorted(set(request.query_params) - known)
+        if unknown:
+            raise ValidationError({name: [_("Unknown parameter.")] for name in unknown})
+
+    def _search(self, queryset, text: str | None):
+        if not text:
+            return queryset
+        names = searchable_names(self.entity)
+        if not names:
+            return queryset.none()
+        return queryset.filter(reduce(or_, (Q(**{f"{n}__icontains": text}) for n in names)))
+
+    def _ordering(self, request) -> list[Ordering]:
+        allowed = sortable_keys(self.entity)
+        terms, seen = [], set()
+        for raw in filter(None, request.query_params.get("ordering", "").split(",")):
+            name = raw.strip().lstrip("-")
+            if name not in allowed or name in seen:
+                raise ValidationError(
+                    {"ordering": [_("You cannot sort by '%(name)s'.") % {"name": raw.strip()}]}
+                )
+            seen.add(name)
+            terms.append(Ordering(name, raw.strip().startswith("-")))
+        if "id" not in seen:
+            terms.append(Ordering("id", terms[0].descending if terms else True))
+        return terms
+
+    def _page_size(self, request) -> int:
+        raw = request.query_params.get("page_size")
+        if raw is None:
+            return settings.API_DEFAULT_PAGE_SIZE
+        if not raw.isdigit() or not 1 <= int(raw) <= settings.API_MAX_PAGE_SIZE:
+            raise ValidationError(
+                {
+                    "page_size": [
+                        _("Give a page size from 1 to %(max)s.")
+                        % {"max": settings.API_MAX_PAGE_SIZE}
+                    ]
+                }
+            )
+        return int(raw)
+
+    def _context(self, request) -> dict:
+        raw = request.query_params.get("fields")
+        if not raw:
+            return {}
+        wanted = {name.strip() for name in raw.split(",") if name.strip()}
+        unknown = sorted(wanted - output_keys(self.entity))
+        if unknown:
+            raise ValidationError(
+                {"fields": [_("Unknown fields: %(names)s.") % {"names": ", ".join(unknown)}]}
+            )
+        return {"fields": wanted | {"id"}}
+
+    def _link(self, request, cursor: str | None) -> str | None:
+        if cursor is None:
+            return None
+        query = request.query_params.copy()
+        query["cursor"] = cursor
+        return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+
+LIST = {"get": "list", "post": "create"}
+DETAIL = {"get": "retrieve", "patch": "partial_update", "put": "update", "delete": "destroy"}
+
+
+def entity_urlpatterns(prefix: str = "<slug:slug>", **initkwargs) -> list:
+    """The record routes under `prefix`; the OpenAPI generator makes one set per type."""
+    view = RecordViewSet.as_view
+    return [
+        path(f"{prefix}/", view(LIST, **initkwargs)),
+        path(f"{prefix}/trash/", view({"get": "trash"}, **initkwargs)),
+        path(f"{prefix}/<int:pk>/", view(DETAIL, **initkwargs)),
+        path(f"{prefix}/<int:pk>/restore/", view({"post": "restore"}, **initkwargs)),
+    ]
+
+
+urlpatterns = entity_urlpatterns()
