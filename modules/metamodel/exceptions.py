@@ -93,3 +93,15 @@ class SchemaFileInvalid(TesseraError):
     """Raised when a file in schemas/ does not match the schema definition format."""
 
     code = "invalid_schema_file"
+
+
+class StaleDefinition(Conflict):
+    """Raised when a change names a version of an entity type that is not current."""
+
+    code = "stale_version"
+
+
+class EntityTypeInUse(Conflict):
+    """Raised when an entity type would be trashed while other types' fields link to it."""
+
+    code = "entity_type_in_use"

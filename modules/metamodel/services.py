@@ -27,10 +27,12 @@ from modules.metamodel.exceptions import (
     ConversionNotAllowed,
     ConversionWouldLoseData,
     DuplicateName,
+    EntityTypeInUse,
     EntityTypeNotFound,
     FieldInUse,
     FieldNotFound,
     InvalidDefinition,
+    StaleDefinition,
     SystemFieldProtected,
     UnknownFieldType,
 )
@@ -110,8 +112,13 @@ class SchemaService:
 
         return with_retries(work)
 
-    def update_entity_type(self, user, slug: str, /, **changes: Any) -> EntityType:
-        """Rename (labels), change icon or title template, switch features on or off."""
+    def update_entity_type(
+        self, user, slug: str, /, *, expected_version: int | None = None, **changes: Any
+    ) -> EntityType:
+        """Rename (labels), change icon or title template, switch features on or off.
+
+        With `expected_version`, a newer stored version refuses the change (StaleDefinition).
+        """
         require_administrator(user)
         allowed = {"label", "label_plural", "icon", "title_template", *FEATURES}
         unknown = set(changes) - allowed
@@ -124,6 +131,13 @@ class SchemaService:
             entity = self._entity(slug)
             with schema_change(entity.pk) as tables:
                 entity.refresh_from_db()
+                if expected_version is not None and expected_version != entity.version:
+                    raise StaleDefinition(
+                        _("The entity type changed since version %(version)s; reload it.")
+                        % {"version": expected_version},
+                        field="version",
+                        extra={"current_version": entity.version},
+                    )
                 for key in ("label", "label_plural"):
                     if key in changes:
                         setattr(entity, key, clean_label(changes[key], key=key))
@@ -167,7 +181,7 @@ class SchemaService:
                     .select_related("entity_type")
                 )
                 if incoming:
-                    raise FieldInUse(
+                    raise EntityTypeInUse(
                         _(
                             "Fields of other entity types link to '%(slug)s': %(fields)s. "
                             "Delete those fields first."

@@ -12,7 +12,6 @@ Every signed-in user reads; administrators write. Views check JSON shapes
 whose domain errors the API's exception handler renders.
 """
 
-from django.db import transaction
 from django.db.models import Count, Q
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -24,7 +23,6 @@ from rest_framework.views import APIView
 
 from modules.api import serializers_meta as s
 from modules.api.permissions import IsAdministratorOrReadOnly
-from modules.core.exceptions import Conflict
 from modules.metamodel.exceptions import EntityTypeNotFound, FieldNotFound
 from modules.metamodel.field_types import field_types
 from modules.metamodel.models import EntityType, FieldDefinition
@@ -42,12 +40,6 @@ TRASHED = OpenApiParameter(
     description=gettext_lazy("true: list what is in the trash instead."),
     default=False,
 )
-
-
-class StaleVersion(Conflict):
-    """Raised when a PATCH was made on a version of the entity type that is not current."""
-
-    code = "stale_version"
 
 
 # -- lookups -------------------------------------------------------------------------------------
@@ -178,35 +170,11 @@ class EntityTypeDetailView(MetaView):
         body = valid(s.EntityTypeUpdateSerializer, request)
         changes = body.service_kwargs()
         expected = body.validated_data.get("version")
-        if expected is None:
-            self._update(request.user, slug, changes)
-        else:
-            # The row lock keeps another change from slipping in between check and write.
-            with transaction.atomic():
-                current = (
-                    EntityType.objects.alive()
-                    .select_for_update()
-                    .filter(slug=slug)
-                    .values_list("version", flat=True)
-                    .first()
-                )
-                if current is None:
-                    get_entity(slug)  # raises the 404
-                if current != expected:
-                    raise StaleVersion(
-                        _("The entity type changed since version %(version)s; reload it.")
-                        % {"version": expected},
-                        field="version",
-                        extra={"current_version": current},
-                    )
-                self._update(request.user, slug, changes)
+        if changes or expected is not None:
+            self.get_service().update_entity_type(
+                request.user, slug, expected_version=expected, **changes
+            )
         return Response(s.EntityTypeSerializer(get_entity(slug)).data)
-
-    def _update(self, user, slug: str, changes: dict) -> None:
-        if changes:
-            self.get_service().update_entity_type(user, slug, **changes)
-        else:
-            get_entity(slug)  # nothing to change, but an unknown slug is still a 404
 
     @extend_schema(
         tags=TAGS,

@@ -395,7 +395,7 @@ def test_an_entity_type_other_types_link_to_cannot_be_trashed(admin_client, scra
     response = admin_client.delete(entity_url(target))
     # then
     assert response.status_code == 409
-    assert response.json()["code"] == "field_in_use"
+    assert response.json()["code"] == "entity_type_in_use"
     assert response.json()["fields"] == [f"{source}.ticket"]
     assert version() == before and EntityType.objects.get(slug=target).deleted_at is None
 
