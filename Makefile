@@ -61,3 +61,13 @@ beat: install
 
 clean:
 	rm -rf $(VENV) var db.sqlite3
+
+# Benchmarks: ratios of product paths against hand-written baselines, printed as one table
+# and written to tests/benchmarks/results.md. Uses its own PostgreSQL database, rebuilt only
+# when it does not hold BENCH_ROWS persons yet (BENCH_FRESH=1 forces it). Not part of `make test`.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tessera_bench
+BENCH_ROWS ?= 1000000
+.PHONY: bench
+bench: $(BIN)/.installed
+	DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench DEBUG=false BENCH_ROWS=$(BENCH_ROWS) \
+	DJANGO_SETTINGS_MODULE=tests.benchmarks.settings $(BIN)/python -m tests.benchmarks.run

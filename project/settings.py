@@ -31,6 +31,9 @@ INSTALLED_APPS = [
     "modules.metamodel",
     "modules.records",
     "wagtail.users",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
     "wagtail.admin",
     "wagtail",
     "modelcluster",
@@ -62,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "modules.metamodel.runtime.middleware.SchemaSnapshotMiddleware",
+    "modules.records.screens.urlconf.AdminURLConfMiddleware",
 ]
 
 ROOT_URLCONF = "project.urls"
@@ -93,6 +97,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["modules.accounts.backends.TesseraBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -217,6 +217,31 @@ class FieldType:
     def filter_kwargs(self, field: FieldLike) -> dict:
         return {}
 
+    # -- admin screens -----------------------------------------------------------------
+    def admin_form_field(self, field: FieldLike) -> forms.Field:
+        """The form field (with its widget) on the admin's create and edit screens."""
+        form_field = self.form_field(field)
+        form_field.required = bool(field.required)
+        form_field.label = field.display_label
+        form_field.help_text = _help(field)
+        return form_field
+
+    def display_value(self, field: FieldLike, value: Any) -> str:
+        """A stored value as people read it on a profile ("—" when empty)."""
+        return self.to_text(field, value) if value is not None else "—"
+
+    def export_value(self, field: FieldLike, value: Any) -> Any:
+        """A stored value in a spreadsheet cell (text unless the type keeps its own)."""
+        return self.to_text(field, value)
+
+    def admin_filter(self, field: FieldLike) -> django_filters.Filter | None:
+        """The filter the admin list offers for this field (None: search covers it)."""
+        return None
+
+    def form_initial(self, field: FieldLike, value: Any) -> Any:
+        """A stored value as the admin form field shows it."""
+        return value
+
     def describe(self) -> dict:
         """The public description listed by the metadata API."""
         return {

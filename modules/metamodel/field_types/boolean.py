@@ -1,6 +1,7 @@
 """Yes / no (and unknown, when left empty)."""
 
 import django_filters
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +28,12 @@ class BooleanType(FieldType):
 
     def model_field(self, field, target_model=None):
         return models.BooleanField(null=True, blank=True)
+
+    def form_field(self, field):
+        return forms.NullBooleanField(required=False)
+
+    def admin_filter(self, field):
+        return django_filters.BooleanFilter(field_name=field.api_name, label=field.display_label)
 
     def is_empty(self, value):
         return value is None or value == ""

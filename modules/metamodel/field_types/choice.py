@@ -4,6 +4,7 @@ Records store the choice's `value` (a stable key); labels may be renamed freely.
 """
 
 import django_filters
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -73,6 +74,19 @@ class ChoiceType(FieldType):
 
     def serializer_field(self, field):
         return serializers.ChoiceField(choices=self.values(field), **self.serializer_kwargs(field))
+
+    def form_field(self, field):
+        choices = [("", "---------")] + [
+            (c["value"], localized(c["label"])) for c in field.options.get("choices", [])
+        ]
+        return forms.ChoiceField(choices=choices, required=False)
+
+    def admin_filter(self, field):
+        return django_filters.MultipleChoiceFilter(
+            field_name=field.api_name,
+            label=field.display_label,
+            choices=[(c["value"], localized(c["label"])) for c in field.options.get("choices", [])],
+        )
 
     def removed_values(self, field, new_options) -> set[str]:
         kept = {c["value"] for c in new_options.get("choices", [])}

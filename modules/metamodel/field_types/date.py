@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+from wagtail.admin.widgets import AdminDateInput
 
 from modules.metamodel.field_types.base import FieldType
 from modules.metamodel.field_types.integer import NUMERIC_LOOKUPS
@@ -33,6 +34,19 @@ class DateType(FieldType):
 
     def form_field(self, field):
         return forms.DateField(required=False, input_formats=DATE_INPUT_FORMATS)
+
+    def admin_form_field(self, field):
+        form_field = super().admin_form_field(field)
+        form_field.widget = AdminDateInput()
+        return form_field
+
+    def admin_filter(self, field):
+        return django_filters.DateFromToRangeFilter(
+            field_name=field.api_name, label=field.display_label
+        )
+
+    def export_value(self, field, value):
+        return value
 
     def clean(self, field, value):
         if isinstance(value, dt.datetime):

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+from wagtail.admin.widgets import AdminDateTimeInput
 
 from modules.metamodel.field_types.base import FieldType
 from modules.metamodel.field_types.date import DATE_INPUT_FORMATS
@@ -40,6 +41,19 @@ class DateTimeType(FieldType):
             *DATE_INPUT_FORMATS,
         ]
         return forms.DateTimeField(required=False, input_formats=formats)
+
+    def admin_form_field(self, field):
+        form_field = super().admin_form_field(field)
+        form_field.widget = AdminDateTimeInput()
+        return form_field
+
+    def admin_filter(self, field):
+        return django_filters.DateFromToRangeFilter(
+            field_name=field.api_name, lookup_expr="date", label=field.display_label
+        )
+
+    def export_value(self, field, value):
+        return value
 
     def clean(self, field, value):
         if isinstance(value, dt.datetime):

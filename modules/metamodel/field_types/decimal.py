@@ -59,6 +59,12 @@ class DecimalType(FieldType):
             max_value=Decimal(str(high)) if high is not None else None,
         )
 
+    def admin_filter(self, field):
+        return django_filters.RangeFilter(field_name=field.api_name, label=field.display_label)
+
+    def export_value(self, field, value):
+        return value
+
     def clean(self, field, value):
         if isinstance(value, bool):
             raise ValidationError(_("Enter a number."), code="invalid")

@@ -61,6 +61,12 @@ class IntegerType(FieldType):
             max_value=min(BIGINT, high) if high is not None else BIGINT,
         )
 
+    def admin_filter(self, field):
+        return django_filters.RangeFilter(field_name=field.api_name, label=field.display_label)
+
+    def export_value(self, field, value):
+        return value
+
     def clean(self, field, value):
         if isinstance(value, bool):
             raise ValidationError(_("Enter a whole number."), code="invalid")

@@ -7,6 +7,7 @@ import functools
 import re
 from decimal import Decimal
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -73,6 +74,19 @@ class MoneyType(DecimalType):
     def serializer_field(self, field):
         return money_serializer(field.options.get("decimal_places", 2))(
             **self.serializer_kwargs(field)
+        )
+
+    def export_value(self, field, value):
+        return self.to_text(field, value)
+
+    def admin_form_field(self, field):
+        form_field = super().admin_form_field(field)
+        return MoneyFormField(
+            field.options.get("currencies", ["PLN"]),
+            field.options.get("decimal_places", 2),
+            required=form_field.required,
+            label=form_field.label,
+            help_text=form_field.help_text,
         )
 
     def currency_attribute(self, api_name: str) -> str:
@@ -153,3 +167,36 @@ class MoneyType(DecimalType):
             amount = parse_number_text(match["amount"])
             return self.clean(field, {"amount": amount, "currency": currency})
         return super().parse_text(field, text)
+
+
+class MoneyWidget(forms.MultiWidget):
+    """An amount box and a currency select side by side."""
+
+    def __init__(self, currencies):
+        super().__init__(
+            [
+                forms.NumberInput(attrs={"step": "any"}),
+                forms.Select(choices=[(c, c) for c in currencies]),
+            ]
+        )
+
+    def decompress(self, value):
+        if isinstance(value, dict):
+            return [value.get("amount"), value.get("currency")]
+        return [None, None]
+
+
+class MoneyFormField(forms.MultiValueField):
+    """`{"amount", "currency"}` from the two inputs (empty amount: no value)."""
+
+    def __init__(self, currencies, places, **kwargs):
+        fields = (
+            forms.DecimalField(decimal_places=places, required=False),
+            forms.ChoiceField(choices=[(c, c) for c in currencies], required=False),
+        )
+        super().__init__(fields, widget=MoneyWidget(currencies), require_all_fields=False, **kwargs)
+
+    def compress(self, data_list):
+        if not data_list or data_list[0] in (None, ""):
+            return None
+        return {"amount": data_list[0], "currency": data_list[1] or None}

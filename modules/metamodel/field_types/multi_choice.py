@@ -3,11 +3,13 @@
 import json
 
 import django_filters
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from modules.core.i18n import localized
 from modules.metamodel.field_types.choice import ChoiceType
 
 
@@ -41,6 +43,15 @@ class MultiChoiceType(ChoiceType):
             child=serializers.ChoiceField(choices=self.values(field)),
             **self.serializer_kwargs(field),
         )
+
+    def form_field(self, field):
+        choices = [(c["value"], localized(c["label"])) for c in field.options.get("choices", [])]
+        return forms.MultipleChoiceField(
+            choices=choices, required=False, widget=forms.CheckboxSelectMultiple
+        )
+
+    def admin_filter(self, field):
+        return None
 
     def values_lost_by(self, field, new_options, model):
         removed = self.removed_values(field, new_options)

@@ -5,12 +5,16 @@ Options on input: `{"target": "companies"}`; the schema service keeps the target
 """
 
 import django_filters
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from modules.metamodel.field_types.base import FieldType
+
+#: How many records a relation's select offers (type-ahead replaces it for big tables).
+RELATION_CHOICES = 1000
 
 
 class RelationType(FieldType):
@@ -49,6 +53,13 @@ class RelationType(FieldType):
             db_index=False,
             db_constraint=False,
         )
+
+    def form_field(self, field):
+        def choices():
+            rows = self.target_model(field).objects.filter(deleted_at__isnull=True)
+            return [("", "---------")] + [(r.pk, str(r)) for r in rows[:RELATION_CHOICES]]
+
+        return forms.TypedChoiceField(choices=choices, coerce=int, required=False, empty_value=None)
 
     def attribute_names(self, api_name):
         return [api_name, f"{api_name}_id"]

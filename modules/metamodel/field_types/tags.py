@@ -33,6 +33,9 @@ class TagsType(FieldType):
     def model_field(self, field, target_model=None):
         return models.JSONField(null=True, blank=True)
 
+    def form_initial(self, field, value):
+        return ", ".join(value or [])
+
     def clean(self, field, value):
         if self.is_empty(value):
             return None

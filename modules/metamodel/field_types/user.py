@@ -1,6 +1,7 @@
 """A user of Tessera (an account manager, a reviewer, ...); stored as the user's id."""
 
 import django_filters
+from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -31,6 +32,21 @@ class UserType(FieldType):
             related_name="+",
             db_index=False,
             db_constraint=False,
+        )
+
+    def form_field(self, field):
+        return forms.ModelChoiceField(
+            queryset=get_user_model()
+            .objects.filter(is_active=True)
+            .order_by("first_name", "last_name", "username"),
+            required=False,
+        )
+
+    def admin_filter(self, field):
+        return django_filters.ModelMultipleChoiceFilter(
+            field_name=field.api_name,
+            label=field.display_label,
+            queryset=get_user_model().objects.filter(is_active=True),
         )
 
     def attribute_names(self, api_name):

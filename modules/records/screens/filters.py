@@ -1,0 +1,38 @@
+"""List filters of the admin screens, built from the field types (`admin_filter`)."""
+
+from __future__ import annotations
+
+import django_filters
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
+
+from modules.metamodel.runtime.builder import class_name
+from modules.metamodel.runtime.snapshot import SchemaSnapshot
+from modules.records.services import VISIBILITIES
+
+
+def _build(snapshot: SchemaSnapshot, slug: str):
+    entity, model = snapshot.entity(slug), snapshot.model(slug)
+    filters = {}
+    for spec in entity.fields:
+        admin_filter = spec.type_class.admin_filter(spec)
+        if admin_filter is not None:
+            filters[spec.api_name] = admin_filter
+    filters["owner"] = django_filters.ModelMultipleChoiceFilter(
+        field_name="owner",
+        label=_("Owner"),
+        queryset=get_user_model().objects.filter(is_active=True),
+    )
+    filters["visibility"] = django_filters.MultipleChoiceFilter(
+        field_name="visibility", label=_("Visibility"), choices=[(v, v) for v in VISIBILITIES]
+    )
+    meta = type("Meta", (), {"model": model, "fields": []})
+    return type(
+        f"{class_name(entity)}AdminFilterSet", (WagtailFilterSet,), {**filters, "Meta": meta}
+    )
+
+
+def record_admin_filterset(snapshot: SchemaSnapshot, slug: str):
+    """The admin list's filters of an entity type, built once per snapshot."""
+    return snapshot.memo(("admin-filterset", slug), lambda: _build(snapshot, slug))

@@ -1,0 +1,68 @@
+"""The per-request URLconf: the project's URLs plus every entity type's screens.
+
+    request.urlconf = admin_urlconf(snapshot)     # set by AdminURLConfMiddleware
+
+One URLconf object per schema snapshot, so Django's resolver cache holds one
+resolver per schema version, and a type added a moment ago has screens at once.
+"""
+
+from __future__ import annotations
+
+from django.urls import clear_url_caches, include, path
+from wagtail.admin.auth import require_admin_access
+from wagtail.utils.urlpatterns import decorate_urlpatterns
+
+from modules.metamodel.runtime.snapshot import SchemaSnapshot, registry
+from modules.records.screens.viewsets import URL_PREFIX, entity_viewset
+
+
+class URLConf:
+    """A URLconf object (Django accepts any object with `urlpatterns`); hashable, for the
+    resolver cache."""
+
+    def __init__(self, urlpatterns, handler404, handler500):
+        self.urlpatterns = urlpatterns
+        self.handler404 = handler404
+        self.handler500 = handler500
+
+
+def _build(snapshot: SchemaSnapshot) -> URLConf:
+    import project.urls as root
+
+    clear_url_caches()  # drop resolvers of older schema versions
+    patterns = []
+    for entity in snapshot.entities:
+        viewset = entity_viewset(snapshot, entity.slug)
+        patterns.append(
+            path(
+                f"{URL_PREFIX}/{entity.slug}/",
+                include(
+                    (
+                        decorate_urlpatterns(viewset.get_urlpatterns(), require_admin_access),
+                        viewset.url_namespace,
+                    )
+                ),
+            )
+        )
+    return URLConf(
+        urlpatterns=[*patterns, *root.urlpatterns],
+        handler404=root.handler404,
+        handler500=root.handler500,
+    )
+
+
+def admin_urlconf(snapshot: SchemaSnapshot) -> URLConf:
+    """The URLconf of a snapshot, built once."""
+    return snapshot.memo(("urlconf",), lambda: _build(snapshot))
+
+
+class AdminURLConfMiddleware:
+    """Serve each request with the URLconf of its schema snapshot."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        snapshot = getattr(request, "schema_snapshot", None) or registry.current()
+        request.urlconf = admin_urlconf(snapshot)
+        return self.get_response(request)

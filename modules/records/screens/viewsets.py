@@ -1,0 +1,142 @@
+"""A Wagtail ModelViewSet per entity type, built per schema snapshot (never registered).
+
+    viewset = entity_viewset(snapshot, "persons")
+    viewset.get_urlpatterns()      # served through the per-request URLconf (urlconf.py)
+
+Wagtail fixes registered URLs at start-up; entity types added at runtime get their
+screens through `request.urlconf` instead.
+"""
+
+from __future__ import annotations
+
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from modules.metamodel.runtime.snapshot import SchemaSnapshot
+from modules.records.screens import views
+from modules.records.screens.filters import record_admin_filterset
+from modules.records.screens.forms import record_panels
+
+URL_PREFIX = "records"
+LIST_COLUMNS = 5
+
+
+def url_namespace(slug: str) -> str:
+    """The URL namespace of an entity type's screens."""
+    return f"records_{slug}"  # views.RecordTrashView builds its restore URL the same way
+
+
+class ValueColumn(Column):
+    """A field's value as text (choice labels, money with currency, user names)."""
+
+    def __init__(self, spec):
+        super().__init__(
+            spec.api_name,
+            label=spec.display_label,
+            sort_key=spec.api_name if spec.type_class.sortable else None,
+        )
+        self.spec = spec
+
+    def get_value(self, instance):
+        value = self.spec.type_class.get_value(instance, self.spec)
+        return self.spec.type_class.to_text(self.spec, value) if value is not None else ""
+
+
+class EntityViewSet(ModelViewSet):
+    """Screens of one entity type: list, create, edit, profile (inspect), trash."""
+
+    index_view_class = views.RecordIndexView
+    add_view_class = views.RecordCreateView
+    edit_view_class = views.RecordEditView
+    delete_view_class = views.RecordDeleteView
+    inspect_view_class = views.RecordInspectView
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    sort_order_field = None
+    add_to_admin_menu = False
+
+    def __init__(self, snapshot: SchemaSnapshot, slug: str):
+        self.snapshot = snapshot
+        self.entity = snapshot.entity(slug)
+        super().__init__(
+            name=url_namespace(slug),
+            model=snapshot.model(slug),
+            icon=self.entity.icon,
+            url_prefix=f"{URL_PREFIX}/{slug}",
+        )
+
+    @property
+    def list_display(self):
+        first = [s for s in self.entity.fields if s.is_basic] + [
+            s for s in self.entity.fields if not s.is_basic
+        ]
+        columns = [ValueColumn(spec) for spec in first[:LIST_COLUMNS]]
+        return [
+            "__str__",
+            *columns,
+            Column("owner", label=_("Owner")),
+            Column("updated_at", label=_("Updated"), sort_key="updated_at"),
+        ]
+
+    @property
+    def list_export(self):
+        return [s.api_name for s in self.entity.fields] + ["owner", "created_at", "updated_at"]
+
+    @property
+    def export_filename(self):
+        return self.entity.slug
+
+    @property
+    def filterset_class(self):
+        return record_admin_filterset(self.snapshot, self.entity.slug)
+
+    @property
+    def search_fields(self):
+        return [s.api_name for s in self.entity.fields if s.type_class.searchable] or None
+
+    @property
+    def menu_label(self):
+        return self.entity.display_label_plural
+
+    def get_edit_handler(self):
+        return record_panels(self.snapshot, self.entity.slug)
+
+    def get_common_view_kwargs(self, **kwargs):
+        view_kwargs = super().get_common_view_kwargs(**kwargs)
+        # Records keep their own history (RowHistory); Wagtail's log and usage views
+        # need content types, which runtime models do not have.
+        view_kwargs.update(history_url_name=None, usage_url_name=None, entity_slug=self.entity.slug)
+        return view_kwargs
+
+    def get_urlpatterns(self):
+        keep = {"index", "index_results", "add", "edit", "delete", "inspect"}
+        patterns = [p for p in super().get_urlpatterns() if p.name in keep]
+        trash = self.construct_view(
+            views.RecordTrashView,
+            **self.get_index_view_kwargs(
+                results_template_name="records/trash_results.html",
+                index_url_name=self.get_url_name("trash"),
+                index_results_url_name=self.get_url_name("trash_results"),
+            ),
+        )
+        return [
+            *patterns,
+            path("trash/", trash, name="trash"),
+            path("trash/results/", trash, name="trash_results"),
+            path(
+                "restore/<int:pk>/",
+                views.restore_record,
+                name="restore",
+                kwargs={
+                    "entity_slug": self.entity.slug,
+                    "index_url_name": self.get_url_name("trash"),
+                },
+            ),
+        ]
+
+
+def entity_viewset(snapshot: SchemaSnapshot, slug: str) -> EntityViewSet:
+    """The screens of an entity type, built once per snapshot."""
+    return snapshot.memo(("admin-viewset", slug), lambda: EntityViewSet(snapshot, slug))

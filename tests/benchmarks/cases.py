@@ -1,0 +1,280 @@
+"""The ratios B1..B9: each builds its A and B sides and measures them side by side.
+
+    rows = run_cases(context)      # one `Row` per line of the table, in order
+
+A is the product path, B the baseline. Every case first checks that both sides
+answer correctly (status, row counts), then counts queries and peak memory in
+untimed passes, then times the two sides alternately.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection
+from django.test import override_settings
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from modules.api.pagination import _encode
+from modules.api.serializers import record_serializer
+from modules.metamodel.runtime import bind, registry
+from modules.metamodel.services import SchemaService
+from tests.benchmarks.harness import (
+    Row,
+    Target,
+    alternate,
+    count_queries,
+    list_query_plan,
+    peak_memory,
+)
+from tests.benchmarks.routes import install_static_view
+from tests.benchmarks.static import StaticModels, static_list_view
+
+PAGE = "?page_size=50"
+SERIALIZED_OBJECTS = 500
+#: Middleware of the product's runtime (schema snapshot, per-snapshot URLconf): a static
+#: Django app has none of it.
+PRODUCT_MIDDLEWARE_PREFIX = "modules."
+NOT_BUILT = "n/a (not built yet)"
+
+
+@dataclass
+class Context:
+    """What the cases share: the data's size, the acting admin and the baseline."""
+
+    rows: int
+    small_rows: int
+    admin: object
+    static: StaticModels
+    tables: dict[str, str]
+
+
+def _client(admin, *, static_app: bool = False) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(admin)
+    if static_app:
+        # A static Django app has no schema version to check: load its middleware chain
+        # once without the product's middleware; the handler keeps the chain afterwards.
+        chain = [m for m in settings.MIDDLEWARE if not m.startswith(PRODUCT_MIDDLEWARE_PREFIX)]
+        with override_settings(MIDDLEWARE=chain):
+            client.handler.load_middleware()
+    return client
+
+
+def _getter(client: APIClient, url: str) -> Callable[[], object]:
+    def get():
+        return client.get(url)
+
+    return get
+
+
+def _check_page(response, size: int) -> list[int]:
+    assert response.status_code == 200, f"{response.status_code}: {response.content[:300]!r}"
+    results = response.json()["results"]
+    assert len(results) == size, f"expected {size} rows, got {len(results)}"
+    return [r["id"] for r in results]
+
+
+def _measure(row: Row, run_a, run_b, *, memory: bool = True, plans: bool = False, **timing) -> Row:
+    row.queries = (count_queries(run_a), count_queries(run_b))
+    if plans:
+        row.notes.append(f"plan A: {list_query_plan(run_a)}")
+        row.notes.append(f"plan B: {list_query_plan(run_b)}")
+    if memory:
+        row.memory = (peak_memory(run_a), peak_memory(run_b))
+    row.a, row.b = alternate(run_a, run_b, **timing)
+    return row
+
+
+# -- the cases ---------------------------------------------------------------------------
+def b1_list_vs_static(ctx: Context, *, same_stack: bool) -> Row:
+    product = _client(ctx.admin)
+    static = _client(ctx.admin, static_app=not same_stack)
+    install_static_view(
+        "persons", static_list_view(ctx.static.person, ctx.static.person_serializer)
+    )
+    run_a = _getter(product, f"/api/v1/persons/{PAGE}")
+    run_b = _getter(static, f"/bench/static/persons/{PAGE}")
+    ids_a, ids_b = _check_page(run_a(), 50), _check_page(run_b(), 50)
+    assert ids_a == ids_b, "Both sides must list the same rows."
+    if same_stack:
+        row = Row(
+            "B1s",
+            "B1, both sides through all of the product's middleware",
+            Target(p50=1.10, p95=1.20, same_queries=True),
+        )
+    else:
+        row = Row(
+            "B1",
+            "generated list page (50, cursor) vs static model + ModelViewSet",
+            Target(p50=1.10, p95=1.20, same_queries=True),
+        )
+    return _measure(row, run_a, run_b, plans=True)
+
+
+def b2_count(ctx: Context) -> Row:
+    client = _client(ctx.admin)
+    run_a = _getter(client, f"/api/v1/persons/{PAGE}&count=true")
+    run_b = _getter(client, f"/api/v1/persons/{PAGE}")
+    body = run_a().json()
+    assert "count" in body, "?count=true must add a count."
+    _check_page(run_b(), 50)
+    row = Row("B2", f"list with ?count=true at {ctx.rows:,} rows vs without", Target(p50=1.5))
+    row.notes.append(f"A answered count={body['count']}, count_capped={body.get('count_capped')}")
+    return _measure(row, run_a, run_b)
+
+
+def b3_deep_page(ctx: Context) -> Row:
+    client = _client(ctx.admin)
+    model = registry.current().model("persons")
+    live = model.objects.filter(deleted_at__isnull=True)
+    depth = min(int(ctx.rows * 0.95), live.count() - 51)
+    anchor = live.order_by("-id").values_list("id", flat=True)[depth]
+    cursor = _encode([anchor], False)  # how pagination.py encodes a "next" cursor on `-id`
+    run_a = _getter(client, f"/api/v1/persons/{PAGE}&cursor={cursor}")
+    run_b = _getter(client, f"/api/v1/persons/{PAGE}")
+    deep = _check_page(run_a(), 50)
+    assert deep[0] < anchor, "The deep page must start after the anchor row."
+    _check_page(run_b(), 50)
+    row = Row("B3", f"page at depth {depth:,} (cursor) vs first page", Target(p50=2.0))
+    return _measure(row, run_a, run_b, plans=True)
+
+
+def b8_page_sizes(ctx: Context) -> Row:
+    client = _client(ctx.admin)
+    run_a = _getter(client, "/api/v1/persons/?page_size=100")
+    run_b = _getter(client, "/api/v1/persons/?page_size=10")
+    _check_page(run_a(), 100)
+    _check_page(run_b(), 10)
+    row = Row(
+        "B8",
+        "page of 100 vs page of 10 (owner, relation, choice, user fields)",
+        Target(p50=6.0, same_queries=True),
+    )
+    return _measure(row, run_a, run_b)
+
+
+def b9_serializer(ctx: Context, slug: str, columns: int) -> Row:
+    snapshot = registry.current()
+    static_model, static_serializer = (
+        (ctx.static.person, ctx.static.person_serializer)
+        if slug == "persons"
+        else (ctx.static.wide, ctx.static.wide_serializer)
+    )
+    generated = record_serializer(snapshot, slug)
+    live_a = snapshot.model(slug).objects.filter(deleted_at__isnull=True).order_by("-id")
+    live_b = static_model.objects.filter(deleted_at__isnull=True).order_by("-id")
+    rows_a, rows_b = list(live_a[:SERIALIZED_OBJECTS]), list(live_b[:SERIALIZED_OBJECTS])
+    assert [r.pk for r in rows_a] == [r.pk for r in rows_b], "Serialize the same records."
+
+    def run_a():
+        with bind(snapshot):
+            return generated(rows_a, many=True).data
+
+    def run_b():
+        return static_serializer(rows_b, many=True).data
+
+    assert len(run_a()) == len(run_b()) == len(rows_a)
+    row = Row(
+        "B9",
+        f"serializer µs/object at {columns} columns: generated vs ModelSerializer",
+        Target(p50=1.05),
+        unit="µs/obj",
+    )
+    return _measure(row, run_a, run_b, scale=1e-3 / len(rows_a))
+
+
+def b7_add_field(ctx: Context) -> Row:
+    service = SchemaService()
+    tables = (ctx.tables["persons"], ctx.tables["persons_small"])
+    files_before = _relfilenodes(tables)
+    names = (f"b7_{os.getpid()}_{n}" for n in itertools.count())
+    added: list[tuple[str, str]] = []
+
+    def add(slug: str):
+        name = next(names)
+        service.add_field(None, slug, api_name=name, label=name, type="integer")
+        added.append((slug, name))
+
+    row = Row(
+        "B7",
+        f"add a custom field (integer) at {ctx.rows:,} rows vs at {ctx.small_rows:,} rows",
+        Target(p50=1.5),
+    )
+    try:
+        _measure(
+            row,
+            lambda: add("persons"),
+            lambda: add("persons_small"),
+            memory=False,
+            max_rounds=25,
+        )
+        files_after = _relfilenodes(tables)
+        rewritten = [t for t in tables if files_after[t] != files_before[t]]
+        row.notes.append(f"{len(added)} fields added; tables rewritten: {rewritten or 'none'}")
+    finally:
+        for slug, name in added:
+            service.trash_field(None, slug, name)
+        service.purge_trashed_fields(None, older_than=timezone.now())
+    return row
+
+
+def _relfilenodes(tables: tuple[str, ...]) -> dict[str, int]:
+    """Each table's file: it changes when PostgreSQL rewrites the table."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, relfilenode FROM pg_class WHERE relname = ANY(%s)", [list(tables)]
+        )
+        return dict(cursor.fetchall())
+
+
+def not_built(key: str, what: str, target: Target) -> Row:
+    return Row(key, what, target, note=NOT_BUILT)
+
+
+def run_cases(ctx: Context, log=print) -> list[Row]:
+    """Every row of the table, in order; B7 last because it changes the schema."""
+    plan: list[tuple[str, Callable[[], Row]]] = [
+        ("B1", lambda: b1_list_vs_static(ctx, same_stack=False)),
+        ("B1s", lambda: b1_list_vs_static(ctx, same_stack=True)),
+        ("B2", lambda: b2_count(ctx)),
+        ("B3", lambda: b3_deep_page(ctx)),
+        (
+            "B4",
+            lambda: not_built(
+                "B4",
+                "visibility-filtered first page (user; manager) vs admin unfiltered",
+                Target(p50=1.25, same_queries=True),
+            ),
+        ),
+        (
+            "B5",
+            lambda: not_built(
+                "B5", "segmentation full recompute 200k vs hand-written UPDATE … CASE", Target(1.5)
+            ),
+        ),
+        (
+            "B6",
+            lambda: not_built(
+                "B6", "import 20k x 35 (create) vs hand-written bulk_create", Target(2.0)
+            ),
+        ),
+        ("B8", lambda: b8_page_sizes(ctx)),
+        ("B9", lambda: b9_serializer(ctx, "persons", 35)),
+        ("B9w", lambda: b9_serializer(ctx, "wide_records", 100)),
+        ("B7", lambda: b7_add_field(ctx)),
+    ]
+    rows = []
+    for key, case in plan:
+        log(f"  {key} ...")
+        row = case()
+        if key == "B9w":
+            row.key = "B9"
+        rows.append(row)
+    order = ["B1", "B1s", "B2", "B3", "B4", "B5", "B6", "B7", "B8", "B9"]
+    return sorted(rows, key=lambda r: order.index(r.key))

@@ -1,0 +1,124 @@
+"""The generated admin screens of records (Django test client; the browser tests drive them too)."""
+
+import io
+
+import openpyxl
+import pytest
+
+from modules.metamodel.runtime import get_model
+from modules.records.services import RecordService
+
+SCREENS = ["", "new/", "edit/{pk}/", "inspect/{pk}/", "delete/{pk}/", "trash/"]
+
+
+@pytest.fixture
+def company(admin):
+    return RecordService().create(
+        admin,
+        "companies",
+        {
+            "name": "Acme",
+            "city": "Kraków",
+        },
+    )
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+def test_anonymous_users_are_sent_to_log_in(client, company, screen):
+    response = client.get(f"/records/companies/{screen.format(pk=company.pk)}")
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+def test_signed_in_users_see_every_screen(client, user, company, screen):
+    client.force_login(user)
+    response = client.get(f"/records/companies/{screen.format(pk=company.pk)}")
+    assert response.status_code == 200
+
+
+def test_the_menu_lists_every_entity_type(client, user):
+    client.force_login(user)
+    page = client.get("/").content.decode()
+    for label in ("Persons", "Companies", "Deals", "Spaces", "Products"):
+        assert label in page
+
+
+def test_create_through_the_form_goes_through_the_record_service(client, user):
+    client.force_login(user)
+    response = client.post(
+        "/records/companies/new/",
+        {
+            "name": "Nova Logistics",
+            "employees": "40",
+            "annual_revenue_0": "1000",
+            "annual_revenue_1": "EUR",
+            "city": "Gdańsk",
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    created = get_model("companies").objects.get(name="Nova Logistics")
+    assert (created.owner, created.employees, created.annual_revenue_currency) == (user, 40, "EUR")
+
+
+def test_invalid_input_shows_errors_next_to_fields_and_saves_nothing(client, user):
+    client.force_login(user)
+    before = get_model("companies").objects.count()
+    response = client.post("/records/companies/new/", {"name": "", "employees": "many"})
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert set(form.errors) >= {"name", "employees"}
+    assert get_model("companies").objects.count() == before
+
+
+def test_a_stale_edit_shows_a_conflict_and_keeps_the_other_change(client, user, admin, company):
+    # given someone else saved after this user opened the form (version 1)
+    RecordService().update(admin, "companies", company.pk, {"city": "Poznań"})
+    client.force_login(user)
+    # when
+    response = client.post(
+        f"/records/companies/edit/{company.pk}/", {"name": "Acme", "city": "Łódź", "version": "1"}
+    )
+    # then
+    assert response.status_code == 200
+    assert "changed this record" in str(response.context["form"].errors)
+    assert get_model("companies").objects.get(pk=company.pk).city == "Poznań"
+
+
+def test_delete_moves_to_trash_and_restore_brings_it_back(client, user, company):
+    client.force_login(user)
+    assert client.post(f"/records/companies/delete/{company.pk}/").status_code == 302
+    assert get_model("companies").objects.get(pk=company.pk).deleted_at is not None
+    assert "Acme" in client.get("/records/companies/trash/").content.decode()
+    assert client.post(f"/records/companies/restore/{company.pk}/").status_code == 302
+    assert get_model("companies").objects.get(pk=company.pk).deleted_at is None
+
+
+def test_list_filters_search_and_export(client, user, admin):
+    for name, employees in (("Alpha", 5), ("Beta", 50), ("Gamma", 500)):
+        RecordService().create(admin, "companies", {"name": name, "employees": employees})
+    client.force_login(user)
+    page = client.get("/records/companies/?employees_min=10&employees_max=100").content.decode()
+    assert "Beta" in page and "Alpha" not in page and "Gamma" not in page
+    page = client.get("/records/companies/?q=gam").content.decode()
+    assert "Gamma" in page and "Beta" not in page
+    export = client.get("/records/companies/?employees_min=10&export=xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(export.streaming_content))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "Name" and [r[0] for r in rows[1:]] == ["Gamma", "Beta"]
+
+
+def test_a_new_field_appears_on_the_form_at_once(client, admin, schema):
+    client.force_login(admin)
+    assert 'name="potential"' not in client.get("/records/companies/new/").content.decode()
+    schema.add_field(
+        admin, "companies", api_name="potential", label="Sales potential", type="integer"
+    )
+    assert 'name="potential"' in client.get("/records/companies/new/").content.decode()
+
+
+def test_a_new_entity_type_gets_screens_and_a_menu_item_at_once(client, admin, schema):
+    client.force_login(admin)
+    schema.create_entity_type(admin, slug="tickets", label="Ticket", label_plural="Tickets")
+    schema.add_field(admin, "tickets", api_name="subject", label="Subject", type="text")
+    assert client.get("/records/tickets/").status_code == 200
+    assert "Tickets" in client.get("/").content.decode()
