@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views import defaults
 from wagtail.admin import urls as wagtailadmin_urls
 
@@ -6,6 +6,7 @@ from modules.api.errors import json_404, json_500
 
 urlpatterns = [
     path("api/v1/", include("modules.api.urls")),
+    re_path(r"^api/", json_404),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include(wagtailadmin_urls)),
 ]

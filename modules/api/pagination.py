@@ -16,6 +16,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -36,17 +37,18 @@ class Ordering:
     descending: bool = False
 
 
-def _encode(values: list, backwards: bool) -> str:
-    raw = json.dumps({"v": values, "b": backwards}, separators=(",", ":"), default=str)
+def _encode(values: list, backwards: bool, keys: list[str]) -> str:
+    raw = json.dumps({"v": values, "b": backwards, "k": keys}, separators=(",", ":"), default=str)
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def _decode(cursor: str, size: int) -> tuple[list, bool]:
+def _decode(cursor: str, keys: list[str]) -> tuple[list, bool]:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         data = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
         values, backwards = data["v"], data["b"]
-        assert isinstance(values, list) and len(values) == size and isinstance(backwards, bool)
+        assert isinstance(values, list) and len(values) == len(keys)
+        assert isinstance(backwards, bool) and data["k"] == keys
     except (ValueError, KeyError, TypeError, AssertionError, binascii.Error):
         raise InvalidCursor(_("This cursor is not valid for this list."), field="cursor") from None
     return values, backwards
@@ -94,9 +96,21 @@ class KeysetPaginator:
     def paginate(self, queryset: QuerySet, cursor: str | None) -> tuple[list, dict]:
         """One page of rows and the cursors of its neighbours (None where there is none)."""
         backwards = False
-        if cursor:
-            values, backwards = _decode(cursor, len(self.ordering))
-            queryset = queryset.filter(self._beyond(values, backwards))
+        keys = [f"{'-' if k.descending else ''}{k.name}" for k in self.ordering]
+        try:
+            if cursor:
+                values, backwards = _decode(cursor, keys)
+                opts = queryset.model._meta
+                values = [
+                    None if v is None else opts.get_field(k.name).to_python(v)
+                    for k, v in zip(self.ordering, values, strict=True)
+                ]
+                queryset = queryset.filter(self._beyond(values, backwards))
+        except (ValueError, TypeError, ValidationError):
+            # Values that do not fit the sort columns: not a cursor this API made.
+            raise InvalidCursor(
+                _("This cursor is not valid for this list."), field="cursor"
+            ) from None
         rows = list(queryset.order_by(*self.order_by(backwards))[: self.page_size + 1])
         more = len(rows) > self.page_size
         rows = rows[: self.page_size]
@@ -105,8 +119,10 @@ class KeysetPaginator:
         has_next = more if not backwards else True
         has_previous = more if backwards else bool(cursor)
         links = {
-            "next": _encode(self._values(rows[-1]), False) if rows and has_next else None,
-            "previous": _encode(self._values(rows[0]), True) if rows and has_previous else None,
+            "next": _encode(self._values(rows[-1]), False, keys) if rows and has_next else None,
+            "previous": _encode(self._values(rows[0]), True, keys)
+            if rows and has_previous
+            else None,
         }
         return rows, links
 

@@ -20,7 +20,7 @@ from django.test import override_settings
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from modules.api.pagination import _encode
+from modules.api.pagination import KeysetPaginator, Ordering
 from modules.api.serializers import record_serializer
 from modules.metamodel.runtime import bind, registry
 from modules.metamodel.services import SchemaService
@@ -102,18 +102,13 @@ def b1_list_vs_static(ctx: Context, *, same_stack: bool) -> Row:
     run_b = _getter(static, f"/bench/static/persons/{PAGE}")
     ids_a, ids_b = _check_page(run_a(), 50), _check_page(run_b(), 50)
     assert ids_a == ids_b, "Both sides must list the same rows."
+    target = Target(p50=1.10, p95=1.20, same_queries=True)
     if same_stack:
-        row = Row(
-            "B1s",
-            "B1, both sides through all of the product's middleware",
-            Target(p50=1.10, p95=1.20, same_queries=True),
-        )
+        row = Row("B1s", "B1, both sides through all of the product's middleware", target)
+        row.notes.append("B runs through the product's middleware too")
     else:
-        row = Row(
-            "B1",
-            "generated list page (50, cursor) vs static model + ModelViewSet",
-            Target(p50=1.10, p95=1.20, same_queries=True),
-        )
+        row = Row("B1", "generated list page (50, cursor) vs static model + ModelViewSet", target)
+        row.notes.append("B runs without the product's own middleware (modules.*)")
     return _measure(row, run_a, run_b, plans=True)
 
 
@@ -135,7 +130,12 @@ def b3_deep_page(ctx: Context) -> Row:
     live = model.objects.filter(deleted_at__isnull=True)
     depth = min(int(ctx.rows * 0.95), live.count() - 51)
     anchor = live.order_by("-id").values_list("id", flat=True)[depth]
-    cursor = _encode([anchor], False)  # how pagination.py encodes a "next" cursor on `-id`
+    # The API's own "next" cursor after the anchor row: the first page of the rows from the
+    # anchor down, one row long, in the list's default order (`-id`).
+    _page, links = KeysetPaginator([Ordering("id", descending=True)], 1).paginate(
+        live.filter(id__lte=anchor), None
+    )
+    cursor = links["next"]
     run_a = _getter(client, f"/api/v1/persons/{PAGE}&cursor={cursor}")
     run_b = _getter(client, f"/api/v1/persons/{PAGE}")
     deep = _check_page(run_a(), 50)

@@ -38,6 +38,7 @@ def log(message: str) -> None:
 
 def main() -> None:
     rows = int(os.environ.get("BENCH_ROWS", "1000000").replace("_", ""))
+    assert rows >= 10_000, "Give BENCH_ROWS of at least 10000 (the small type has 10% of it)."
     started = time.perf_counter()
     config = data.database_config()
     fresh = os.environ.get("BENCH_FRESH") == "1" or not data.marker_matches(config, rows)

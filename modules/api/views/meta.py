@@ -23,7 +23,7 @@ from rest_framework.views import APIView
 
 from modules.api import serializers_meta as s
 from modules.api.permissions import IsAdministratorOrReadOnly
-from modules.metamodel.exceptions import EntityTypeNotFound, FieldNotFound
+from modules.metamodel.exceptions import EntityTypeNotFound, FieldNotFound, StaleDefinition
 from modules.metamodel.field_types import field_types
 from modules.metamodel.models import EntityType, FieldDefinition
 from modules.metamodel.runtime import get_snapshot, registry
@@ -170,9 +170,17 @@ class EntityTypeDetailView(MetaView):
         body = valid(s.EntityTypeUpdateSerializer, request)
         changes = body.service_kwargs()
         expected = body.validated_data.get("version")
-        if changes or expected is not None:
+        if changes:
             self.get_service().update_entity_type(
                 request.user, slug, expected_version=expected, **changes
+            )
+        elif expected is not None and (current := get_entity(slug).version) != expected:
+            # Nothing to change: check the version without bumping it.
+            raise StaleDefinition(
+                _("The entity type changed since version %(version)s; reload it.")
+                % {"version": expected},
+                field="version",
+                extra={"current_version": current},
             )
         return Response(s.EntityTypeSerializer(get_entity(slug)).data)
 

@@ -103,7 +103,10 @@ class RecordViewSet(viewsets.GenericViewSet):
             "previous": self._link(request, links["previous"]),
             "results": serializer.data,
         }
-        if request.query_params.get("count") in ("true", "1"):
+        count = request.query_params.get("count", "false")
+        if count not in ("true", "1", "false", "0"):
+            raise ValidationError({"count": [_("Give true or false.")]})
+        if count in ("true", "1"):
             body["count"], body["count_capped"] = capped_count(queryset, settings.API_COUNT_CAP)
         return Response(body)
 
@@ -198,7 +201,9 @@ class RecordViewSet(viewsets.GenericViewSet):
                     {"ordering": [_("You cannot sort by '%(name)s'.") % {"name": raw.strip()}]}
                 )
             seen.add(name)
-            terms.append(Ordering(name, raw.strip().startswith("-")))
+            # Sort links by the stored id (attname), never through a join to the target.
+            column = self.get_queryset().model._meta.get_field(name).attname
+            terms.append(Ordering(column, raw.strip().startswith("-")))
         if "id" not in seen:
             terms.append(Ordering("id", terms[0].descending if terms else True))
         return terms

@@ -8,7 +8,7 @@ from django.urls import include, path
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer, OpenApiYamlRenderer
 from drf_spectacular.views import SpectacularSwaggerView
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -50,4 +50,4 @@ class DocsView(SpectacularSwaggerView):
     """Swagger UI, served from the bundled sidecar files (works offline)."""
 
     url_name = "api-schema"
-    permission_classes = [AllowAny]
+    permission_classes = [IsAuthenticated]

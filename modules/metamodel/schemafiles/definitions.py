@@ -95,6 +95,10 @@ def _check_field(spec: dict) -> None:
             _("Choose the entity type this field links to."), field="options.target"
         )
     field_type.validate_options(options)
+    if spec.get("unique") and not field_type.can_be_unique:
+        raise InvalidDefinition(
+            _("A %(type)s field cannot be unique.") % {"type": field_type.label}, field="unique"
+        )
 
 
 def _check_with_the_registry(data: dict, source: str) -> None:

@@ -360,3 +360,31 @@ def test_session_auth_needs_csrf_for_writes(user):
     assert client.get("/api/v1/companies/").status_code == 200
     refused = client.post("/api/v1/companies/", {"name": "A"}, content_type="application/json")
     assert refused.status_code == 403 and set(refused.json()) == {"code", "detail", "errors"}
+
+
+def test_sorting_by_links_pages_by_id(admin_client, admin):
+    first, second = (RecordService().create(admin, "companies", {"name": n}) for n in "AB")
+    for i in range(5):
+        RecordService().create(
+            admin, "deals", {"name": f"D{i}", "company": (first, second)[i % 2].pk}
+        )
+    page = admin_client.get("/api/v1/deals/?ordering=-company&page_size=2").json()
+    rest = admin_client.get(page["next"])
+    assert rest.status_code == 200
+    companies = [r["company"] for r in page["results"] + rest.json()["results"]]
+    assert companies == sorted(companies, reverse=True)
+
+
+def test_cursors_only_work_for_the_list_they_came_from(admin_client, admin):
+    for name in "ABC":
+        RecordService().create(admin, "companies", {"name": name})
+    cursor = admin_client.get("/api/v1/companies/?page_size=1&ordering=name").json()["next"]
+    query = cursor.split("?", 1)[1].replace("ordering=name", "ordering=-employees")
+    response = admin_client.get(f"/api/v1/companies/?{query}")
+    assert response.status_code == 400 and response.json()["code"] == "invalid_cursor"
+
+
+def test_unknown_api_paths_are_json_404(admin_client):
+    for path in ("/api/", "/api/v2/companies/", "/api/v1/companies/x/y/"):
+        response = admin_client.get(path)
+        assert response.status_code == 404 and response.json()["code"] == "not_found"
