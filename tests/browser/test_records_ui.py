@@ -1,0 +1,70 @@
+"""An end user works with persons in the browser: list, create, profile, filter, export."""
+
+import io
+
+import openpyxl
+import pytest
+
+from modules.metamodel.runtime import get_model
+
+pytestmark = pytest.mark.browser
+
+
+def log_in(page, username, password="pw-Secret-123"):
+    page.goto("/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/")
+
+
+def test_a_user_creates_a_person_and_finds_it_again(page, shot, schema, admin, user):
+    # given an admin added a "Priority score" field to persons
+    schema.add_field(admin, "persons", api_name="priority", label="Priority score", type="integer")
+    log_in(page, "alice")
+    shot(page, "1-dashboard")
+    # when she opens Persons from the menu and adds one
+    page.click("text=Records")
+    page.click("a:has-text('Persons')")
+    page.wait_for_url("**/records/persons/")
+    shot(page, "2-list")
+    page.click("text=Add")
+    page.wait_for_url("**/records/persons/new/")
+    page.fill("input[name=first_name]", "Zofia")
+    page.fill("input[name=last_name]", "Wiśniewska")
+    page.fill("input[name=email]", "zofia@example.com")
+    page.fill("input[name=priority]", "87")
+    shot(page, "3-form")
+    page.click("button[type=submit]:has-text('Create')")
+    page.wait_for_load_state("networkidle")
+    # then the record exists, owned by her
+    person = get_model("persons").objects.get(first_name="Zofia")
+    assert (person.priority, person.owner_id) == (87, user.pk)
+    # and its profile shows the field
+    page.goto(f"/records/persons/inspect/{person.pk}/")
+    assert page.locator("text=Priority score").count() >= 1
+    assert page.locator("dd:has-text('87')").count() == 1
+    shot(page, "4-profile")
+    # and the list shows it and can search for it
+    page.goto("/records/persons/?q=Wiśniewska")
+    assert page.locator("text=Zofia Wiśniewska").count() >= 1
+    shot(page, "5-search")
+    # and the export of that list holds it
+    exported = page.context.request.get("/records/persons/?q=Wiśniewska&export=xlsx")
+    assert exported.ok
+    data = exported.body()
+    rows = list(openpyxl.load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))
+    header = rows[0]
+    assert rows[1][header.index("Priority score")] == 87
+    assert rows[1][header.index("First name")] == "Zofia"
+
+
+def test_errors_show_next_to_the_fields(page, shot, user):
+    log_in(page, "alice")
+    page.goto("/records/companies/new/")
+    page.fill("input[name=employees]", "12")
+    page.click("button[type=submit]:has-text('Create')")
+    page.wait_for_load_state("networkidle")
+    shot(page, "1-errors")
+    assert page.locator("text=This field is required").count() >= 1
+    assert get_model("companies").objects.count() == 0
