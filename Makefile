@@ -20,7 +20,7 @@ $(BIN)/.installed: pyproject.toml
 install: $(BIN)/.installed messages
 
 messages: $(BIN)/.installed
-	@$(MANAGE) compilemessages --verbosity 0 --ignore=.venv
+	@SECRET_KEY=build-only $(MANAGE) compilemessages --verbosity 0 --ignore=.venv
 
 # Embedded default: SQLite, tasks in-process, demo data.
 run: export DEBUG ?= true

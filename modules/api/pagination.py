@@ -35,6 +35,9 @@ class Ordering:
 
     name: str
     descending: bool = False
+    #: NULLs need their own ordering and cursor branches; a NOT NULL key (id) must not
+    #: get them, or PostgreSQL cannot walk its index and sorts the whole table.
+    nullable: bool = True
 
 
 def _encode(values: list, backwards: bool, keys: list[str]) -> str:
@@ -67,7 +70,9 @@ class KeysetPaginator:
             descending = key.descending != backwards
             # NULLs last going forwards means NULLs first going backwards.
             expression = F(key.name)
-            nulls = {"nulls_first": True} if backwards else {"nulls_last": True}
+            nulls = {}
+            if key.nullable:
+                nulls = {"nulls_first": True} if backwards else {"nulls_last": True}
             terms.append(expression.desc(**nulls) if descending else expression.asc(**nulls))
         return terms
 
@@ -83,7 +88,7 @@ class KeysetPaginator:
             else:
                 later = "lt" if key.descending != backwards else "gt"
                 step = Q(**{f"{name}__{later}": value})
-                if not backwards:
+                if not backwards and key.nullable:
                     step |= Q(**{f"{name}__isnull": True})
                 same = Q(**{name: value})
             condition |= equal & step

@@ -78,6 +78,9 @@ class DecimalType(FieldType):
         places = field.options.get("decimal_places", 2)
         return str(Decimal(value).quantize(Decimal(1).scaleb(-places)))
 
+    def form_initial(self, field, value):
+        return None if value is None else Decimal(self.to_json(field, value))
+
     def to_text(self, field, value):
         return self.to_json(field, value) or ""
 

@@ -76,6 +76,12 @@ class MoneyType(DecimalType):
             **self.serializer_kwargs(field)
         )
 
+    def form_initial(self, field, value):
+        if value is None:
+            return None
+        data = self.to_json(field, value)
+        return {"amount": Decimal(data["amount"]), "currency": data["currency"]}
+
     def export_value(self, field, value):
         return self.to_text(field, value)
 

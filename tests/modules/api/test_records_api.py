@@ -7,76 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from modules.metamodel.runtime import get_model
 from modules.records.services import RecordService
-
-# Every field type: (options, a valid JSON value, the JSON read back, a filter that finds it,
-# an invalid value).
-TYPES = {
-    "text": ({}, "Hello", "Hello", "=Hello", ["not", "text"]),
-    "long_text": ({}, "Line 1\nLine 2", "Line 1\nLine 2", "__icontains=line 2", {"a": 1}),
-    "integer": ({"min": 0}, 42, 42, "__gte=40", "many"),
-    "decimal": ({"decimal_places": 2}, "12.5", "12.50", "__lt=13", "12,5,5"),
-    "percent": ({}, 55, "55.00", "__range=50,60", "lots"),
-    "money": (
-        {},
-        {"amount": "1200", "currency": "EUR"},
-        {"amount": "1200.00", "currency": "EUR"},
-        "__gt=1000",
-        {"amount": "1", "currency": "XXX"},
-    ),
-    "date": ({}, "2026-12-24", "2026-12-24", "__year=2026", "24/13/2026"),
-    "datetime": (
-        {},
-        "2026-12-24T10:30:00+00:00",
-        "2026-12-24T10:30:00+00:00",
-        "__date=2026-12-24",
-        "yesterday",
-    ),
-    "boolean": ({}, True, True, "=true", "perhaps"),
-    "choice": (
-        {"choices": [{"value": "hot", "label": "Hot"}, {"value": "cold", "label": "C"}]},
-        "hot",
-        "hot",
-        "__in=hot,cold",
-        "warm",
-    ),
-    "multi_choice": (
-        {"choices": [{"value": "a", "label": "A"}, {"value": "b", "label": "B"}]},
-        ["b", "a"],
-        ["a", "b"],
-        "__contains=b",
-        ["z"],
-    ),
-    "email": ({}, "Ada@Example.COM", "Ada@example.com", "__iexact=ada@example.com", "nope"),
-    "phone": ({}, "+48 600 100 200", "+48 600 100 200", "__icontains=600", "call me"),
-    "url": ({}, "example.com/x", "https://example.com/x", "__icontains=example", "not a url"),
-    "tags": ({}, ["vip", "VIP", "new"], ["vip", "new"], "__contains=new", [1, 2]),
-    "auto_number": ({"pattern": "N-%N"}, None, "N-1", "=N-1", "x" * 70),
-}
-
-
-@pytest.fixture
-def every_type(schema, admin, scratch_entity):
-    """A scratch entity type with one field of every type above, plus user and relation."""
-    slug = scratch_entity()
-    for type_, (options, *_rest) in TYPES.items():
-        schema.add_field(
-            admin,
-            slug,
-            api_name=f"f_{type_}".replace("f_", "v_"),
-            label=type_,
-            type=type_,
-            options=options,
-        )
-    schema.add_field(admin, slug, api_name="v_user", label="User", type="user")
-    schema.add_field(
-        admin,
-        slug,
-        api_name="v_relation",
-        label="Link",
-        type="relation",
-        options={"target": "companies"},
-    )
-    return slug
+from tests.fixtures.schema import TYPES
 
 
 def test_every_field_type_round_trips_through_the_api(admin_client, admin, every_type):

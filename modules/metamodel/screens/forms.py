@@ -1,0 +1,156 @@
+"""Forms of the data-model settings screens. They only shape input; SchemaService validates."""
+
+from __future__ import annotations
+
+import json
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from modules.core.i18n import localized
+from modules.metamodel.field_types import field_types
+
+FEATURE_FIELDS = ("supports_visibility", "supports_segmentation", "supports_relations")
+
+
+def type_choices() -> list[tuple[str, str]]:
+    """Every registered field type, by its label."""
+    return sorted(((t.type, str(t.label)) for t in field_types), key=lambda c: c[1])
+
+
+def type_label(key: str) -> str:
+    try:
+        return str(field_types.get(key).label)
+    except field_types.DoesNotExist:
+        return key
+
+
+class OptionsField(forms.CharField):
+    """A JSON object typed in a textarea; the field type checks what is in it."""
+
+    widget = forms.Textarea(attrs={"rows": 4, "class": "tessera-code", "spellcheck": "false"})
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", _("Options (JSON)"))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, dict):
+            return json.dumps(value, ensure_ascii=False, indent=2) if value else ""
+        return value
+
+    def clean(self, value):
+        text = super().clean(value).strip()
+        if not text:
+            return {}
+        try:
+            parsed = json.loads(text)
+        except ValueError as error:
+            raise forms.ValidationError(
+                _("This is not valid JSON: %(error)s"), params={"error": error}, code="invalid"
+            ) from None
+        if not isinstance(parsed, dict):
+            raise forms.ValidationError(_("Give a JSON object, e.g. {}."), code="invalid")
+        return parsed
+
+
+def merge_label(old, text: str):
+    """Text typed for the active language; other languages of a per-language label stay."""
+    if isinstance(old, dict) and old and text:
+        from django.utils import translation
+
+        lang = (translation.get_language() or "en").split("-")[0]
+        if localized(old) == text:
+            return old
+        return {**old, lang: text}
+    return text
+
+
+class EntityTypeForm(forms.Form):
+    label = forms.CharField(label=_("Singular label"), max_length=255)
+    label_plural = forms.CharField(label=_("Plural label"), max_length=255)
+    icon = forms.CharField(
+        label=_("Icon"),
+        max_length=40,
+        initial="folder",
+        help_text=_("The name of a Wagtail admin icon, e.g. folder, user, group, date."),
+    )
+    title_template = forms.CharField(
+        label=_("Title template"),
+        max_length=255,
+        required=False,
+        help_text=_("How a record is named, from API names in braces: {first_name} {last_name}."),
+    )
+    supports_visibility = forms.BooleanField(label=_("Record visibility"), required=False)
+    supports_segmentation = forms.BooleanField(label=_("Segmentation"), required=False)
+    supports_relations = forms.BooleanField(label=_("Relations"), required=False)
+
+
+class EntityTypeCreateForm(EntityTypeForm):
+    slug = forms.CharField(
+        label=_("API name"),
+        max_length=63,
+        help_text=_("Lower-case letters, digits and underscores, e.g. sales_leads. Fixed later."),
+    )
+    field_order = ["slug", "label", "label_plural", "icon", "title_template", *FEATURE_FIELDS]
+
+
+class EntityTypeEditForm(EntityTypeForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class FieldBaseForm(forms.Form):
+    label = forms.CharField(label=_("Label"), max_length=255)
+    api_name = forms.CharField(
+        label=_("API name"),
+        max_length=63,
+        help_text=_("Lower-case letters, digits and underscores, e.g. sales_score."),
+    )
+    help_text = forms.CharField(
+        label=_("Help text"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    required = forms.BooleanField(label=_("Required"), required=False)
+    is_basic = forms.BooleanField(
+        label=_("Basic"), required=False, help_text=_("Shown first, e.g. as a list column.")
+    )
+    options = OptionsField()
+
+
+class FieldAddForm(FieldBaseForm):
+    type = forms.ChoiceField(label=_("Type"))
+    section = forms.TypedChoiceField(label=_("Section"), coerce=int)
+    field_order = ["type", "label", "api_name", "section", "required", "is_basic", "help_text"]
+
+    def __init__(self, *args, sections=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["type"].choices = [("", "---------"), *type_choices()]
+        self.fields["section"].choices = [(i, label) for i, label in enumerate(sections)]
+        if sections and "section" not in self.initial:
+            self.initial["section"] = len(sections) - 1
+
+
+class FieldEditForm(FieldBaseForm):
+    confirm_loss = forms.BooleanField(
+        label=_("Keep the change although some stored values no longer fit the options"),
+        required=False,
+    )
+
+
+class ChangeTypeForm(forms.Form):
+    new_type = forms.ChoiceField(label=_("New type"))
+    options = OptionsField()
+    confirm_loss = forms.BooleanField(
+        label=_("I understand that values which do not convert will be left empty"),
+        required=False,
+    )
+
+    def __init__(self, *args, convertible=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_type"].choices = sorted(
+            ((key, type_label(key)) for key in convertible), key=lambda c: c[1]
+        )
+
+
+class SectionForm(forms.Form):
+    label = forms.CharField(label=_("Section name"), max_length=255)

@@ -1,0 +1,48 @@
+"""Wagtail hooks of the metamodel: the settings area and its "Data model" section.
+
+Other modules add their settings screens the same way, from their own wagtail_hooks.py:
+`register_admin_urls` for their URLs and `register_tessera_settings_section`
+(`modules.metamodel.screens.registry.SETTINGS_SECTION_HOOK`) for the settings index.
+"""
+
+from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from modules.metamodel.screens import urls as settings_urls
+from modules.metamodel.screens.registry import SETTINGS_SECTION_HOOK, SettingsSection
+
+
+class AdministratorMenuItem(MenuItem):
+    """Shown to administrators only."""
+
+    def is_shown(self, request):
+        return bool(getattr(request.user, "is_administrator", False))
+
+
+@hooks.register("register_admin_urls")
+def register_settings_urls():
+    return [path("settings/", include(settings_urls, namespace=settings_urls.app_name))]
+
+
+@hooks.register("register_settings_menu_item")
+def register_data_model_menu_item():
+    return AdministratorMenuItem(
+        _("Data model"),
+        reverse("tessera_settings:entity_types"),
+        name="data-model",
+        icon_name="table",
+        order=50,
+    )
+
+
+@hooks.register(SETTINGS_SECTION_HOOK)
+def register_data_model_settings():
+    return SettingsSection(
+        _("Data model"),
+        "tessera_settings:entity_types",
+        "table",
+        100,
+        _("Entity types, their fields and form layouts."),
+    )
