@@ -23,11 +23,13 @@ class AdministratorMenuItem(MenuItem):
 
 @hooks.register("register_admin_urls")
 def register_settings_urls():
+    """The settings area's URLs, under `settings/`."""
     return [path("settings/", include(settings_urls, namespace=settings_urls.app_name))]
 
 
 @hooks.register("register_settings_menu_item")
 def register_data_model_menu_item():
+    """ "Data model" in Wagtail's Settings menu, for administrators."""
     return AdministratorMenuItem(
         _("Data model"),
         reverse("tessera_settings:entity_types"),
@@ -39,6 +41,7 @@ def register_data_model_menu_item():
 
 @hooks.register(SETTINGS_SECTION_HOOK)
 def register_data_model_settings():
+    """The data-model section of the settings index page."""
     return SettingsSection(
         _("Data model"),
         "tessera_settings:entity_types",

@@ -47,10 +47,12 @@ class RecordService:
         record = model()
         cleaned = self._clean(model, values, creating=True)
         for spec in entity.fields:
-            if spec.api_name in cleaned:
-                spec.type_class.set_value(record, spec, cleaned[spec.api_name])
-            elif spec.type_class.allocates_on_create:
-                spec.type_class.set_value(record, spec, numbering.allocate(spec, user))
+            given = cleaned.get(spec.api_name)
+            if given is None and spec.type_class.allocates_on_create:
+                # Left empty (or sent empty by a form): the next number.
+                given = numbering.allocate(spec, user)
+            if given is not None:
+                spec.type_class.set_value(record, spec, given)
         record.owner = self._owner(owner) if owner is not None else user
         record.visibility = self._visibility(visibility)
         record.created_by = record.updated_by = user

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import SubmenuMenuItem
+from wagtail.admin.site_summary import PagesSummaryItem
 from wagtail.permissions import register_permission_policy
 
 from modules.metamodel.runtime.base import EntityRecord
@@ -18,3 +19,15 @@ def register_records_menu():
     return SubmenuMenuItem(
         _("Records"), EntityMenu(), icon_name="folder-open-inverse", name="records", order=100
     )
+
+
+@hooks.register("construct_homepage_summary_items")
+def hide_page_summary(request, items):
+    """Tessera has no page tree: the dashboard does not count pages."""
+    items[:] = [item for item in items if not isinstance(item, PagesSummaryItem)]
+
+
+@hooks.register("construct_main_menu")
+def hide_page_explorer(request, menu_items):
+    """Tessera has no page tree: no Pages menu."""
+    menu_items[:] = [item for item in menu_items if item.name != "explorer"]

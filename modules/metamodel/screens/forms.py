@@ -19,6 +19,7 @@ def type_choices() -> list[tuple[str, str]]:
 
 
 def type_label(key: str) -> str:
+    """The label of a field type key (the key itself if unknown)."""
     try:
         return str(field_types.get(key).label)
     except field_types.DoesNotExist:
@@ -68,6 +69,8 @@ def merge_label(old, text: str):
 
 
 class EntityTypeForm(forms.Form):
+    """Labels, icon, title template and features of an entity type."""
+
     label = forms.CharField(label=_("Singular label"), max_length=255)
     label_plural = forms.CharField(label=_("Plural label"), max_length=255)
     icon = forms.CharField(
@@ -88,6 +91,8 @@ class EntityTypeForm(forms.Form):
 
 
 class EntityTypeCreateForm(EntityTypeForm):
+    """A new entity type: its API name (slug) as well."""
+
     slug = forms.CharField(
         label=_("API name"),
         max_length=63,
@@ -97,10 +102,14 @@ class EntityTypeCreateForm(EntityTypeForm):
 
 
 class EntityTypeEditForm(EntityTypeForm):
+    """Changes to an entity type, refused when it changed meanwhile."""
+
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class FieldBaseForm(forms.Form):
+    """What adding and editing a field share."""
+
     label = forms.CharField(label=_("Label"), max_length=255)
     api_name = forms.CharField(
         label=_("API name"),
@@ -118,6 +127,8 @@ class FieldBaseForm(forms.Form):
 
 
 class FieldAddForm(FieldBaseForm):
+    """A new field: its type and the section it goes into as well."""
+
     type = forms.ChoiceField(label=_("Type"))
     section = forms.TypedChoiceField(label=_("Section"), coerce=int)
     field_order = ["type", "label", "api_name", "section", "required", "is_basic", "help_text"]
@@ -131,6 +142,8 @@ class FieldAddForm(FieldBaseForm):
 
 
 class FieldEditForm(FieldBaseForm):
+    """Changes to a field; `confirm_loss` accepts options that orphan values."""
+
     confirm_loss = forms.BooleanField(
         label=_("Keep the change although some stored values no longer fit the options"),
         required=False,
@@ -138,6 +151,8 @@ class FieldEditForm(FieldBaseForm):
 
 
 class ChangeTypeForm(forms.Form):
+    """A new type among the field's `convertible_to`, with options."""
+
     new_type = forms.ChoiceField(label=_("New type"))
     options = OptionsField()
     confirm_loss = forms.BooleanField(
@@ -153,4 +168,6 @@ class ChangeTypeForm(forms.Form):
 
 
 class SectionForm(forms.Form):
+    """The name of a new or renamed section."""
+
     label = forms.CharField(label=_("Section name"), max_length=255)

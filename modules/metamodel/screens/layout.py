@@ -1,7 +1,7 @@
 """The form builder's view of a layout, read from the metadata rows, and moves on it.
 
-    sections = builder_sections(entity)     # real sections, then "Other" if any
-    payload = layout_payload(sections)      # what SchemaService.set_layout takes
+sections = builder_sections(entity)     # real sections, then "Other" if any
+payload = layout_payload(sections)      # what SchemaService.set_layout takes
 """
 
 from __future__ import annotations
@@ -31,7 +31,10 @@ class BuilderSection:
 
 
 def builder_sections(entity: EntityType) -> list[BuilderSection]:
-    sections = list(LayoutSection.objects.filter(layout__entity_type=entity).order_by("sort_order", "id"))
+    """Real sections in order with their live fields, then "Other" if needed."""
+    sections = list(
+        LayoutSection.objects.filter(layout__entity_type=entity).order_by("sort_order", "id")
+    )
     alive = {f.pk: f for f in entity.fields.alive().order_by("position", "id")}
     placed: dict[int, list[FieldDefinition]] = defaultdict(list)
     seen: set[int] = set()
@@ -87,6 +90,7 @@ def move_field(payload: list[dict], api_name: str, direction: str, other: list[s
 
 
 def move_section(payload: list[dict], index: int, direction: str) -> list[dict]:
+    """Swap a section with its neighbour above or below."""
     target = index + (-1 if direction == "up" else 1)
     if 0 <= index < len(payload) and 0 <= target < len(payload):
         payload[index], payload[target] = payload[target], payload[index]

@@ -13,13 +13,17 @@ app_name = views.NS
 urlpatterns = [
     path("", views.SettingsIndexView.as_view(), name="index"),
     path("data-model/", views.EntityTypeListView.as_view(), name="entity_types"),
-    path("data-model/new-entity-type/", views.EntityTypeCreateView.as_view(), name="entity_type_add"),
+    path(
+        "data-model/new-entity-type/", views.EntityTypeCreateView.as_view(), name="entity_type_add"
+    ),
     path(
         "data-model/<slug:slug>/",
         include(
             [
                 path("", views.BuilderView.as_view(), name="builder"),
-                path("entity-settings/", views.EntityTypeEditView.as_view(), name="entity_type_edit"),
+                path(
+                    "entity-settings/", views.EntityTypeEditView.as_view(), name="entity_type_edit"
+                ),
                 path("form-layout/", views.LayoutView.as_view(), name="layout"),
                 path("add-field/", views.FieldAddView.as_view(), name="field_add"),
                 path("field-trash/", views.FieldTrashListView.as_view(), name="field_trash_list"),

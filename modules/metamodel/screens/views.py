@@ -45,6 +45,7 @@ FEATURE_LABELS = {
 
 
 def url(name: str, *args) -> str:
+    """A URL of the settings area."""
     return reverse(f"{NS}:{name}", args=args)
 
 
@@ -78,6 +79,8 @@ class AdministratorRequiredMixin:
 
 
 class SettingsView(AdministratorRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
+    """A page of the settings area: administrators only, Wagtail's admin layout."""
+
     header_icon = "cogs"
     service = SchemaService()
 
@@ -89,6 +92,8 @@ class SettingsView(AdministratorRequiredMixin, WagtailAdminTemplateMixin, Templa
 
 
 class SettingsIndexView(SettingsView):
+    """The settings area: every section registered through the hook."""
+
     template_name = "metamodel/settings_index.html"
     page_title = gettext_lazy("Settings")
 
@@ -102,13 +107,20 @@ class SettingsIndexView(SettingsView):
 
 
 class DataModelView(SettingsView):
+    """A page under Settings > Data model."""
+
     header_icon = "table"
 
     def get_breadcrumbs_items(self):
-        return [*super().get_breadcrumbs_items(), {"url": url("entity_types"), "label": _("Data model")}]
+        return [
+            *super().get_breadcrumbs_items(),
+            {"url": url("entity_types"), "label": _("Data model")},
+        ]
 
 
 class EntityTypeListView(DataModelView):
+    """Entity types with their API names, field counts and features."""
+
     template_name = "metamodel/entity_type_list.html"
     page_title = gettext_lazy("Data model")
 
@@ -172,12 +184,17 @@ class FormMixin:
 
 
 class EntityTypeCreateView(FormMixin, DataModelView):
+    """Create an entity type."""
+
     template_name = "metamodel/form.html"
     page_title = gettext_lazy("New entity type")
     form_class = screen_forms.EntityTypeCreateForm
 
     def get_initial(self):
         return {"icon": "folder"}
+
+    def get_breadcrumbs_items(self):
+        return [*super().get_breadcrumbs_items(), {"url": "", "label": self.get_page_title()}]
 
     def save(self, form):
         data = form.cleaned_data
@@ -190,7 +207,10 @@ class EntityTypeCreateView(FormMixin, DataModelView):
             title_template=data["title_template"],
             **{f: data[f] for f in FEATURES},
         )
-        messages.success(self.request, _("Entity type '%(label)s' created.") % {"label": localized(entity.label_plural)})
+        messages.success(
+            self.request,
+            _("Entity type '%(label)s' created.") % {"label": localized(entity.label_plural)},
+        )
         return redirect(url("builder", entity.slug))
 
 
@@ -202,12 +222,15 @@ class EntityMixin:
         try:
             return EntityType.objects.alive().get(slug=self.kwargs["slug"])
         except EntityType.DoesNotExist:
-            raise Http404(_("There is no entity type '%(slug)s'.") % {"slug": self.kwargs["slug"]}) from None
+            raise Http404(
+                _("There is no entity type '%(slug)s'.") % {"slug": self.kwargs["slug"]}
+            ) from None
 
     def get_breadcrumbs_items(self):
         return [
             *super().get_breadcrumbs_items(),
             {"url": url("builder", self.entity.slug), "label": localized(self.entity.label_plural)},
+            {"url": "", "label": self.get_page_title()},
         ]
 
     def get_page_subtitle(self):
@@ -221,6 +244,8 @@ class EntityMixin:
 
 
 class EntityTypeEditView(EntityMixin, FormMixin, DataModelView):
+    """Rename an entity type, change its icon, title template and features."""
+
     template_name = "metamodel/form.html"
     page_title = gettext_lazy("Entity type settings")
     form_class = screen_forms.EntityTypeEditForm
@@ -254,11 +279,13 @@ class EntityTypeEditView(EntityMixin, FormMixin, DataModelView):
 
 
 class BuilderView(EntityMixin, DataModelView):
+    """The form builder: sections and fields in order, with their actions."""
+
     template_name = "metamodel/builder.html"
     page_title = gettext_lazy("Form builder")
 
     def get_breadcrumbs_items(self):
-        items = super().get_breadcrumbs_items()
+        items = super().get_breadcrumbs_items()[:-1]
         items[-1] = {"url": "", "label": items[-1]["label"]}
         return items
 
@@ -268,12 +295,15 @@ class BuilderView(EntityMixin, DataModelView):
         for section in sections:
             for f in section.fields:
                 f.type_label = str(f.type_class.label)
-                f.display_label = localized(f.label) or f.api_name
                 f.can_convert = bool(f.type_class.convertible_to)
         context["sections"] = sections
         context["section_form"] = kwargs.get("section_form") or screen_forms.SectionForm()
-        context["trash_count"] = self.entity.fields.trashed().filter(replaced_by__isnull=True).count()
-        context["feature_labels"] = [str(FEATURE_LABELS[f]) for f in FEATURES if getattr(self.entity, f)]
+        context["trash_count"] = (
+            self.entity.fields.trashed().filter(replaced_by__isnull=True).count()
+        )
+        context["feature_labels"] = [
+            str(FEATURE_LABELS[f]) for f in FEATURES if getattr(self.entity, f)
+        ]
         return context
 
 
@@ -356,6 +386,8 @@ class LayoutView(EntityMixin, DataModelView):
 
 
 class FieldAddView(EntityMixin, FormMixin, DataModelView):
+    """Add a field into a chosen section."""
+
     template_name = "metamodel/field_form.html"
     page_title = gettext_lazy("Add a field")
     form_class = screen_forms.FieldAddForm
@@ -397,11 +429,15 @@ class FieldAddView(EntityMixin, FormMixin, DataModelView):
             is_basic=data["is_basic"],
             section=data["section"],
         )
-        messages.success(self.request, _("Field '%(label)s' added.") % {"label": localized(field.label)})
+        messages.success(
+            self.request, _("Field '%(label)s' added.") % {"label": localized(field.label)}
+        )
         return redirect(url("builder", self.entity.slug))
 
 
 class FieldMixin(EntityMixin):
+    """Views of one live field of the entity type (404 if there is none)."""
+
     @cached_property
     def field(self):
         field = self.entity.fields.alive().filter(api_name=self.kwargs["api_name"]).first()
@@ -421,6 +457,8 @@ class FieldMixin(EntityMixin):
 
 
 class FieldEditView(FieldMixin, FormMixin, DataModelView):
+    """Rename a field, change its flags, help text and options."""
+
     template_name = "metamodel/field_form.html"
     page_title = gettext_lazy("Edit field")
     form_class = screen_forms.FieldEditForm
@@ -450,13 +488,19 @@ class FieldEditView(FieldMixin, FormMixin, DataModelView):
         if data["options"] != (f.options or {}):
             changes["options"] = data["options"]
         self.service.update_field(
-            self.request.user, self.entity.slug, f.api_name, confirm_loss=data["confirm_loss"], **changes
+            self.request.user,
+            self.entity.slug,
+            f.api_name,
+            confirm_loss=data["confirm_loss"],
+            **changes,
         )
         messages.success(self.request, _("Field saved."))
         return redirect(url("builder", self.entity.slug))
 
 
 class FieldTrashView(FieldMixin, DataModelView):
+    """GET asks for confirmation; POST moves the field to the trash."""
+
     template_name = "metamodel/field_trash.html"
     page_title = gettext_lazy("Move field to trash")
 
@@ -475,6 +519,8 @@ class FieldTrashView(FieldMixin, DataModelView):
 
 
 class FieldTrashListView(EntityMixin, DataModelView):
+    """The entity type's trashed fields, each with a restore button."""
+
     template_name = "metamodel/field_trash_list.html"
     page_title = gettext_lazy("Trashed fields")
 
@@ -494,6 +540,8 @@ class FieldTrashListView(EntityMixin, DataModelView):
 
 
 class FieldRestoreView(EntityMixin, DataModelView):
+    """POST only: bring a trashed field back."""
+
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
@@ -502,7 +550,9 @@ class FieldRestoreView(EntityMixin, DataModelView):
         except TesseraError as error:
             messages.error(request, error.detail)
             return redirect(url("field_trash_list", self.entity.slug))
-        messages.success(request, _("Field '%(label)s' restored.") % {"label": localized(field.label)})
+        messages.success(
+            request, _("Field '%(label)s' restored.") % {"label": localized(field.label)}
+        )
         return redirect(url("builder", self.entity.slug))
 
 
@@ -525,7 +575,11 @@ class FieldTypeView(FieldMixin, FormMixin, DataModelView):
             data = form.cleaned_data
             try:
                 preview = self.service.preview_type_change(
-                    request.user, self.entity.slug, self.field.api_name, data["new_type"], data["options"]
+                    request.user,
+                    self.entity.slug,
+                    self.field.api_name,
+                    data["new_type"],
+                    data["options"],
                 )
                 if "convert" in request.POST:
                     if preview.failing and not data["confirm_loss"]:

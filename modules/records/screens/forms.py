@@ -10,6 +10,7 @@ RecordService by the views; the model form itself writes nothing.
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
 
@@ -32,6 +33,25 @@ class RecordForm(WagtailAdminModelForm):
                 if spec.api_name in self.fields:
                     value = spec.type_class.get_value(self.instance, spec)
                     self.initial[spec.api_name] = spec.type_class.form_initial(spec, value)
+                    self._keep_current_choice(spec.api_name, value)
+
+    def _keep_current_choice(self, name: str, value) -> None:
+        """A picker limited to some records or active users still offers the stored one."""
+        field = self.fields[name]
+        if value in (None, "", []):
+            return
+        if isinstance(field, forms.ModelChoiceField):
+            field.queryset = field.queryset.model.objects.filter(
+                Q(pk__in=field.queryset.values("pk")) | Q(pk=value)
+            )
+        elif isinstance(field, forms.TypedChoiceField) and not isinstance(value, list):
+            choices = list(field.choices)
+            if value not in {c[0] for c in choices}:
+                field.choices = [*choices, (value, str(self.instance_link(name, value)))]
+
+    def instance_link(self, name: str, value):
+        """The record a relation field points at, for its label."""
+        return getattr(self.instance, name, None) or value
 
     def _post_clean(self):
         # The field types validated the values; RecordService writes them. Filling the

@@ -7,23 +7,27 @@ record service, so the admin follows the same rules as the API.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from wagtail.admin.paginator import WagtailPaginator
 from wagtail.admin.views import generic
+from wagtail.admin.widgets import Button
 
 from modules.core.exceptions import TesseraError
 from modules.metamodel.runtime import get_snapshot
+from modules.records.exceptions import RecordNotFound
 from modules.records.services import RecordService
 
 LIST_COUNT_CAP = 10000
 
 
-class CappedPaginator(Paginator):
+class CappedPaginator(WagtailPaginator):
     """Counts at most LIST_COUNT_CAP rows, so big tables never pay for a full COUNT(*)."""
 
     @cached_property
@@ -36,6 +40,12 @@ class EntityViewMixin:
 
     entity_slug: str = ""
 
+    def get_object(self, queryset=None):
+        try:
+            return RecordService().get(self.request.user, self.entity_slug, self.kwargs["pk"])
+        except RecordNotFound:
+            raise Http404 from None
+
     @property
     def entity(self):
         return get_snapshot().entity(self.entity_slug)
@@ -44,7 +54,8 @@ class EntityViewMixin:
         """Show a service's refusal on the form, next to the fields it names."""
         self.produced_error_message = self.get_error_message()
         for name, problems in error.errors.items():
-            form.add_error(name if name in form.fields else None, problems)
+            visible = name in form.fields and not form.fields[name].widget.is_hidden
+            form.add_error(name if visible else None, problems)
         if not error.errors:
             form.add_error(None, error.detail)
         return self.form_invalid(form)
@@ -57,6 +68,19 @@ class RecordIndexView(EntityViewMixin, generic.IndexView):
 
     def get_base_queryset(self):
         return super().get_base_queryset().filter(deleted_at__isnull=True).select_related("owner")
+
+    @cached_property
+    def header_more_buttons(self):
+        buttons = super().header_more_buttons
+        buttons.append(
+            Button(
+                _("Trash"),
+                url=reverse(f"records_{self.entity_slug}:trash"),
+                icon_name="bin",
+                priority=90,
+            )
+        )
+        return buttons
 
     def search_queryset(self, queryset):
         if not self.search_query:
@@ -103,9 +127,6 @@ class RecordCreateView(EntityViewMixin, generic.CreateView):
 class RecordEditView(EntityViewMixin, generic.EditView):
     """The edit form; a stale version is shown as a conflict, nothing is saved."""
 
-    def get_object(self, queryset=None):
-        return RecordService().get(self.request.user, self.entity_slug, self.kwargs["pk"])
-
     def form_valid(self, form):
         try:
             return super().form_valid(form)
@@ -113,11 +134,14 @@ class RecordEditView(EntityViewMixin, generic.EditView):
             return self.fail(form, error)
 
     def save_instance(self):
+        # Only what the user changed: concurrent edits of other fields survive, and
+        # unchanged links to records or users outside the pickers stay valid.
+        values = {k: v for k, v in self.form.values().items() if k in self.form.changed_data}
         return RecordService().update(
             self.request.user,
             self.entity_slug,
             self.object.pk,
-            self.form.values(),
+            values,
             expected_version=self.form.cleaned_data.get("version"),
         )
 
@@ -127,9 +151,6 @@ class RecordDeleteView(EntityViewMixin, generic.DeleteView):
 
     success_message = gettext_lazy("'%(object)s' moved to the trash.")
 
-    def get_object(self, queryset=None):
-        return RecordService().get(self.request.user, self.entity_slug, self.kwargs["pk"])
-
     def delete_action(self):
         RecordService().delete(self.request.user, self.entity_slug, self.object.pk)
 
@@ -138,9 +159,6 @@ class RecordInspectView(EntityViewMixin, generic.InspectView):
     """The profile: every field by section, then owner and dates."""
 
     template_name = "records/inspect.html"
-
-    def get_object(self, queryset=None):
-        return RecordService().get(self.request.user, self.entity_slug, self.kwargs["pk"])
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -191,6 +209,9 @@ class RecordTrashView(RecordIndexView):
 @require_POST
 def restore_record(request, entity_slug, pk, index_url_name):
     """POST: bring a record back from the trash."""
-    record = RecordService().restore(request.user, entity_slug, pk)
+    try:
+        record = RecordService().restore(request.user, entity_slug, pk)
+    except RecordNotFound:
+        raise Http404 from None
     messages.success(request, _("'%(object)s' restored.") % {"object": record})
     return redirect(index_url_name)

@@ -105,7 +105,7 @@ class EntityViewSet(ModelViewSet):
 
     def get_common_view_kwargs(self, **kwargs):
         view_kwargs = super().get_common_view_kwargs(**kwargs)
-        # Records keep their own history (RowHistory); Wagtail's log and usage views
+        # Wagtail's log and usage views
         # need content types, which runtime models do not have.
         view_kwargs.update(history_url_name=None, usage_url_name=None, entity_slug=self.entity.slug)
         return view_kwargs

@@ -173,3 +173,32 @@ def test_every_screen_renders_with_every_field_type(client, admin, every_type):
     stored = get_model(every_type).objects.get(pk=record.pk)
     assert (stored.v_text, stored.v_integer, stored.v_money) == ("Hello", 42, 1200)
     assert stored.v_choice == "hot" and stored.v_tags == ["vip", "new"]
+
+
+def test_numbers_are_given_to_records_made_in_the_admin(client, user):
+    client.force_login(user)
+    assert client.post("/records/deals/new/", {"name": "Renewal", "number": ""}).status_code == 302
+    assert get_model("deals").objects.get(name="Renewal").number.startswith("1/")
+
+
+def test_missing_records_and_bad_pages_are_404_not_500(client, user, company):
+    client.force_login(user)
+    for url in ("edit/999999/", "inspect/999999/", "delete/999999/"):
+        assert client.get(f"/records/companies/{url}").status_code == 404
+    assert client.post(f"/records/companies/restore/{company.pk}/").status_code == 404
+    assert client.get("/records/companies/?p=abc").status_code in (200, 404)
+    assert client.get("/records/companies/?p=99999").status_code in (200, 404)
+
+
+def test_the_conflict_message_is_shown_on_the_page(client, user, admin, company):
+    RecordService().update(admin, "companies", company.pk, {"city": "Poznań"})
+    client.force_login(user)
+    page = client.post(
+        f"/records/companies/edit/{company.pk}/", {"name": "Acme", "city": "Łódź", "version": "1"}
+    ).content.decode()
+    assert "Someone else changed this record" in page
+
+
+def test_the_list_links_to_the_trash(client, user):
+    client.force_login(user)
+    assert "/records/companies/trash/" in client.get("/records/companies/").content.decode()
