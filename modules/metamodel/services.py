@@ -47,6 +47,14 @@ FEATURES = ("supports_visibility", "supports_segmentation", "supports_relations"
 FIELD_FLAGS = ("required", "unique", "is_basic")
 
 
+def _check_known(changes: dict, allowed: set) -> None:
+    unknown = set(changes) - allowed
+    if unknown:
+        raise InvalidDefinition(
+            _("Unknown settings: %(names)s.") % {"names": ", ".join(sorted(unknown))}
+        )
+
+
 def _saved_by(instance, user):
     instance._history_user = user
     return instance
@@ -120,12 +128,7 @@ class SchemaService:
         With `expected_version`, a newer stored version refuses the change (StaleDefinition).
         """
         require_administrator(user)
-        allowed = {"label", "label_plural", "icon", "title_template", *FEATURES}
-        unknown = set(changes) - allowed
-        if unknown:
-            raise InvalidDefinition(
-                _("Unknown settings: %(names)s.") % {"names": ", ".join(sorted(unknown))}
-            )
+        _check_known(changes, {"label", "label_plural", "icon", "title_template", *FEATURES})
 
         def work():
             entity = self._entity(slug)
@@ -298,12 +301,7 @@ class SchemaService:
         `confirm_loss`; the values stay stored either way.
         """
         require_administrator(user)
-        allowed = {"api_name", "label", "help_text", "options", *FIELD_FLAGS}
-        unknown = set(changes) - allowed
-        if unknown:
-            raise InvalidDefinition(
-                _("Unknown settings: %(names)s.") % {"names": ", ".join(sorted(unknown))}
-            )
+        _check_known(changes, {"api_name", "label", "help_text", "options", *FIELD_FLAGS})
 
         def work():
             entity = self._entity(entity_slug)

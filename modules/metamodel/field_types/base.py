@@ -255,6 +255,24 @@ class FieldType:
         }
 
 
+class LinkType(FieldType):
+    """A foreign key stored as an id (a user, a record): `x` is the object, `x_id` the value."""
+
+    filter_class = django_filters.NumberFilter
+
+    def serializer_field(self, field):
+        return serializers.IntegerField(**self.serializer_kwargs(field))
+
+    def attribute_names(self, api_name):
+        return [api_name, f"{api_name}_id"]
+
+    def get_value(self, instance, field):
+        return getattr(instance, f"{field.api_name}_id")
+
+    def set_value(self, instance, field, value):
+        setattr(instance, f"{field.api_name}_id", value)
+
+
 def _help(field: FieldLike) -> str:
     from modules.core.i18n import localized
 

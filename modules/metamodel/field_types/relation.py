@@ -4,20 +4,18 @@ Options on input: `{"target": "companies"}`; the schema service keeps the target
 `FieldDefinition.target_entity`, not in the options.
 """
 
-import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from rest_framework import serializers
 
-from modules.metamodel.field_types.base import FieldType
+from modules.metamodel.field_types.base import LinkType
 
 #: How many records a relation's select offers (type-ahead replaces it for big tables).
 RELATION_CHOICES = 1000
 
 
-class RelationType(FieldType):
+class RelationType(LinkType):
     type = "relation"
     label = _("Relation")
     options_schema = {
@@ -37,11 +35,6 @@ class RelationType(FieldType):
     def target_from_options(self, options):
         return (options or {}).get("target")
 
-    filter_class = django_filters.NumberFilter
-
-    def serializer_field(self, field):
-        return serializers.IntegerField(**self.serializer_kwargs(field))
-
     def model_field(self, field, target_model=None):
         assert target_model is not None, "A relation field needs its target model."
         return models.ForeignKey(
@@ -60,15 +53,6 @@ class RelationType(FieldType):
             return [("", "---------")] + [(r.pk, str(r)) for r in rows[:RELATION_CHOICES]]
 
         return forms.TypedChoiceField(choices=choices, coerce=int, required=False, empty_value=None)
-
-    def attribute_names(self, api_name):
-        return [api_name, f"{api_name}_id"]
-
-    def get_value(self, instance, field):
-        return getattr(instance, f"{field.api_name}_id")
-
-    def set_value(self, instance, field, value):
-        setattr(instance, f"{field.api_name}_id", value)
 
     def target_model(self, field):
         from modules.metamodel.runtime import get_snapshot

@@ -6,22 +6,16 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from rest_framework import serializers
 
-from modules.metamodel.field_types.base import FieldType
+from modules.metamodel.field_types.base import LinkType
 
 
-class UserType(FieldType):
+class UserType(LinkType):
     type = "user"
     label = _("User")
     lookups = ("exact", "in", "isnull")
     segmentation_kind = "categorical"
     indexed = True
-
-    filter_class = django_filters.NumberFilter
-
-    def serializer_field(self, field):
-        return serializers.IntegerField(**self.serializer_kwargs(field))
 
     def model_field(self, field, target_model=None):
         return models.ForeignKey(
@@ -48,15 +42,6 @@ class UserType(FieldType):
             label=field.display_label,
             queryset=get_user_model().objects.filter(is_active=True),
         )
-
-    def attribute_names(self, api_name):
-        return [api_name, f"{api_name}_id"]
-
-    def get_value(self, instance, field):
-        return getattr(instance, f"{field.api_name}_id")
-
-    def set_value(self, instance, field, value):
-        setattr(instance, f"{field.api_name}_id", value)
 
     def clean(self, field, value):
         if self.is_empty(value):

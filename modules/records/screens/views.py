@@ -111,27 +111,25 @@ class RecordIndexView(EntityViewMixin, generic.IndexView):
         return super().get_heading(queryset, field)
 
 
-class RecordCreateView(EntityViewMixin, generic.CreateView):
-    """The create form; the record service writes the record."""
+class ServiceFormMixin:
+    """Create and edit forms: a refusal of the record service goes back onto the form."""
 
     def form_valid(self, form):
         try:
             return super().form_valid(form)
         except TesseraError as error:
             return self.fail(form, error)
+
+
+class RecordCreateView(EntityViewMixin, ServiceFormMixin, generic.CreateView):
+    """The create form; the record service writes the record."""
 
     def save_instance(self):
         return RecordService().create(self.request.user, self.entity_slug, self.form.values())
 
 
-class RecordEditView(EntityViewMixin, generic.EditView):
+class RecordEditView(EntityViewMixin, ServiceFormMixin, generic.EditView):
     """The edit form; a stale version is shown as a conflict, nothing is saved."""
-
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except TesseraError as error:
-            return self.fail(form, error)
 
     def save_instance(self):
         # Only what the user changed: concurrent edits of other fields survive, and
