@@ -28,6 +28,7 @@ CSRF_FAILURE_VIEW = "modules.api.errors.csrf_failure"
 INSTALLED_APPS = [
     "modules.core",
     "modules.accounts",
+    "modules.access",
     "modules.metamodel",
     "modules.records",
     "wagtail.users",
@@ -179,6 +180,13 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "modules.api.schema_support.add_error_responses",
     ],
+    # One name per choice set that several keys share (access settings, record visibility).
+    "ENUM_NAME_OVERRIDES": {
+        "VisibilityEnum": "modules.access.models.Visibility.values",
+        "ActionEnum": "modules.access.models.Action.values",
+        "RecordActionEnum": "modules.access.models.RECORD_ACTIONS",
+        "ObjectRoleEnum": "modules.access.models.ObjectRole.values",
+    },
 }
 
 WAGTAIL_SITE_NAME = "Tessera"

@@ -28,11 +28,9 @@ class User(AbstractUser):
     @property
     def is_administrator(self) -> bool:
         """Administrators may do everything, including shaping the schema."""
-        if not self.is_active:
-            return False
-        if self.is_superuser:
-            return True
-        return self.memberships.filter(role=Role.ADMINISTRATOR).exists()
+        from modules.access.engine import user_access
+
+        return self.is_active and user_access(self).is_admin
 
     @property
     def initials(self) -> str:

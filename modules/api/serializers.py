@@ -14,6 +14,8 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from modules.access import grants
+from modules.access.engine import OPEN_FLAG, access_spec
 from modules.metamodel.runtime.builder import class_name
 from modules.metamodel.runtime.snapshot import SchemaSnapshot
 from modules.metamodel.runtime.specs import EntitySpec
@@ -30,6 +32,8 @@ class RecordSerializer(serializers.Serializer):
 
     def to_representation(self, record) -> dict:
         wanted = self.context.get("fields")
+        if not getattr(record, OPEN_FLAG, True):
+            return self._restricted(record, wanted)
         data = {"id": record.pk}
         for spec in self.entity.fields:
             if wanted is None or spec.api_name in wanted:
@@ -38,6 +42,7 @@ class RecordSerializer(serializers.Serializer):
         system = {
             "owner": record.owner_id,
             "visibility": record.visibility,
+            "restricted": False,
             "version": record.version,
             "created_at": record.created_at.isoformat() if record.created_at else None,
             "updated_at": record.updated_at.isoformat() if record.updated_at else None,
@@ -47,10 +52,38 @@ class RecordSerializer(serializers.Serializer):
         if self.entity.supports_segmentation:
             system["score"] = None if record.score is None else str(record.score)
             system["segment"] = record.segment
+        held = getattr(record, "grant_holders", None)
+        if held is None and self.access.granted_roles:
+            held = grants.holders(self.entity, [record.pk])[record.pk]
+        for role in self.access.granted_roles:
+            system[grants.ROLE_KEYS[role]] = held[role]
         for key, value in system.items():
             if wanted is None or key in wanted:
                 data[key] = value
         return data
+
+    def _restricted(self, record, wanted) -> dict:
+        """A non-public record the user may not open: its basic fields only."""
+        data = {"id": record.pk}
+        for spec in self.entity.fields:
+            if spec.is_basic and (wanted is None or spec.api_name in wanted):
+                data[spec.api_name] = spec.type_class.to_json(
+                    spec, spec.type_class.get_value(record, spec)
+                )
+        data["visibility"] = record.visibility
+        data["restricted"] = True
+        return data
+
+    @property
+    def access(self):
+        return access_spec(self.entity)
+
+
+class HoldersField(serializers.Serializer):
+    """Users and teams holding an object role on a record (participants, responsible)."""
+
+    users = serializers.ListField(child=serializers.IntegerField(), help_text=_("User ids."))
+    teams = serializers.ListField(child=serializers.IntegerField(), help_text=_("Team ids."))
 
 
 def _build_serializer(entity: EntitySpec) -> type[RecordSerializer]:
@@ -62,6 +95,14 @@ def _build_serializer(entity: EntitySpec) -> type[RecordSerializer]:
             allow_null=True, required=False, help_text=_("The owner's user id.")
         ),
         "visibility": serializers.ChoiceField(choices=VISIBILITIES, required=False),
+        "restricted": serializers.BooleanField(
+            read_only=True,
+            required=False,
+            help_text=_(
+                "True on a non-public record you may not open: it shows only its id, "
+                "basic fields and visibility."
+            ),
+        ),
         "version": serializers.IntegerField(
             required=False,
             help_text=_("Send the version you read; a newer stored one answers 409."),
@@ -71,6 +112,8 @@ def _build_serializer(entity: EntitySpec) -> type[RecordSerializer]:
         "created_by": serializers.IntegerField(read_only=True, allow_null=True),
         "updated_by": serializers.IntegerField(read_only=True, allow_null=True),
     }
+    for role in access_spec(entity).granted_roles:
+        attrs[grants.ROLE_KEYS[role]] = HoldersField(required=False)
     if entity.supports_segmentation:
         attrs["score"] = serializers.DecimalField(
             max_digits=14, decimal_places=2, read_only=True, allow_null=True
@@ -87,8 +130,9 @@ def record_serializer(snapshot: SchemaSnapshot, slug: str) -> type[RecordSeriali
 
 def output_keys(entity: EntitySpec) -> set[str]:
     """Every key a record of this type has (what `?fields=` may name)."""
-    keys = {"id", "owner", "visibility", "version", *READ_ONLY_SYSTEM}
+    keys = {"id", "owner", "visibility", "restricted", "version", *READ_ONLY_SYSTEM}
     keys.update(spec.api_name for spec in entity.fields)
+    keys.update(grants.ROLE_KEYS[role] for role in access_spec(entity).granted_roles)
     if entity.supports_segmentation:
         keys.update(SEGMENTATION_KEYS)
     return keys

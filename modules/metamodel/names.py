@@ -35,6 +35,8 @@ SYSTEM_FIELD_NAMES = frozenset(
         "score",
         "segment",
         "participants",
+        "participant_teams",
+        "responsible",
         "restricted",
         "title",
         "relations",

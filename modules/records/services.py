@@ -8,7 +8,8 @@
 
 Values are validated by the field types; a stale `expected_version` is a conflict;
 only the fields named in an update are written, so concurrent edits of different
-fields both survive.
+fields both survive. Every call asks the access engine first: a record the user may
+not see is missing (404), an action the user may not take is refused (403).
 """
 
 from __future__ import annotations
@@ -22,30 +23,56 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from modules.access import engine, grants
+from modules.core.exceptions import PermissionDenied
 from modules.metamodel.runtime import get_snapshot
 from modules.metamodel.runtime.specs import EntitySpec
 from modules.records import numbering
 from modules.records.exceptions import RecordInvalid, RecordNotFound, StaleRecord
 
 VISIBILITIES = ("public", "non_public", "hidden")
+BULK_LIMIT = 1000
+
+
+def refuse(action: str) -> PermissionDenied:
+    """The 403 for an action the user may not take on a record they can see."""
+    messages = {
+        "add": _("You may not add records of this type."),
+        "edit": _("You may not edit this record."),
+        "delete": _("You may not delete this record."),
+        "change_user": _("You may not change who owns or takes part in this record."),
+    }
+    return PermissionDenied(messages.get(action, _("You may not do this.")))
 
 
 class RecordService:
     """Create, update, trash and restore records of any entity type."""
 
     def get(self, user, entity_slug: str, record_id: Any, *, trashed: bool = False):
-        snapshot = get_snapshot()
-        model = snapshot.model(entity_slug)
-        return self._load(model, record_id, trashed=trashed)
+        """A record the user may see (flagged open or restricted); else RecordNotFound."""
+        model = get_snapshot().model(entity_slug)
+        rows = engine.scoped(model.objects.all(), user, model.entity)
+        return self._load(model, record_id, trashed=trashed, rows=rows)
 
     @transaction.atomic
     def create(
-        self, user, entity_slug: str, values: dict, *, owner=None, visibility: str | None = None
+        self,
+        user,
+        entity_slug: str,
+        values: dict,
+        *,
+        owner=None,
+        visibility: str | None = None,
+        participants: dict | None = None,
     ):
+        """A new record; owner, visibility and participants default per entity type."""
         snapshot = get_snapshot()
         entity, model = snapshot.entity(entity_slug), snapshot.model(entity_slug)
+        if not engine.can(user, "add", entity=entity):
+            raise refuse("add")
         record = model()
         cleaned = self._clean(model, values, creating=True)
+        invited = self._participants(entity, participants) if participants is not None else None
         for spec in entity.fields:
             given = cleaned.get(spec.api_name)
             if given is None and spec.type_class.allocates_on_create:
@@ -54,9 +81,12 @@ class RecordService:
             if given is not None:
                 spec.type_class.set_value(record, spec, given)
         record.owner = self._owner(owner) if owner is not None else user
-        record.visibility = self._visibility(visibility)
+        record.visibility = self._visibility(entity, visibility)
         record.created_by = record.updated_by = user
         record.save(force_insert=True)
+        users, teams = invited if invited is not None else grants.defaults(entity, user)
+        if users or teams:
+            grants.write(entity, [record.pk], "participant", users, teams)
         return record
 
     @transaction.atomic
@@ -70,11 +100,19 @@ class RecordService:
         expected_version: int | None = None,
         owner=None,
         visibility: str | None = None,
+        participants: dict | None = None,
     ):
-        """Write the named values; `owner` and `visibility` change only when given."""
+        """Write the named values; owner, visibility and participants change only when given."""
         snapshot = get_snapshot()
         entity, model = snapshot.entity(entity_slug), snapshot.model(entity_slug)
-        record = self._load(model, record_id, lock=True)
+        record = self._load(model, record_id, lock=True, user=user)
+        handing_over = (owner is not None and self._owner(owner).pk != record.owner_id) or (
+            participants is not None
+        )
+        if handing_over and not engine.can(user, "change_user", record):
+            raise refuse("change_user")
+        if (values or visibility is not None) and not engine.can(user, "edit", record):
+            raise refuse("edit")
         if expected_version is not None and expected_version != record.version:
             raise StaleRecord(
                 _(
@@ -95,9 +133,13 @@ class RecordService:
         if owner is not None and self._owner(owner).pk != record.owner_id:
             record.owner = self._owner(owner)
             changed.append("owner")
-        if visibility is not None and self._visibility(visibility) != record.visibility:
-            record.visibility = visibility
+        if visibility is not None and visibility != record.visibility:
+            record.visibility = self._visibility(entity, visibility)
             changed.append("visibility")
+        if participants is not None:
+            users, teams = self._participants(entity, participants)
+            grants.write(entity, [record.pk], "participant", users, teams)
+            record._access_roles = None
         if not changed:
             return record
         record.updated_by = user
@@ -111,33 +153,135 @@ class RecordService:
     def delete(self, user, entity_slug: str, record_id: Any) -> None:
         """Move a record to the trash; it keeps its data (and its number)."""
         model = get_snapshot().model(entity_slug)
-        record = self._load(model, record_id, lock=True)
-        model.objects.filter(pk=record.pk).update(
-            deleted_at=timezone.now(),
-            updated_by=user,
-            updated_at=timezone.now(),
-            version=F("version") + 1,
-        )
+        record = self._load(model, record_id, lock=True, user=user)
+        if not engine.can(user, "delete", record):
+            raise refuse("delete")
+        self._trash([record.pk], model, user)
 
     @transaction.atomic
     def restore(self, user, entity_slug: str, record_id: Any):
         model = get_snapshot().model(entity_slug)
-        record = self._load(model, record_id, lock=True, trashed=True)
+        record = self._load(model, record_id, lock=True, trashed=True, user=user)
+        if not engine.can(user, "delete", record):
+            raise refuse("delete")
         model.objects.filter(pk=record.pk).update(
             deleted_at=None, updated_by=user, updated_at=timezone.now(), version=F("version") + 1
         )
         record.refresh_from_db()
         return record
 
+    # -- bulk: all or nothing --------------------------------------------------------
+    @transaction.atomic
+    def bulk_delete(self, user, entity_slug: str, ids: Any) -> int:
+        model = get_snapshot().model(entity_slug)
+        records = self._load_many(model, ids, user, "delete")
+        self._trash([r.pk for r in records], model, user)
+        return len(records)
+
+    @transaction.atomic
+    def bulk_update(self, user, entity_slug: str, ids: Any, values: dict) -> int:
+        """The same values on every record; one refusal or invalid value writes nothing."""
+        model = get_snapshot().model(entity_slug)
+        records = self._load_many(model, ids, user, "edit")
+        if not values:
+            raise RecordInvalid(_("Name at least one field to change."), field="values")
+        for record in records:
+            self.update(user, entity_slug, record.pk, values)
+        return len(records)
+
+    @transaction.atomic
+    def change_user(
+        self, user, entity_slug: str, ids: Any, *, role: str, users=None, teams=None, mode="replace"
+    ) -> int:
+        """Hand records over: a new owner, or participants/responsible replaced, added, removed."""
+        model = get_snapshot().model(entity_slug)
+        entity = model.entity
+        records = self._load_many(model, ids, user, "change_user")
+        pks = [r.pk for r in records]
+        if role == "owner":
+            user_ids, team_ids = grants.clean(users, teams)
+            if len(user_ids) != 1 or team_ids or mode != "replace":
+                raise RecordInvalid(
+                    _("A record has exactly one owner: give one user and mode 'replace'."),
+                    field="users",
+                )
+            new_owner = self._owner(user_ids[0])
+            model.objects.filter(pk__in=pks).exclude(owner_id=new_owner.pk).update(
+                owner=new_owner,
+                updated_by=user,
+                updated_at=timezone.now(),
+                version=F("version") + 1,
+            )
+            return len(pks)
+        grants.check_role(engine.access_spec(entity), role)
+        user_ids, team_ids = grants.clean(users, teams)
+        grants.write(entity, pks, role, user_ids, team_ids, mode=mode)
+        model.objects.filter(pk__in=pks).update(
+            updated_by=user, updated_at=timezone.now(), version=F("version") + 1
+        )
+        return len(pks)
+
     # -- helpers -------------------------------------------------------------------
-    def _load(self, model, record_id: Any, *, lock: bool = False, trashed: bool = False):
-        rows = model.objects.filter(deleted_at__isnull=not trashed)
+    def _load(
+        self,
+        model,
+        record_id: Any,
+        *,
+        lock: bool = False,
+        trashed: bool = False,
+        user=None,
+        rows=None,
+    ):
+        if rows is None:
+            rows = model.objects.filter(engine.visible_q(user, model.entity))
+        rows = rows.filter(deleted_at__isnull=not trashed)
         if lock:
             rows = rows.select_for_update()
         try:
             return rows.get(pk=int(record_id))
-        except (model.DoesNotExist, TypeError, ValueError):
+        except (model.DoesNotExist, TypeError, ValueError, OverflowError):
             raise RecordNotFound(_("No such record.")) from None
+
+    def _load_many(self, model, ids: Any, user, action: str) -> list:
+        """Every named record, locked; one missing or refused id refuses them all."""
+        if (
+            not isinstance(ids, list)
+            or not ids
+            or any(isinstance(i, bool) or not isinstance(i, int) for i in ids)
+        ):
+            raise RecordInvalid(_("Give a non-empty list of record ids."), field="ids")
+        if len(ids) > BULK_LIMIT:
+            raise RecordInvalid(
+                _("Act on at most %(limit)s records at once.") % {"limit": BULK_LIMIT},
+                field="ids",
+            )
+        wanted = set(ids)
+        rows = model.objects.filter(
+            engine.visible_q(user, model.entity), deleted_at__isnull=True, pk__in=wanted
+        )
+        records = list(rows.select_for_update().order_by("pk"))
+        missing = wanted - {r.pk for r in records}
+        if missing:
+            raise RecordNotFound(
+                _("No such records: %(ids)s.") % {"ids": ", ".join(map(str, sorted(missing)))},
+                extra={"ids": sorted(missing)},
+            )
+        refused = [r.pk for r in records if not engine.can(user, action, r)]
+        if refused:
+            raise PermissionDenied(
+                _("You may not do this with records: %(ids)s.")
+                % {"ids": ", ".join(map(str, refused))},
+                extra={"ids": refused},
+            )
+        return records
+
+    def _trash(self, pks: list[int], model, user) -> None:
+        model.objects.filter(pk__in=pks).update(
+            deleted_at=timezone.now(),
+            updated_by=user,
+            updated_at=timezone.now(),
+            version=F("version") + 1,
+        )
 
     def _clean(self, model, values: Any, *, creating: bool, record_id: int | None = None) -> dict:
         entity: EntitySpec = model.entity
@@ -195,12 +339,25 @@ class RecordService:
                 return found
         raise RecordInvalid(_("Choose an active user as the owner."), field="owner")
 
-    def _visibility(self, visibility: str | None) -> str:
+    def _visibility(self, entity, visibility: str | None) -> str:
+        spec = engine.access_spec(entity)
         if visibility is None:
-            return "public"
-        if visibility not in VISIBILITIES:
+            return spec.default_visibility
+        if visibility not in spec.allowed:
             raise RecordInvalid(
-                _("Visibility must be one of: %(values)s.") % {"values": ", ".join(VISIBILITIES)},
+                _("Visibility must be one of: %(values)s.") % {"values": ", ".join(spec.allowed)},
                 field="visibility",
             )
         return visibility
+
+    def _participants(self, entity, participants: Any) -> tuple[list[int], list[int]]:
+        if "participant" not in engine.access_spec(entity).roles:
+            raise RecordInvalid(
+                _("Records of this type have no participants."), field="participants"
+            )
+        if not isinstance(participants, dict) or set(participants) - {"users", "teams"}:
+            raise RecordInvalid(
+                _('Give participants as {"users": [ids], "teams": [ids]}.'),
+                field="participants",
+            )
+        return grants.clean(participants.get("users"), participants.get("teams"))

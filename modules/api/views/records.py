@@ -4,19 +4,17 @@
     GET|PATCH|PUT|DELETE /api/v1/persons/{id}/
     GET                 /api/v1/persons/trash/
     POST                /api/v1/persons/{id}/restore/
+    POST                /api/v1/persons/bulk/
 
 The entity type comes from the URL; model, serializer and filterset come from the
 schema snapshot bound to the request, so a type or field added a moment ago works.
-Writes go through RecordService.
+Every read goes through the access engine (`engine.scoped`), every write through
+RecordService, which asks the engine too.
 """
 
 from __future__ import annotations
 
-from functools import reduce
-from operator import or_
-
 from django.conf import settings
-from django.db.models import Q
 from django.urls import path
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -25,6 +23,7 @@ from rest_framework import status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from modules.access import engine, grants
 from modules.api.pagination import KeysetPaginator, Ordering, capped_count
 from modules.api.schema_support import KeysetPaginationDoc, RecordSchema
 from modules.api.serializers import (
@@ -32,14 +31,15 @@ from modules.api.serializers import (
     output_keys,
     record_filterset,
     record_serializer,
-    searchable_names,
     sortable_keys,
 )
 from modules.metamodel.runtime import get_snapshot
+from modules.records import query
 from modules.records.services import RecordService
 
 LIST_PARAMETERS = {"search", "ordering", "fields", "count", "page_size", "cursor", "format"}
-SYSTEM_INPUT = {"owner", "visibility", "version"}
+SYSTEM_INPUT = {"owner", "visibility", "version", "participants"}
+BULK_ACTIONS = ("change_user", "update", "delete")
 
 
 class FilterBackend(DjangoFilterBackend):
@@ -80,7 +80,8 @@ class RecordViewSet(viewsets.GenericViewSet):
     def get_queryset(self):
         model = self.snapshot.model(self.slug)
         trashed = self.action == "trash"
-        return model.objects.filter(deleted_at__isnull=not trashed)
+        rows = model.objects.filter(deleted_at__isnull=not trashed)
+        return engine.scoped(rows, self.request.user, self.entity)
 
     # -- reads -----------------------------------------------------------------------
     @extend_schema(summary="List records")
@@ -94,13 +95,17 @@ class RecordViewSet(viewsets.GenericViewSet):
     def _list(self, request):
         self._check_parameters(request)
         queryset = self.get_queryset()
+        self._check_readable(request, queryset)
         # Building the filterset (every lookup of every field) costs more than the page
         # itself; only pay for it when a parameter names a filter.
         if set(request.query_params) - LIST_PARAMETERS:
             queryset = self.filter_queryset(queryset)
-        queryset = self._search(queryset, request.query_params.get("search"))
+        queryset = query.search(
+            queryset, request.user, self.entity, request.query_params.get("search")
+        )
         paginator = KeysetPaginator(self._ordering(request), self._page_size(request))
         rows, links = paginator.paginate(queryset, request.query_params.get("cursor"))
+        self._attach_holders(rows)
         serializer = self.get_serializer(rows, many=True, context=self._context(request))
         body = {
             "next": self._link(request, links["next"]),
@@ -129,6 +134,7 @@ class RecordViewSet(viewsets.GenericViewSet):
             values,
             owner=system.get("owner"),
             visibility=system.get("visibility"),
+            participants=system.get("participants"),
         )
         return Response(self.get_serializer(record).data, status=status.HTTP_201_CREATED)
 
@@ -156,6 +162,7 @@ class RecordViewSet(viewsets.GenericViewSet):
             expected_version=system.get("version"),
             owner=system.get("owner"),
             visibility=system.get("visibility"),
+            participants=system.get("participants"),
         )
         return Response(self.get_serializer(record).data)
 
@@ -169,7 +176,80 @@ class RecordViewSet(viewsets.GenericViewSet):
         record = RecordService().restore(request.user, self.slug, kwargs["pk"])
         return Response(self.get_serializer(record).data)
 
+    @extend_schema(
+        summary="Act on many records at once (all or nothing)",
+        request={"application/json": {"type": "object"}},
+        responses={200: {"type": "object"}},
+        description=(
+            '`{"action": "change_user", "ids": [..], "role": "owner" | "participant" | ..., '
+            '"users": [..], "teams": [..], "mode": "replace" | "add" | "remove"}`, '
+            '`{"action": "update", "ids": [..], "values": {..}}` or '
+            '`{"action": "delete", "ids": [..]}`. One id the caller may not act on '
+            "rejects the whole call and nothing is written."
+        ),
+    )
+    def bulk(self, request, *args, **kwargs):
+        data = request.data
+        if not isinstance(data, dict) or data.get("action") not in BULK_ACTIONS:
+            raise ValidationError(
+                {
+                    "action": [
+                        _("Choose one of: %(actions)s.") % {"actions": ", ".join(BULK_ACTIONS)}
+                    ]
+                }
+            )
+        service, ids = RecordService(), data.get("ids")
+        if data["action"] == "delete":
+            done = service.bulk_delete(request.user, self.slug, ids)
+        elif data["action"] == "update":
+            done = service.bulk_update(request.user, self.slug, ids, data.get("values"))
+        else:
+            done = service.change_user(
+                request.user,
+                self.slug,
+                ids,
+                role=data.get("role"),
+                users=data.get("users"),
+                teams=data.get("teams"),
+                mode=data.get("mode", "replace"),
+            )
+        return Response({"action": data["action"], "count": done})
+
     # -- helpers ---------------------------------------------------------------------
+    def _attach_holders(self, rows) -> None:
+        """Participants (and other granted roles) of a whole page in one query."""
+        if not engine.access_spec(self.entity).granted_roles:
+            return
+        held = grants.holders(self.entity, [r.pk for r in rows])
+        for row in rows:
+            row.grant_holders = held[row.pk]
+
+    def _check_readable(self, request, queryset) -> None:
+        """Filtering or sorting on what some listed record hides from the user is a 400."""
+        named = [
+            (param, param.split("__")[0])
+            for param in request.query_params
+            if param not in LIST_PARAMETERS
+        ]
+        named += [
+            ("ordering", raw.strip().lstrip("-"))
+            for raw in request.query_params.get("ordering", "").split(",")
+            if raw.strip()
+        ]
+        hiding = query.unreadable_names(queryset, request.user, self.entity, {n for _p, n in named})
+        errors: dict[str, list[str]] = {}
+        for param, name in named:
+            if name in hiding:
+                errors.setdefault(param, []).append(
+                    _(
+                        "Some records listed here are non-public to you; "
+                        "you cannot filter or sort them by '%(name)s'."
+                    )
+                    % {"name": name}
+                )
+        if errors:
+            raise ValidationError(errors)
+
     def _body(self, request) -> tuple[dict, dict]:
         data = request.data
         if not isinstance(data, dict):
@@ -178,7 +258,7 @@ class RecordViewSet(viewsets.GenericViewSet):
         version = system.get("version")
         if version is not None and (isinstance(version, bool) or not isinstance(version, int)):
             raise ValidationError({"version": [_("Give the version as a whole number.")]})
-        ignored = SYSTEM_INPUT | set(READ_ONLY_SYSTEM) | {"score", "segment"}
+        ignored = SYSTEM_INPUT | set(READ_ONLY_SYSTEM) | {"score", "segment", "restricted"}
         return {k: v for k, v in data.items() if k not in ignored}, system
 
     def _check_parameters(self, request) -> None:
@@ -186,14 +266,6 @@ class RecordViewSet(viewsets.GenericViewSet):
         unknown = sorted(set(request.query_params) - known)
         if unknown:
             raise ValidationError({name: [_("Unknown parameter.")] for name in unknown})
-
-    def _search(self, queryset, text: str | None):
-        if not text:
-            return queryset
-        names = searchable_names(self.entity)
-        if not names:
-            return queryset.none()
-        return queryset.filter(reduce(or_, (Q(**{f"{n}__icontains": text}) for n in names)))
 
     def _ordering(self, request) -> list[Ordering]:
         allowed = sortable_keys(self.entity)
@@ -257,6 +329,7 @@ def entity_urlpatterns(prefix: str = "<slug:slug>", **initkwargs) -> list:
     return [
         path(f"{prefix}/", view(LIST, **initkwargs)),
         path(f"{prefix}/trash/", view({"get": "trash"}, **initkwargs)),
+        path(f"{prefix}/bulk/", view({"post": "bulk"}, **initkwargs)),
         path(f"{prefix}/<int:pk>/", view(DETAIL, **initkwargs)),
         path(f"{prefix}/<int:pk>/restore/", view({"post": "restore"}, **initkwargs)),
     ]

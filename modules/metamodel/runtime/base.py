@@ -77,4 +77,7 @@ class EntityRecord(models.Model):
         return _unpickle_record, (self.entity.id, self.schema_key), data
 
     def __str__(self) -> str:
-        return self.entity.title_of(self) if self.entity else f"#{self.pk}"
+        if not self.entity:
+            return f"#{self.pk}"
+        # `access_open` is set by the access engine on rows the user may only list.
+        return self.entity.title_of(self, basic_only=not getattr(self, "access_open", True))

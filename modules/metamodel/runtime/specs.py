@@ -138,13 +138,17 @@ class EntitySpec:
             result.append((_("Other"), rest))
         return result
 
-    def title_of(self, record) -> str:
-        """The record's name from the title template, e.g. `{first_name} {last_name}`."""
+    def title_of(self, record, *, basic_only: bool = False) -> str:
+        """The record's name from the title template, e.g. `{first_name} {last_name}`.
+
+        `basic_only` leaves out non-basic fields: the title of a record shown to
+        someone who may read only its basic fields.
+        """
         if self.title_template:
             names = [n for _t, n, _f, _c in string.Formatter().parse(self.title_template) if n]
             values = {}
             for name in names:
-                if self.has_field(name):
+                if self.has_field(name) and (self._by_name[name].is_basic or not basic_only):
                     spec = self._by_name[name]
                     value = spec.type_class.get_value(record, spec)
                     values[name] = spec.type_class.to_text(spec, value)

@@ -10,10 +10,15 @@ RecordService by the views; the model form itself writes nothing.
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
 
+from modules.access import engine, grants
+from modules.access.models import Visibility
+from modules.accounts.models import Team
 from modules.metamodel.runtime.builder import class_name
 from modules.metamodel.runtime.snapshot import SchemaSnapshot
 
@@ -27,6 +32,7 @@ class RecordForm(WagtailAdminModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self._sharing_fields()
         if self.instance and self.instance.pk:
             self.initial["version"] = self.instance.version
             for spec in self.entity.fields:
@@ -34,6 +40,51 @@ class RecordForm(WagtailAdminModelForm):
                     value = spec.type_class.get_value(self.instance, spec)
                     self.initial[spec.api_name] = spec.type_class.form_initial(spec, value)
                     self._keep_current_choice(spec.api_name, value)
+
+    def _sharing_fields(self) -> None:
+        """Owner, visibility and participants: offered when this user may set them."""
+        record = self.instance if self.instance and self.instance.pk else None
+        spec = engine.access_spec(self.entity)
+        if record is not None:
+            self.initial["owner"] = record.owner_id
+            self.initial["visibility"] = record.visibility
+            held = grants.holders(self.entity, [record.pk])[record.pk].get("participant")
+            if held:
+                self.initial["participants"] = held["users"]
+                self.initial["participant_teams"] = held["teams"]
+        else:
+            self.initial["visibility"] = spec.default_visibility
+        may_hand_over = record is None or engine.can(self.for_user, "change_user", record)
+        for name in SHARING_FIELDS:
+            if name not in self.fields:
+                continue
+            if name == "visibility":
+                keep = {spec.default_visibility} | ({record.visibility} if record else set())
+                self.fields[name].choices = [
+                    (v, label) for v, label in Visibility.choices if v in spec.allowed or v in keep
+                ]
+                if record is not None and not engine.can(self.for_user, "edit", record):
+                    del self.fields[name]
+            elif not may_hand_over:
+                del self.fields[name]
+
+    def sharing(self) -> dict:
+        """What the user chose for owner, visibility and participants (changed ones only)."""
+        chosen = {}
+        data = self.cleaned_data
+        creating = not (self.instance and self.instance.pk)
+        if "owner" in self.fields and (creating or "owner" in self.changed_data):
+            chosen["owner"] = data.get("owner") or self.for_user
+        if "visibility" in self.fields and (creating or "visibility" in self.changed_data):
+            chosen["visibility"] = data.get("visibility") or None
+        if {"participants", "participant_teams"} & set(self.changed_data) or (
+            creating and "participants" in self.fields
+        ):
+            chosen["participants"] = {
+                "users": [u.pk for u in data.get("participants") or []],
+                "teams": [t.pk for t in data.get("participant_teams") or []],
+            }
+        return chosen
 
     def _keep_current_choice(self, name: str, value) -> None:
         """A picker limited to some records or active users still offers the stored one."""
@@ -60,7 +111,32 @@ class RecordForm(WagtailAdminModelForm):
 
     def values(self) -> dict:
         """The cleaned values by api name, for RecordService."""
-        return {name: self.cleaned_data.get(name) for name in self.fields if name != "version"}
+        skip = {"version", *SHARING_FIELDS}
+        return {name: self.cleaned_data.get(name) for name in self.fields if name not in skip}
+
+
+SHARING_FIELDS = ("owner", "visibility", "participants", "participant_teams")
+
+
+def _sharing(entity) -> dict[str, forms.Field]:
+    users = get_user_model().objects.filter(is_active=True).order_by("first_name", "last_name")
+    fields: dict[str, forms.Field] = {
+        "owner": forms.ModelChoiceField(
+            users, label=_("Owner"), required=False, help_text=_("Empty: you.")
+        ),
+    }
+    if entity.supports_visibility:
+        fields["visibility"] = forms.ChoiceField(
+            label=_("Visibility"), choices=Visibility.choices, required=False
+        )
+    if "participant" in engine.access_spec(entity).roles:
+        fields["participants"] = forms.ModelMultipleChoiceField(
+            users, label=_("Participants (users)"), required=False
+        )
+        fields["participant_teams"] = forms.ModelMultipleChoiceField(
+            Team.objects.all(), label=_("Participants (teams)"), required=False
+        )
+    return fields
 
 
 def _build_form(snapshot: SchemaSnapshot, slug: str) -> type[RecordForm]:
@@ -68,6 +144,7 @@ def _build_form(snapshot: SchemaSnapshot, slug: str) -> type[RecordForm]:
     declared: dict[str, forms.Field] = {}
     for spec in entity.fields:
         declared[spec.api_name] = spec.type_class.admin_form_field(spec)
+    declared.update(_sharing(entity))
     meta = type("Meta", (), {"model": model, "fields": []})
     return type(
         f"{class_name(entity)}Form", (RecordForm,), {**declared, "entity": entity, "Meta": meta}
@@ -89,6 +166,11 @@ def record_panels(snapshot: SchemaSnapshot, slug: str) -> ObjectList:
             for label, fields in entity.layout()
             if fields
         ]
+        panels.append(
+            MultiFieldPanel(
+                [FieldPanel(name) for name in _sharing(entity)], heading=_("Owner and sharing")
+            )
+        )
         return ObjectList(panels, base_form_class=record_form(snapshot, slug)).bind_to_model(
             snapshot.model(slug)
         )

@@ -1,18 +1,33 @@
-"""One permission policy for every runtime model, registered on their abstract base.
+"""The Wagtail permission policy of the record screens, answered by the access engine.
 
-Signed-in, active users may work with records; record-level rules arrive with the
-access engine, which will plug in here.
+Wagtail asks it which buttons to show; the views ask the engine again for the record
+at hand (a hidden button is a courtesy, the view's check is the rule).
 """
 
 from django.contrib.auth import get_user_model
 from wagtail.permission_policies.base import BasePermissionPolicy
 
+from modules.access import engine
+
 
 class RecordPermissionPolicy(BasePermissionPolicy):
-    """Active, signed-in users may list, add, change and delete records."""
+    """Signed-in, active users; what they may do per type and record comes from the engine."""
+
+    def _entity(self):
+        return getattr(self.model, "entity", None)
 
     def user_has_permission(self, user, action) -> bool:
-        return bool(user and user.is_authenticated and user.is_active)
+        if not (user and user.is_authenticated and user.is_active):
+            return False
+        if action == "add" and self._entity() is not None:
+            return engine.can(user, "add", entity=self._entity())
+        return True
+
+    def user_has_permission_for_instance(self, user, action, instance) -> bool:
+        if not self.user_has_permission(user, action):
+            return False
+        # Rows the user may only list get no edit or delete buttons.
+        return action == "view" or bool(getattr(instance, engine.OPEN_FLAG, True))
 
     def users_with_any_permission(self, actions):
         return get_user_model().objects.filter(is_active=True)

@@ -7,20 +7,25 @@ record service, so the admin follows the same rules as the API.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Q
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import defaults
 from django.views.decorators.http import require_POST
 from wagtail.admin.paginator import WagtailPaginator
 from wagtail.admin.views import generic
 from wagtail.admin.widgets import Button
 
+from modules.access import engine, grants
+from modules.access.models import Visibility
+from modules.core.exceptions import PermissionDenied as Refused
 from modules.core.exceptions import TesseraError
 from modules.metamodel.runtime import get_snapshot
+from modules.records import query
 from modules.records.exceptions import RecordNotFound
 from modules.records.services import RecordService
 
@@ -39,12 +44,36 @@ class EntityViewMixin:
     """What every record view knows: its entity type, from the request's snapshot."""
 
     entity_slug: str = ""
+    #: What the user must be allowed to do with the record to open this view.
+    required_action: str = "view"
+
+    def setup(self, request, *args, **kwargs):
+        # Some generic views load the record in setup(); keep a refusal for dispatch().
+        self.refusal = None
+        try:
+            super().setup(request, *args, **kwargs)
+        except PermissionDenied as refusal:
+            self.refusal = refusal
+
+    def dispatch(self, request, *args, **kwargs):
+        # A refusal is a 403 page, not Wagtail's redirect to the dashboard.
+        if self.refusal is not None:
+            return defaults.permission_denied(request, self.refusal)
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except PermissionDenied as refusal:
+            return defaults.permission_denied(request, refusal)
 
     def get_object(self, queryset=None):
         try:
-            return RecordService().get(self.request.user, self.entity_slug, self.kwargs["pk"])
+            record = RecordService().get(self.request.user, self.entity_slug, self.kwargs["pk"])
         except RecordNotFound:
             raise Http404 from None
+        if self.required_action != "view" and not engine.can(
+            self.request.user, self.required_action, record
+        ):
+            raise PermissionDenied
+        return record
 
     @property
     def entity(self):
@@ -65,9 +94,56 @@ class RecordIndexView(EntityViewMixin, generic.IndexView):
     """The list: columns, filters, search, export; trashed records left out."""
 
     paginator_class = CappedPaginator
+    results_template_name = "records/index_results.html"
 
     def get_base_queryset(self):
-        return super().get_base_queryset().filter(deleted_at__isnull=True).select_related("owner")
+        rows = super().get_base_queryset().filter(deleted_at__isnull=True).select_related("owner")
+        return engine.scoped(rows, self.request.user, self.entity)
+
+    def get(self, request, *args, **kwargs):
+        if self.is_export and not engine.can(request.user, "export", entity=self.entity):
+            raise PermissionDenied
+        return super().get(request, *args, **kwargs)
+
+    @cached_property
+    def unreadable(self) -> set[str]:
+        """Filters and sort keys this user's list cannot use (they would reveal values)."""
+        asked = set()
+        if self.filters and self.filters.is_valid():
+            asked.update(self.filters.form.changed_data)
+        ordering = self.request.GET.get("ordering", "")
+        if ordering:
+            asked.add(ordering.lstrip("-"))
+        if not asked:
+            return set()
+        scope = self.get_base_queryset()
+        return query.unreadable_names(scope, self.request.user, self.entity, asked)
+
+    def get_ordering(self):
+        ordering = super().get_ordering()
+        if ordering and ordering.lstrip("-") in self.unreadable:
+            return self.default_ordering
+        return ordering
+
+    def filter_queryset(self, queryset):
+        if self.unreadable:
+            return queryset.none()
+        return super().filter_queryset(queryset)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.unreadable and not self.is_export:
+            labels = ", ".join(sorted(self._label(n) for n in self.unreadable))
+            context["access_notice"] = _(
+                "Some records here are non-public to you, so you cannot filter or sort "
+                "them by: %(fields)s."
+            ) % {"fields": labels}
+        return context
+
+    def _label(self, name: str) -> str:
+        if self.entity.has_field(name):
+            return str(self.entity.field(name).display_label)
+        return {"owner": _("Owner"), "updated_at": _("Updated")}.get(name, name)
 
     @cached_property
     def header_more_buttons(self):
@@ -83,21 +159,18 @@ class RecordIndexView(EntityViewMixin, generic.IndexView):
         return buttons
 
     def search_queryset(self, queryset):
-        if not self.search_query:
-            return queryset
-        names = [s.api_name for s in self.entity.fields if s.type_class.searchable]
-        condition = Q(pk__in=[])
-        for name in names:
-            condition |= Q(**{f"{name}__icontains": self.search_query})
-        return queryset.filter(condition)
+        return query.search(queryset, self.request.user, self.entity, self.search_query)
 
     def to_row_dict(self, item):
         row = {}
+        hidden = not getattr(item, engine.OPEN_FLAG, True)
         for name in self.list_export:
-            if name == "owner":
+            spec = self.entity.field(name) if self.entity.has_field(name) else None
+            if hidden and not (spec is not None and spec.is_basic):
+                row[name] = ""
+            elif name == "owner":
                 row[name] = str(item.owner) if item.owner_id else ""
-            elif self.entity.has_field(name):
-                spec = self.entity.field(name)
+            elif spec is not None:
                 row[name] = spec.type_class.export_value(
                     spec, spec.type_class.get_value(item, spec)
                 )
@@ -125,11 +198,15 @@ class RecordCreateView(EntityViewMixin, ServiceFormMixin, generic.CreateView):
     """The create form; the record service writes the record."""
 
     def save_instance(self):
-        return RecordService().create(self.request.user, self.entity_slug, self.form.values())
+        return RecordService().create(
+            self.request.user, self.entity_slug, self.form.values(), **self.form.sharing()
+        )
 
 
 class RecordEditView(EntityViewMixin, ServiceFormMixin, generic.EditView):
     """The edit form; a stale version is shown as a conflict, nothing is saved."""
+
+    required_action = "edit"
 
     def save_instance(self):
         # Only what the user changed: concurrent edits of other fields survive, and
@@ -141,6 +218,7 @@ class RecordEditView(EntityViewMixin, ServiceFormMixin, generic.EditView):
             self.object.pk,
             values,
             expected_version=self.form.cleaned_data.get("version"),
+            **self.form.sharing(),
         )
 
 
@@ -148,6 +226,7 @@ class RecordDeleteView(EntityViewMixin, generic.DeleteView):
     """Delete moves the record to the trash."""
 
     success_message = gettext_lazy("'%(object)s' moved to the trash.")
+    required_action = "delete"
 
     def delete_action(self):
         RecordService().delete(self.request.user, self.entity_slug, self.object.pk)
@@ -161,6 +240,21 @@ class RecordInspectView(EntityViewMixin, generic.InspectView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         record = self.object
+        mask = engine.field_mask(self.request.user, record)
+        context["restricted"] = mask is not None
+        if mask is not None:
+            context["sections"] = [
+                (
+                    _("Basic information"),
+                    [
+                        (spec.display_label, self._shown(spec, record))
+                        for spec in self.entity.fields
+                        if spec.api_name in mask
+                    ],
+                )
+            ]
+            context["system"] = [(_("Visibility"), Visibility(record.visibility).label)]
+            return context
         context["sections"] = [
             (
                 label,
@@ -177,13 +271,33 @@ class RecordInspectView(EntityViewMixin, generic.InspectView):
             for label, fields in self.entity.layout()
             if fields
         ]
+        held = grants.holders(self.entity, [record.pk])[record.pk]
         context["system"] = [
             (_("Owner"), str(record.owner) if record.owner_id else "—"),
-            (_("Visibility"), record.visibility),
+            (_("Visibility"), Visibility(record.visibility).label),
+            *self._holders(held),
             (_("Created"), record.created_at),
             (_("Updated"), record.updated_at),
         ]
         return context
+
+    @staticmethod
+    def _shown(spec, record):
+        return spec.type_class.display_value(spec, spec.type_class.get_value(record, spec))
+
+    @staticmethod
+    def _holders(held: dict) -> list:
+        from django.contrib.auth import get_user_model
+
+        from modules.accounts.models import Team
+
+        rows = []
+        labels = {"participant": _("Participants"), "responsible": _("Responsible")}
+        for role, holders in held.items():
+            names = [str(u) for u in get_user_model().objects.filter(pk__in=holders["users"])]
+            names += [str(t) for t in Team.objects.filter(pk__in=holders["teams"])]
+            rows.append((labels[role], ", ".join(sorted(names)) or "—"))
+        return rows
 
     def get_fields(self):
         return []
@@ -196,7 +310,8 @@ class RecordTrashView(RecordIndexView):
     results_template_name = "records/trash_results.html"
 
     def get_base_queryset(self):
-        return self.model.objects.filter(deleted_at__isnull=False)
+        rows = self.model.objects.filter(deleted_at__isnull=False)
+        return engine.scoped(rows, self.request.user, self.entity)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -211,5 +326,7 @@ def restore_record(request, entity_slug, pk, index_url_name):
         record = RecordService().restore(request.user, entity_slug, pk)
     except RecordNotFound:
         raise Http404 from None
+    except Refused as refusal:
+        return defaults.permission_denied(request, PermissionDenied(refusal.detail))
     messages.success(request, _("'%(object)s' restored.") % {"object": record})
     return redirect(index_url_name)

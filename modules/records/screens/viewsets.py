@@ -14,10 +14,12 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from modules.access.engine import OPEN_FLAG
 from modules.metamodel.runtime.snapshot import SchemaSnapshot
 from modules.records.screens import views
 from modules.records.screens.filters import record_admin_filterset
 from modules.records.screens.forms import record_panels
+from modules.records.screens.permissions import RecordPermissionPolicy
 
 URL_PREFIX = "records"
 LIST_COLUMNS = 5
@@ -40,8 +42,17 @@ class ValueColumn(Column):
         self.spec = spec
 
     def get_value(self, instance):
+        if not (self.spec.is_basic or getattr(instance, OPEN_FLAG, True)):
+            return ""
         value = self.spec.type_class.get_value(instance, self.spec)
         return self.spec.type_class.to_text(self.spec, value) if value is not None else ""
+
+
+class OpenOnlyColumn(Column):
+    """A system column (owner, dates) left blank on records the user may only list."""
+
+    def get_value(self, instance):
+        return super().get_value(instance) if getattr(instance, OPEN_FLAG, True) else ""
 
 
 class EntityViewSet(ModelViewSet):
@@ -68,6 +79,10 @@ class EntityViewSet(ModelViewSet):
         )
 
     @property
+    def permission_policy(self):
+        return RecordPermissionPolicy(self.model)
+
+    @property
     def list_display(self):
         first = [s for s in self.entity.fields if s.is_basic] + [
             s for s in self.entity.fields if not s.is_basic
@@ -76,8 +91,8 @@ class EntityViewSet(ModelViewSet):
         return [
             "__str__",
             *columns,
-            Column("owner", label=_("Owner")),
-            Column("updated_at", label=_("Updated"), sort_key="updated_at"),
+            OpenOnlyColumn("owner", label=_("Owner")),
+            OpenOnlyColumn("updated_at", label=_("Updated"), sort_key="updated_at"),
         ]
 
     @property

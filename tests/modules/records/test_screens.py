@@ -13,14 +13,9 @@ SCREENS = ["", "new/", "edit/{pk}/", "inspect/{pk}/", "delete/{pk}/", "trash/"]
 
 
 @pytest.fixture
-def company(admin):
+def company(admin, user):
     return RecordService().create(
-        admin,
-        "companies",
-        {
-            "name": "Acme",
-            "city": "Kraków",
-        },
+        admin, "companies", {"name": "Acme", "city": "Kraków"}, owner=user
     )
 
 
@@ -35,6 +30,27 @@ def test_signed_in_users_see_every_screen(client, user, company, screen):
     client.force_login(user)
     response = client.get(f"/records/companies/{screen.format(pk=company.pk)}")
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("screen", ["edit/{pk}/", "delete/{pk}/"])
+def test_users_without_the_permission_get_403(client, company, make_user, admin, screen):
+    # Users may edit public records but not delete them; a non-public one only its owner edits.
+    RecordService().update(admin, "companies", company.pk, {}, visibility="non_public")
+    client.force_login(make_user("bob"))
+    assert client.get(f"/records/companies/{screen.format(pk=company.pk)}").status_code == 403
+    response = client.post(f"/records/companies/{screen.format(pk=company.pk)}", {"name": "X"})
+    assert response.status_code == 403
+    record = get_model("companies").objects.get(pk=company.pk)
+    assert record.name == "Acme" and record.deleted_at is None
+
+
+def test_a_hidden_record_is_missing_for_others(client, company, make_user, admin):
+    RecordService().update(admin, "companies", company.pk, {}, visibility="hidden")
+    client.force_login(make_user("bob"))
+    for screen in ("edit/{pk}/", "inspect/{pk}/", "delete/{pk}/"):
+        assert client.get(f"/records/companies/{screen.format(pk=company.pk)}").status_code == 404
+    for listing in ("/records/companies/", "/records/companies/?q=Acme"):
+        assert list(client.get(listing).context["object_list"]) == []
 
 
 def test_the_menu_lists_every_entity_type(client, user):

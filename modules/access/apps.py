@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils.translation import gettext_lazy as _
+
+
+class AccessConfig(AppConfig):
+    name = "modules.access"
+    label = "access"
+    verbose_name = _("Access")
+
+    def ready(self):
+        from modules.access.engine import teams_changed
+        from modules.accounts.models import Membership, Team
+
+        for model in (Team, Membership):
+            post_save.connect(teams_changed, sender=model, dispatch_uid=f"access-{model.__name__}")
+            post_delete.connect(
+                teams_changed, sender=model, dispatch_uid=f"access-del-{model.__name__}"
+            )
+        m2m_changed.connect(teams_changed, sender=Team.members.through, dispatch_uid="access-m2m")

@@ -1,0 +1,361 @@
+"""The access engine: one place that answers who may see and do what with records.
+
+    queryset.filter(visible_q(user, entity))   # records the user may list (one SQL condition)
+    open_q(user, entity)                       # ... of those, the ones the user may open
+    field_mask(user, record)                   # None, or the basic field names only
+    can(user, "delete", record)                # one action on one record (or on the type)
+
+Rules (DESIGN §5): Administrators may do everything. Others get the union of what
+their system role (Manager or User, a matrix per entity type) and their object roles
+on the record (Owner, Author, Responsible, Participant; grants to users or teams)
+allow. A public record opens to every user whose role may view the type; a
+non-public one is listed to them with its basic fields only; a hidden one does not
+exist for them. Object roles and a manager's team tree open any record.
+
+`None` as the user means the system itself (scheduled jobs, `load_demo`): no limits.
+Every channel (API, admin, exports, bulk, pickers, jobs) calls these functions.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
+from typing import Any
+
+from django.db.models import Case, Q, Value, When
+from django.db.models.expressions import RawSQL
+
+from modules.access.models import (
+    GRANTED_ROLES,
+    EntityAccess,
+    ObjectRole,
+    RecordGrant,
+    Visibility,
+    default_allowed,
+    default_object_permissions,
+    default_object_roles,
+    default_system_permissions,
+)
+from modules.metamodel.runtime import get_snapshot
+from modules.metamodel.runtime.specs import EntitySpec
+
+#: The attribute lists set on each row: may the user open it (not only list it)?
+OPEN_FLAG = "access_open"
+
+_generation_lock = threading.Lock()
+_generation = [0]
+
+
+def teams_changed(**kwargs) -> None:
+    """Forget cached team memberships (connected to Team/Membership signals)."""
+    with _generation_lock:
+        _generation[0] += 1
+
+
+@dataclass(frozen=True)
+class AccessSpec:
+    """The access settings of one entity type, as the bound schema snapshot saw them."""
+
+    entity_id: int
+    allowed: tuple[str, ...]
+    default_visibility: str
+    roles: frozenset[str]
+    system: dict[str, frozenset[str]]
+    objects: dict[str, frozenset[str]]
+    creator_team_participates: bool = True
+    default_users: tuple[int, ...] = ()
+    default_teams: tuple[int, ...] = ()
+
+    def system_allows(self, role: str, action: str) -> bool:
+        return action in self.system.get(role, frozenset())
+
+    def roles_allowing(self, action: str) -> frozenset[str]:
+        return frozenset(r for r in self.roles if action in self.objects.get(r, ()))
+
+    @property
+    def granted_roles(self) -> tuple[str, ...]:
+        """The enabled roles held through grants (not columns of the record)."""
+        return tuple(r for r in GRANTED_ROLES if r in self.roles)
+
+
+@dataclass
+class UserAccess:
+    """What the engine needs to know about a user, read once per request."""
+
+    user_id: int
+    is_admin: bool
+    role: str
+    team_ids: tuple[int, ...]
+    managed_team_ids: tuple[int, ...]
+    _managed_members: frozenset[int] | None = field(default=None, repr=False)
+
+    def manages(self, owner_id: int | None) -> bool:
+        """Is `owner_id` a member of a team this manager leads (or of its sub-teams)?"""
+        if owner_id is None or not self.managed_team_ids:
+            return False
+        if self._managed_members is None:
+            from modules.accounts.models import Membership
+
+            self._managed_members = frozenset(
+                Membership.objects.filter(team_id__in=RawSQL(*_subtree_sql(self))).values_list(
+                    "user_id", flat=True
+                )
+            )
+        return owner_id in self._managed_members
+
+
+def _build_spec(entity: EntitySpec, row: EntityAccess | None) -> AccessSpec:
+    if row is None:
+        allowed, default = default_allowed(), Visibility.PUBLIC.value
+        roles, system, objects = (
+            default_object_roles(),
+            default_system_permissions(),
+            default_object_permissions(),
+        )
+        creator_team, users, teams = True, (), ()
+    else:
+        allowed, default = row.allowed_visibilities, row.default_visibility
+        roles, system, objects = row.object_roles, row.system_permissions, row.object_permissions
+        creator_team = row.creator_team_participates
+        users = tuple(u.pk for u in row.default_participant_users.all())
+        teams = tuple(t.pk for t in row.default_participant_teams.all())
+    if not entity.supports_visibility:
+        allowed, default = [Visibility.PUBLIC.value], Visibility.PUBLIC.value
+    return AccessSpec(
+        entity_id=entity.id,
+        allowed=tuple(v for v in Visibility.values if v in allowed),
+        default_visibility=default,
+        roles=frozenset(roles) | {ObjectRole.OWNER.value},
+        system={role: frozenset(actions) for role, actions in system.items()},
+        objects={role: frozenset(actions) for role, actions in objects.items()},
+        creator_team_participates=creator_team,
+        default_users=users,
+        default_teams=teams,
+    )
+
+
+def _load_specs(snapshot) -> dict[int, AccessSpec]:
+    rows = {
+        row.entity_type_id: row
+        for row in EntityAccess.objects.prefetch_related(
+            "default_participant_users", "default_participant_teams"
+        )
+    }
+    return {e.id: _build_spec(e, rows.get(e.id)) for e in snapshot.entities}
+
+
+def access_spec(entity: EntitySpec | str) -> AccessSpec:
+    """The access settings of an entity type (read once per schema snapshot)."""
+    snapshot = get_snapshot()
+    if isinstance(entity, str):
+        entity = snapshot.entity(entity)
+    return snapshot.memo(("access-specs",), lambda: _load_specs(snapshot))[entity.id]
+
+
+def user_access(user) -> UserAccess | None:
+    """The user's role and teams, read once per user object; None for the system."""
+    if user is None:
+        return None
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return UserAccess(user_id=0, is_admin=False, role="", team_ids=(), managed_team_ids=())
+    cached = getattr(user, "_tessera_access", None)
+    if cached is not None and cached[0] == _generation[0]:
+        return cached[1]
+    generation = _generation[0]
+    memberships = list(user.memberships.values_list("team_id", "role"))
+    roles = {role for _team, role in memberships}
+    is_admin = bool(user.is_superuser) or "administrator" in roles
+    access = UserAccess(
+        user_id=user.pk,
+        is_admin=is_admin,
+        role="manager" if "manager" in roles else "user",
+        team_ids=tuple(sorted({team for team, _role in memberships})),
+        managed_team_ids=tuple(sorted({t for t, r in memberships if r == "manager"})),
+    )
+    user._tessera_access = (generation, access)
+    return access
+
+
+def _subtree_sql(access: UserAccess) -> tuple[str, list]:
+    """SQL for the ids of the teams a manager leads and all their sub-teams."""
+    marks = ", ".join(["%s"] * len(access.managed_team_ids))
+    return (
+        "WITH RECURSIVE sub(id) AS ("
+        f"SELECT id FROM accounts_team WHERE id IN ({marks}) "
+        "UNION SELECT t.id FROM accounts_team t JOIN sub ON t.parent_id = sub.id"
+        ") SELECT id FROM sub",
+        list(access.managed_team_ids),
+    )
+
+
+def _manager_q(access: UserAccess) -> Q | None:
+    if not access.managed_team_ids:
+        return None
+    sql, params = _subtree_sql(access)
+    members = f"SELECT m.user_id FROM accounts_membership m WHERE m.team_id IN ({sql})"
+    return Q(owner_id__in=RawSQL(members, params))
+
+
+def _holders_q(access: UserAccess) -> Q:
+    holders = Q(user_id=access.user_id)
+    if access.team_ids:
+        holders |= Q(team_id__in=access.team_ids)
+    return holders
+
+
+def _roles_q(access: UserAccess, spec: AccessSpec, roles) -> list[Q]:
+    """Conditions for 'the user holds one of `roles` on the record'."""
+    parts = []
+    if ObjectRole.OWNER in roles:
+        parts.append(Q(owner_id=access.user_id))
+    if ObjectRole.AUTHOR in roles:
+        parts.append(Q(created_by_id=access.user_id))
+    granted = [r for r in GRANTED_ROLES if r in roles]
+    if granted:
+        grants = RecordGrant.objects.filter(
+            _holders_q(access), entity_type_id=spec.entity_id, role__in=granted
+        )
+        parts.append(Q(id__in=grants.values("record_id")))
+    return parts
+
+
+def _any(parts: list[Q | None]) -> Q:
+    parts = [p for p in parts if p is not None]
+    return reduce(or_, parts) if parts else Q(pk__in=[])
+
+
+def _conditions(user, entity) -> tuple[Q, Q] | None:
+    """(may list, may open) for a non-administrator; None when nothing is limited."""
+    access = user_access(user)
+    if access is None or access.is_admin:
+        return None
+    spec = access_spec(entity)
+    viewers = spec.roles_allowing("view")
+    if not spec.system_allows(access.role, "view"):
+        opened = _any(_roles_q(access, spec, viewers))
+        return opened, opened
+    opens = [
+        Q(visibility=Visibility.PUBLIC),
+        *_roles_q(access, spec, spec.roles),
+        _manager_q(access),
+    ]
+    listed = [Q(visibility__in=[Visibility.PUBLIC, Visibility.NON_PUBLIC]), *opens[1:]]
+    return _any(listed), _any(opens)
+
+
+def visible_q(user, entity) -> Q:
+    """Records of `entity` the user may see at all (listed, maybe only basic fields)."""
+    conditions = _conditions(user, entity)
+    return Q() if conditions is None else conditions[0]
+
+
+def open_q(user, entity) -> Q:
+    """Records of `entity` the user may open: every field readable."""
+    conditions = _conditions(user, entity)
+    return Q() if conditions is None else conditions[1]
+
+
+def may_meet_restricted(user, entity) -> bool:
+    """Could the user's list hold a record with masked fields?"""
+    access = user_access(user)
+    if access is None or access.is_admin:
+        return False
+    return access_spec(entity).system_allows(access.role, "view")
+
+
+def scoped(queryset, user, entity):
+    """`queryset` limited to what the user may see, each row flagged open or restricted."""
+    conditions = _conditions(user, entity)
+    if conditions is None:
+        return queryset
+    listed, opened = conditions
+    queryset = queryset.filter(listed)
+    if may_meet_restricted(user, entity):
+        flag = Case(When(opened, then=Value(True)), default=Value(False))
+        queryset = queryset.annotate(**{OPEN_FLAG: flag})
+    return queryset
+
+
+def restricted_exists(queryset, user, entity) -> bool:
+    """Does `queryset` (already scoped) hold a record the user may not open?"""
+    if not may_meet_restricted(user, entity):
+        return False
+    return queryset.exclude(open_q(user, entity)).exists()
+
+
+def roles_on(user, record) -> frozenset[str]:
+    """The object roles the user holds on `record` (one query for granted roles)."""
+    access = user_access(user)
+    if access is None or not access.user_id:
+        return frozenset()
+    cache = getattr(record, "_access_roles", None)
+    if cache is not None and cache[0] == access.user_id:
+        return cache[1]
+    spec = access_spec(record.entity)
+    roles = set()
+    if record.owner_id == access.user_id:
+        roles.add(ObjectRole.OWNER.value)
+    if ObjectRole.AUTHOR in spec.roles and record.created_by_id == access.user_id:
+        roles.add(ObjectRole.AUTHOR.value)
+    if spec.granted_roles and record.pk is not None:
+        roles.update(
+            RecordGrant.objects.filter(
+                _holders_q(access),
+                entity_type_id=spec.entity_id,
+                record_id=record.pk,
+                role__in=spec.granted_roles,
+            ).values_list("role", flat=True)
+        )
+    found = frozenset(roles)
+    record._access_roles = (access.user_id, found)
+    return found
+
+
+def is_open(user, record) -> bool:
+    """May the user read every field of `record`?"""
+    flag = getattr(record, OPEN_FLAG, None)
+    if flag is not None:
+        return bool(flag)
+    return can(user, "view", record)
+
+
+def field_mask(user, record) -> frozenset[str] | None:
+    """None when the user reads every field; else the api names of the basic fields."""
+    if is_open(user, record):
+        return None
+    return frozenset(spec.api_name for spec in record.entity.fields if spec.is_basic)
+
+
+def can(user, action: str, record: Any = None, *, entity: EntitySpec | str | None = None) -> bool:
+    """May the user do `action` on `record` (or, with `entity`, on the type at all)?"""
+    access = user_access(user)
+    if access is None or access.is_admin:
+        return True
+    if not access.user_id:
+        return False
+    spec = access_spec(record.entity if record is not None else entity)
+    system = spec.system_allows(access.role, action)
+    if record is None:
+        return system
+    roles = roles_on(user, record)
+    granted = frozenset().union(*(spec.objects.get(r, ()) for r in roles))
+    opens = record.visibility == Visibility.PUBLIC or bool(roles) or access.manages(record.owner_id)
+    may_view = "view" in granted or (spec.system_allows(access.role, "view") and opens)
+    if action == "view" or not may_view:
+        return may_view
+    return action in granted or (system and opens)
+
+
+def can_list(user, record) -> bool:
+    """May the user see `record` at all (maybe only its basic fields)?"""
+    if can(user, "view", record):
+        return True
+    access = user_access(user)
+    return (
+        record.visibility == Visibility.NON_PUBLIC
+        and access is not None
+        and bool(access.user_id)
+        and access_spec(record.entity).system_allows(access.role, "view")
+    )

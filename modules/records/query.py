@@ -1,0 +1,48 @@
+"""Reading record lists the same way in the API and the admin: search and what may be
+filtered or sorted.
+
+    rows = search(rows, user, entity, "acme")
+    hiding = unreadable_names(rows, user, entity, {"employees", "name"})  # -> {"employees"}
+
+A non-public record a user may only list shows its basic fields; searching,
+filtering or sorting by any other field would reveal those values, so search skips
+them on such records and a filter or sort by them is refused.
+"""
+
+from __future__ import annotations
+
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q
+
+from modules.access import engine
+from modules.metamodel.runtime.specs import EntitySpec
+
+
+def restricted_readable(entity: EntitySpec) -> set[str]:
+    """What a user reads on a non-public record they may not open."""
+    return {"id", "visibility", *(spec.api_name for spec in entity.fields if spec.is_basic)}
+
+
+def search(queryset, user, entity: EntitySpec, text: str | None):
+    """Records with `text` in a searchable field the user may read on that record."""
+    if not text:
+        return queryset
+    names = [spec.api_name for spec in entity.fields if spec.type_class.searchable]
+    basic = {spec.api_name for spec in entity.fields if spec.is_basic}
+    found = [Q(**{f"{n}__icontains": text}) for n in names if n in basic]
+    hidden = [Q(**{f"{n}__icontains": text}) for n in names if n not in basic]
+    if hidden:
+        found.append(engine.open_q(user, entity) & reduce(or_, hidden))
+    if not found:
+        return queryset.none()
+    return queryset.filter(reduce(or_, found))
+
+
+def unreadable_names(queryset, user, entity: EntitySpec, names) -> set[str]:
+    """Of `names`, those some record in `queryset` hides from the user (one EXISTS)."""
+    hiding = set(names) - restricted_readable(entity)
+    if hiding and engine.restricted_exists(queryset, user, entity):
+        return hiding
+    return set()

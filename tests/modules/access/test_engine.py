@@ -1,0 +1,288 @@
+"""The access engine through the channels users reach it by: the API and the admin.
+
+The seed's worked example (three sales teams, contacts hidden by default, the team
+invited as participants, only the owner edits) runs through both.
+"""
+
+import io
+
+import openpyxl
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+
+from modules.access import engine
+from modules.access.services import AccessService
+from modules.accounts.models import Membership, Role, Team
+from modules.metamodel.runtime import get_model
+from modules.records.services import RecordService
+
+
+def client_for(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def ids(response) -> set[int]:
+    assert response.status_code == 200, response.content
+    return {row["id"] for row in response.json()["results"]}
+
+
+@pytest.fixture
+def sales(make_user, admin):
+    """Three sales teams with two salespeople each; persons hidden, the team participates."""
+    service = AccessService()
+    service.update_visibility(admin, "persons", allowed=["public", "hidden"], default="hidden")
+    service.update_permissions(
+        admin,
+        "persons",
+        system={"user": ["view", "add"]},
+        objects={"owner": ["view", "edit", "delete"], "participant": ["view"]},
+    )
+    service.update_participants(admin, "persons", creator_team=True, users=[], teams=[])
+    people = {}
+    for team_name in ("north", "south", "west"):
+        team = Team.objects.create(name=f"Sales {team_name}")
+        for n in (1, 2):
+            person = make_user(f"{team_name}{n}")
+            Membership.objects.create(user=person, team=team, role=Role.USER)
+            people[f"{team_name}{n}"] = person
+    return people
+
+
+def test_the_worked_example_through_the_api(sales):
+    north1, north2, south1 = sales["north1"], sales["north2"], sales["south1"]
+    created = client_for(north1).post(
+        "/api/v1/persons/", {"first_name": "Jan", "last_name": "Kowalski"}, format="json"
+    )
+    assert created.status_code == 201, created.content
+    contact = created.json()
+    north_team = Team.objects.get(name="Sales north")
+    assert contact["visibility"] == "hidden"
+    assert contact["owner"] == north1.pk
+    assert contact["participants"] == {"users": [], "teams": [north_team.pk]}
+
+    # The teammate sees it (participant) but may not edit or delete it.
+    url = f"/api/v1/persons/{contact['id']}/"
+    assert ids(client_for(north2).get("/api/v1/persons/")) == {contact["id"]}
+    assert client_for(north2).get(url).json()["last_name"] == "Kowalski"
+    assert client_for(north2).patch(url, {"last_name": "X"}, format="json").status_code == 403
+    assert client_for(north2).delete(url).status_code == 403
+
+    # Another team sees nothing: not in lists, counts or searches; the id answers 404.
+    other = client_for(south1)
+    assert ids(other.get("/api/v1/persons/")) == set()
+    assert other.get("/api/v1/persons/?count=true").json()["count"] == 0
+    assert ids(other.get("/api/v1/persons/?search=Kowal")) == set()
+    missing = other.get(url)
+    assert missing.status_code == 404
+    assert missing.json() == other.get("/api/v1/persons/999999/").json()
+    assert other.patch(url, {"last_name": "X"}, format="json").status_code == 404
+
+    # The owner edits and deletes.
+    owner = client_for(north1)
+    assert owner.patch(url, {"last_name": "Nowak"}, format="json").status_code == 200
+    assert owner.delete(url).status_code == 204
+
+
+def test_the_worked_example_in_the_admin(client, sales):
+    north1, north2, south1 = sales["north1"], sales["north2"], sales["south1"]
+    contact = RecordService().create(north1, "persons", {"first_name": "Jan", "last_name": "Nowak"})
+    client.force_login(north2)
+    listing = client.get("/records/persons/")
+    assert [r.pk for r in listing.context["object_list"]] == [contact.pk]
+    assert client.get(f"/records/persons/inspect/{contact.pk}/").status_code == 200
+    assert client.get(f"/records/persons/edit/{contact.pk}/").status_code == 403
+    client.force_login(south1)
+    assert list(client.get("/records/persons/").context["object_list"]) == []
+    for screen in ("inspect", "edit", "delete"):
+        assert client.get(f"/records/persons/{screen}/{contact.pk}/").status_code == 404
+    client.force_login(north1)
+    response = client.post(
+        f"/records/persons/edit/{contact.pk}/",
+        {"first_name": "Jan", "last_name": "Nowak-Kowalska", "version": contact.version},
+    )
+    assert response.status_code == 302
+    assert get_model("persons").objects.get(pk=contact.pk).last_name == "Nowak-Kowalska"
+
+
+def test_system_and_object_roles_add_up(make_user, admin):
+    """Users may not delete deals, participants may not, owners may."""
+    AccessService().update_permissions(
+        admin,
+        "deals",
+        system={"user": ["view", "add", "edit"]},
+        objects={"owner": ["view", "edit", "delete"], "participant": ["view", "edit"]},
+    )
+    owner, guest = make_user("owner"), make_user("guest")
+    deal = RecordService().create(
+        owner, "deals", {"name": "Renewal"}, participants={"users": [guest.pk]}
+    )
+    url = f"/api/v1/deals/{deal.pk}/"
+    assert client_for(guest).delete(url).status_code == 403
+    assert client_for(guest).patch(url, {"name": "Renewal 2"}, format="json").status_code == 200
+    assert client_for(owner).delete(url).status_code == 204
+
+
+def test_a_manager_sees_what_the_teams_below_own(make_user, admin):
+    AccessService().update_visibility(
+        admin, "companies", allowed=["public", "hidden"], default="hidden"
+    )
+    top = Team.objects.create(name="Sales")
+    region = Team.objects.create(name="Region", parent=top)
+    branch = Team.objects.create(name="Branch", parent=region)
+    elsewhere = Team.objects.create(name="Elsewhere")
+    boss, rep, stranger = make_user("boss"), make_user("rep"), make_user("stranger")
+    Membership.objects.create(user=boss, team=region, role=Role.MANAGER)
+    Membership.objects.create(user=rep, team=branch, role=Role.USER)
+    Membership.objects.create(user=stranger, team=elsewhere, role=Role.USER)
+    below = RecordService().create(rep, "companies", {"name": "Below"})
+    apart = RecordService().create(stranger, "companies", {"name": "Apart"})
+    assert ids(client_for(boss).get("/api/v1/companies/")) == {below.pk}
+    assert client_for(boss).get(f"/api/v1/companies/{apart.pk}/").status_code == 404
+    # Managers may edit and delete by default what they see through their team.
+    assert client_for(boss).delete(f"/api/v1/companies/{below.pk}/").status_code == 204
+
+
+def test_non_public_records_show_basic_fields_only(make_user, admin):
+    owner, other = make_user("owner"), make_user("other")
+    record = RecordService().create(
+        owner,
+        "companies",
+        {"name": "Quiet Ltd", "city": "Łódź", "street": "Secret 1", "employees": 40},
+        visibility="non_public",
+    )
+    RecordService().create(owner, "companies", {"name": "Open Ltd", "employees": 5})
+    listing = client_for(other).get("/api/v1/companies/").json()["results"]
+    quiet = next(row for row in listing if row["id"] == record.pk)
+    assert quiet == {
+        "id": record.pk,
+        "name": "Quiet Ltd",
+        "city": "Łódź",
+        "visibility": "non_public",
+        "restricted": True,
+    }
+    detail = client_for(other).get(f"/api/v1/companies/{record.pk}/").json()
+    assert detail == quiet
+    assert client_for(owner).get(f"/api/v1/companies/{record.pk}/").json()["street"] == "Secret 1"
+
+    # Values the caller cannot read never decide what is listed or in which order.
+    for query in ("employees__gte=10", "ordering=employees", "ordering=-street", "owner=1"):
+        response = client_for(other).get(f"/api/v1/companies/?{query}")
+        assert response.status_code == 400, query
+        assert response.json()["code"] == "invalid"
+    assert ids(client_for(other).get("/api/v1/companies/?search=Secret")) == set()
+    assert ids(client_for(owner).get("/api/v1/companies/?search=Secret")) == {record.pk}
+    assert ids(client_for(other).get("/api/v1/companies/?search=Quiet")) == {record.pk}
+    assert client_for(owner).get("/api/v1/companies/?employees__gte=10").status_code == 200
+
+
+def test_the_admin_masks_non_public_records(client, make_user):
+    owner, other = make_user("owner"), make_user("other")
+    record = RecordService().create(
+        owner,
+        "companies",
+        {"name": "Quiet Ltd", "city": "Łódź", "street": "Secret 1", "employees": 40},
+        visibility="non_public",
+    )
+    client.force_login(other)
+    page = client.get("/records/companies/").content.decode()
+    assert "Quiet Ltd" in page and "Secret 1" not in page
+    profile = client.get(f"/records/companies/inspect/{record.pk}/").content.decode()
+    assert "Łódź" in profile and "Secret 1" not in profile and "40" not in profile
+    assert client.get("/records/companies/?q=Secret").context["object_list"].count() == 0
+    sorted_page = client.get("/records/companies/?ordering=-employees")
+    assert "non-public to you" in sorted_page.content.decode()
+    export = client.get("/records/companies/?export=xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(export.streaming_content))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    header, quiet = rows[0], next(r for r in rows[1:] if r[0] == "Quiet Ltd")
+    shown = {h: v for h, v in zip(header, quiet, strict=True) if v not in (None, "")}
+    assert set(shown) == {"Name", "City"}
+
+
+def test_bulk_actions_are_all_or_nothing(make_user, admin):
+    alice, bob = make_user("alice2"), make_user("bob2")
+    mine = [RecordService().create(alice, "companies", {"name": f"A{i}"}).pk for i in range(3)]
+    theirs = RecordService().create(bob, "companies", {"name": "B"}).pk
+    hidden = RecordService().create(bob, "companies", {"name": "H"}, visibility="hidden").pk
+    api = client_for(alice)
+
+    refused = api.post(
+        "/api/v1/companies/bulk/", {"action": "delete", "ids": [*mine, theirs]}, format="json"
+    )
+    assert refused.status_code == 403 and refused.json()["ids"] == [theirs]
+    missing = api.post(
+        "/api/v1/companies/bulk/", {"action": "delete", "ids": [*mine, hidden]}, format="json"
+    )
+    assert missing.status_code == 404
+    model = get_model("companies")
+    assert not model.objects.filter(pk__in=[*mine, theirs, hidden], deleted_at__isnull=False)
+
+    handed = api.post(
+        "/api/v1/companies/bulk/",
+        {"action": "change_user", "ids": mine, "role": "participant", "users": [bob.pk]},
+        format="json",
+    )
+    assert handed.status_code == 200, handed.content
+    assert client_for(bob).get(f"/api/v1/companies/{mine[0]}/").json()["participants"] == {
+        "users": [bob.pk],
+        "teams": [],
+    }
+    owner = api.post(
+        "/api/v1/companies/bulk/",
+        {"action": "change_user", "ids": mine, "role": "owner", "users": [bob.pk]},
+        format="json",
+    )
+    assert owner.status_code == 200
+    assert set(model.objects.filter(pk__in=mine).values_list("owner_id", flat=True)) == {bob.pk}
+    # Alice gave her records away: she may no longer delete them.
+    gone = api.post("/api/v1/companies/bulk/", {"action": "delete", "ids": mine}, format="json")
+    assert gone.status_code == 403
+    updated = client_for(bob).post(
+        "/api/v1/companies/bulk/",
+        {"action": "update", "ids": mine, "values": {"employees": "many"}},
+        format="json",
+    )
+    assert updated.status_code == 400
+    assert not model.objects.filter(pk__in=mine, employees__isnull=False).exists()
+
+
+def test_a_visibility_the_type_does_not_allow_is_refused(make_user, admin):
+    AccessService().update_visibility(admin, "companies", allowed=["public"], default="public")
+    response = client_for(make_user("carol")).post(
+        "/api/v1/companies/", {"name": "Nope", "visibility": "hidden"}, format="json"
+    )
+    assert response.status_code == 400
+    assert "visibility" in response.json()["errors"]
+
+
+def test_the_visibility_filter_costs_one_condition_not_a_query_per_row(make_user, admin):
+    """A user's and a manager's page cost the same number of queries as an admin's."""
+    team = Team.objects.create(name="T")
+    boss, rep = make_user("boss"), make_user("rep")
+    Membership.objects.create(user=boss, team=team, role=Role.MANAGER)
+    Membership.objects.create(user=rep, team=team, role=Role.USER)
+    for i in range(30):
+        RecordService().create(
+            rep,
+            "companies",
+            {"name": f"C{i}"},
+            visibility=["public", "non_public", "hidden"][i % 3],
+        )
+    counts = {}
+    for who in (admin, boss, rep):
+        api = client_for(who)
+        api.get("/api/v1/companies/")
+        with CaptureQueriesContext(connection) as queries:
+            assert api.get("/api/v1/companies/?page_size=20").status_code == 200
+        counts[who.username] = len(queries)
+    assert len(set(counts.values())) == 1, counts
+
+
+def test_can_answers_for_the_system_itself(db):
+    record = RecordService().create(None, "companies", {"name": "System made"})
+    assert engine.can(None, "delete", record)
+    assert engine.visible_q(None, record.entity).children == []
