@@ -9,9 +9,12 @@ from django.utils.translation import gettext as _
 from modules.core.exceptions import PermissionDenied
 
 
-def require_administrator(user) -> None:
-    """Raise PermissionDenied unless `user` is an administrator (or the system)."""
+def require_administrator(user, detail: str | None = None) -> None:
+    """Raise PermissionDenied unless `user` is an administrator (or the system).
+
+    `detail` replaces the default message (which speaks of the data model).
+    """
     if user is None:
         return
     if not getattr(user, "is_administrator", False):
-        raise PermissionDenied(_("Only administrators may change the data model."))
+        raise PermissionDenied(detail or _("Only administrators may change the data model."))

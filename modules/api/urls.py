@@ -7,13 +7,14 @@ so the fixed routes never shadow an entity type.
 from django.urls import include, path, re_path
 
 from modules.api.errors import json_404
-from modules.api.views import auth, records, schema
+from modules.api.views import accounts, auth, records, schema
 
 urlpatterns = [
     path("auth/token/", auth.TokenView.as_view(), name="api-token"),
     path("schema/", schema.SchemaView.as_view(), name="api-schema"),
     path("docs/", schema.DocsView.as_view(), name="api-docs"),
     path("meta/", include("modules.api.views.meta")),
+    *accounts.urlpatterns,
     *records.urlpatterns,
     # Anything else under /api/v1/ is a 404 in the API's shape, never another app's page.
     re_path(r"^", json_404),

@@ -16,10 +16,14 @@ from modules.metamodel.runtime import get_snapshot
 
 
 def _patterns(snapshot) -> list:
-    from modules.api.views import auth, meta
+    from modules.api.views import accounts, auth, meta
     from modules.api.views.records import entity_urlpatterns
 
-    routes = [path("auth/token/", auth.TokenView.as_view()), path("meta/", include(meta))]
+    routes = [
+        path("auth/token/", auth.TokenView.as_view()),
+        path("meta/", include(meta)),
+        *accounts.urlpatterns,
+    ]
     for entity in sorted(snapshot.entities, key=lambda e: e.slug):
         routes += entity_urlpatterns(entity.slug, entity_slug=entity.slug)
     return [path("api/v1/", include(routes))]

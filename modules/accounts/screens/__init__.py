@@ -1,0 +1,1 @@
+"""Settings screens of accounts: the team tree (Settings > Teams), for administrators."""

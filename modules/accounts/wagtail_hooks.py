@@ -1,0 +1,50 @@
+"""Wagtail hooks of accounts: Settings > Teams, for administrators.
+
+The screens live under `settings/teams/` (`register_admin_urls`), appear on the settings
+index (`register_tessera_settings_section`) and in Wagtail's Settings menu.
+"""
+
+from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from modules.accounts.screens import urls as team_urls
+from modules.metamodel.screens.registry import SETTINGS_SECTION_HOOK, SettingsSection
+
+
+class AdministratorMenuItem(MenuItem):
+    """Shown to administrators only."""
+
+    def is_shown(self, request):
+        return bool(getattr(request.user, "is_administrator", False))
+
+
+@hooks.register("register_admin_urls")
+def register_team_urls():
+    """The teams screens' URLs, under `settings/teams/`."""
+    return [path("settings/teams/", include(team_urls, namespace=team_urls.app_name))]
+
+
+@hooks.register("register_settings_menu_item")
+def register_teams_menu_item():
+    """ "Teams" in Wagtail's Settings menu, for administrators."""
+    return AdministratorMenuItem(
+        _("Teams"),
+        reverse("teams_settings:index"),
+        name="teams",
+        icon_name="group",
+        order=60,
+    )
+
+
+@hooks.register(SETTINGS_SECTION_HOOK)
+def register_teams_settings():
+    """The teams section of the settings index page."""
+    return SettingsSection(
+        _("Teams"),
+        "teams_settings:index",
+        "group",
+        200,
+        _("Teams and sub-teams, and who holds which role in them."),
+    )
