@@ -1,1 +1,14 @@
+import pytest
+from django.conf import settings
+from django.utils import translation
+
 pytest_plugins = ["tests.fixtures.users", "tests.fixtures.schema"]
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language: a request in Polish leaves the thread in
+    Polish (LocaleMiddleware activates, nothing deactivates), which would leak into the next."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

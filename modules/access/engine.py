@@ -106,7 +106,8 @@ class UserAccess:
         return owner_id in self._managed_members
 
 
-def _build_spec(entity: EntitySpec, row: EntityAccess | None) -> AccessSpec:
+def build_spec(entity: EntitySpec, row: EntityAccess | None) -> AccessSpec:
+    """The settings of an entity type from its row (None: the defaults)."""
     if row is None:
         allowed, default = default_allowed(), Visibility.PUBLIC.value
         roles, system, objects = (
@@ -143,7 +144,7 @@ def _load_specs(snapshot) -> dict[int, AccessSpec]:
             "default_participant_users", "default_participant_teams"
         )
     }
-    return {e.id: _build_spec(e, rows.get(e.id)) for e in snapshot.entities}
+    return {e.id: build_spec(e, rows.get(e.id)) for e in snapshot.entities}
 
 
 def access_spec(entity: EntitySpec | str) -> AccessSpec:

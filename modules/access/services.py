@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from modules.access import grants
-from modules.access.engine import access_spec
+from modules.access.engine import build_spec
 from modules.access.models import (
     CONFIGURABLE_ROLES,
     RECORD_ACTIONS,
@@ -58,7 +58,14 @@ class AccessService:
 
     def settings(self, slug: str) -> dict:
         """Everything the settings screen and the API show for one entity type."""
-        spec = access_spec(get_snapshot().entity(slug))
+        entity = get_snapshot().entity(slug)
+        # Read the row itself: right after a change the request's snapshot is older.
+        row = (
+            EntityAccess.objects.filter(entity_type_id=entity.id)
+            .prefetch_related("default_participant_users", "default_participant_teams")
+            .first()
+        )
+        spec = build_spec(entity, row)
         return {
             "visibility": {"allowed": list(spec.allowed), "default": spec.default_visibility},
             "object_roles": [r for r in ObjectRole.values if r in spec.roles],
@@ -106,9 +113,10 @@ class AccessService:
         errors: dict[str, list[str]] = {}
         roles = current["object_roles"]
         if object_roles is not None:
-            roles = _names(object_roles, ObjectRole.values, "object_roles", errors) or roles
-            if ObjectRole.OWNER not in roles and "object_roles" not in errors:
+            chosen = _names(object_roles, ObjectRole.values, "object_roles", errors)
+            if chosen is not None and ObjectRole.OWNER not in chosen:
                 errors["object_roles"] = [_("Every record has an owner; keep the Owner role.")]
+            roles = chosen or roles
         new_system = dict(current["system"])
         if system is not None:
             if not isinstance(system, dict):

@@ -71,7 +71,7 @@ class RecordService:
         if not engine.can(user, "add", entity=entity):
             raise refuse("add")
         record = model()
-        cleaned = self._clean(model, values, creating=True)
+        cleaned = self._clean(model, values, user=user, creating=True)
         invited = self._participants(entity, participants) if participants is not None else None
         for spec in entity.fields:
             given = cleaned.get(spec.api_name)
@@ -123,7 +123,7 @@ class RecordService:
                 field="version",
                 extra={"current_version": record.version},
             )
-        cleaned = self._clean(model, values, creating=False, record_id=record.pk)
+        cleaned = self._clean(model, values, user=user, creating=False, current=record)
         changed: list[str] = []
         for name, value in cleaned.items():
             spec = entity.field(name)
@@ -283,7 +283,7 @@ class RecordService:
             version=F("version") + 1,
         )
 
-    def _clean(self, model, values: Any, *, creating: bool, record_id: int | None = None) -> dict:
+    def _clean(self, model, values: Any, *, user, creating: bool, current=None) -> dict:
         entity: EntitySpec = model.entity
         if not isinstance(values, dict):
             raise RecordInvalid(_("Give the values as an object of field names."))
@@ -299,6 +299,16 @@ class RecordService:
             except ValidationError as error:
                 errors[name] = list(error.messages)
                 continue
+            unchanged = (
+                current is not None and spec.type_class.get_value(current, spec) == cleaned[name]
+            )
+            if spec.target_entity_id and cleaned[name] is not None and not unchanged:
+                target = get_snapshot().model_by_id(spec.target_entity_id)
+                seen = target.objects.filter(engine.visible_q(user, target.entity))
+                if not seen.filter(pk=cleaned[name]).exists():
+                    # The same words as for a missing id: nothing about the hidden record.
+                    errors[name] = [_("No record has the id %(id)s.") % {"id": cleaned[name]}]
+                    continue
             if spec.required and cleaned[name] is None:
                 errors[name] = [_("This field is required.")]
         if creating:
@@ -309,7 +319,7 @@ class RecordService:
                     and not spec.type_class.allocates_on_create
                 ):
                     errors[spec.api_name] = [_("This field is required.")]
-        errors.update(self._unique_errors(model, cleaned, record_id))
+        errors.update(self._unique_errors(model, cleaned, current.pk if current else None))
         if errors:
             raise RecordInvalid(_("Some values are not valid."), errors=errors)
         return cleaned

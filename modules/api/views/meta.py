@@ -13,7 +13,7 @@ whose domain errors the API's exception handler renders.
 """
 
 from django.db.models import Count, Q
-from django.urls import path
+from django.urls import include, path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -414,6 +414,8 @@ urlpatterns = [
         name="meta-entity-type-restore",
     ),
     path("entity-types/<str:slug>/layout/", LayoutView.as_view(), name="meta-layout"),
+    # Access settings: .../visibility/, .../permissions/, .../participants/ (views/access.py).
+    path("", include("modules.api.views.access")),
     path("entity-types/<str:slug>/fields/", FieldListView.as_view(), name="meta-fields"),
     # Before the field route: `order` is a valid api name, so this view serves it too.
     path(

@@ -47,9 +47,18 @@ class RelationType(LinkType):
             db_constraint=False,
         )
 
+    def visible_targets(self, field, *, live: bool = True):
+        """Records of the target type the acting user may see (titles masked where due)."""
+        from modules.access.context import acting_user
+        from modules.access.engine import scoped
+
+        model = self.target_model(field)
+        rows = model.objects.filter(deleted_at__isnull=True) if live else model.objects.all()
+        return scoped(rows, acting_user(), model.entity)
+
     def form_field(self, field):
         def choices():
-            rows = self.target_model(field).objects.filter(deleted_at__isnull=True)
+            rows = self.visible_targets(field).order_by("-pk")
             return [("", "---------")] + [(r.pk, str(r)) for r in rows[:RELATION_CHOICES]]
 
         return forms.TypedChoiceField(choices=choices, coerce=int, required=False, empty_value=None)
@@ -77,8 +86,9 @@ class RelationType(LinkType):
     def to_text(self, field, value):
         if value is None:
             return ""
-        record = self.target_model(field).objects.filter(pk=value).first()
-        return str(record) if record else str(value)
+        record = self.visible_targets(field, live=False).filter(pk=value).first()
+        # A linked record the user may not see shows as its id, never its title.
+        return str(record) if record else f"#{value}"
 
     def parse_text(self, field, text):
         """A record by id or by its title."""

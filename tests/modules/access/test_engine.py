@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from modules.access import engine
-from modules.access.services import AccessService
+from modules.access.services import AccessService, AccessSettingsInvalid
 from modules.accounts.models import Membership, Role, Team
 from modules.metamodel.runtime import get_model
 from modules.records.services import RecordService
@@ -286,3 +286,44 @@ def test_can_answers_for_the_system_itself(db):
     record = RecordService().create(None, "companies", {"name": "System made"})
     assert engine.can(None, "delete", record)
     assert engine.visible_q(None, record.entity).children == []
+
+
+@pytest.mark.parametrize("roles", [[], ["participant"]])
+def test_the_owner_role_stays(admin, roles):
+    before = AccessService().settings("companies")
+    with pytest.raises(AccessSettingsInvalid) as refusal:
+        AccessService().update_permissions(admin, "companies", object_roles=roles)
+    assert "object_roles" in refusal.value.errors
+    assert AccessService().settings("companies") == before
+
+
+def test_relations_never_reveal_a_record_the_user_may_not_see(client, make_user):
+    owner, other = make_user("owner"), make_user("other")
+    secret = RecordService().create(owner, "companies", {"name": "Secret Co"}, visibility="hidden")
+    linked = RecordService().create(
+        owner, "persons", {"first_name": "Ann", "last_name": "Link", "company": secret.pk}
+    )
+    # Linking to it is refused with the words used for a missing id.
+    refused = client_for(other).post(
+        "/api/v1/persons/",
+        {"first_name": "Bo", "last_name": "B", "company": secret.pk},
+        format="json",
+    )
+    assert refused.status_code == 400
+    assert refused.json()["errors"]["company"] == [f"No record has the id {secret.pk}."]
+    # The picker does not offer it; lists and profiles show the id, not the title.
+    client.force_login(other)
+    form = client.get("/records/persons/new/").content.decode()
+    assert "Secret Co" not in form
+    assert "Secret Co" not in client.get("/records/persons/").content.decode()
+    profile = client.get(f"/records/persons/inspect/{linked.pk}/").content.decode()
+    assert "Secret Co" not in profile and f"#{secret.pk}" in profile
+    # The owner sees it everywhere, and the unchanged link survives another user's edit.
+    client.force_login(owner)
+    assert "Secret Co" in client.get(f"/records/persons/inspect/{linked.pk}/").content.decode()
+    kept = client_for(other).put(
+        f"/api/v1/persons/{linked.pk}/",
+        {"first_name": "Ann", "last_name": "Linked", "company": secret.pk},
+        format="json",
+    )
+    assert kept.status_code == 200, kept.content

@@ -1,0 +1,1 @@
+"""Settings > Access: the access settings screens of each entity type."""
