@@ -19,6 +19,7 @@ from modules.accounts.models import Membership, Team
 from modules.metamodel.runtime import bind, get_model
 from modules.records.services import RecordService
 
+VISIBILITY_MIX, VISIBILITY_WEIGHTS = ("public", "non_public", "hidden"), (80, 15, 5)
 COUNTS = {"companies": 200, "persons": 500, "deals": 100, "spaces": 10}
 
 
@@ -124,6 +125,8 @@ class Command(BaseCommand):
                         "company": company.pk,
                         "sales_potential": rnd.randint(0, 100),
                     },
+                    # Some contacts are non-public or hidden, to show record visibility.
+                    visibility=rnd.choices(VISIBILITY_MIX, weights=VISIBILITY_WEIGHTS)[0],
                 )
             )
         stages = ["lead", "qualified", "proposal", "negotiation", "won", "lost"]
@@ -137,7 +140,14 @@ class Command(BaseCommand):
                 {
                     "name": template.format(product=product, company=company.name)[:255],
                     "company": company.pk,
-                    "contact": rnd.choice(persons).pk,
+                    # A contact the deal's owner may see (theirs, or not hidden).
+                    "contact": rnd.choice(
+                        [
+                            p
+                            for p in persons
+                            if p.visibility != "hidden" or p.owner_id == company.owner_id
+                        ]
+                    ).pk,
                     "value": {"amount": rnd.randint(5, 500) * 1000, "currency": "PLN"},
                     "stage": rnd.choice(stages),
                     "probability": rnd.choice([10, 25, 50, 75, 90]),
