@@ -156,6 +156,11 @@ class EntityTypeUpdateSerializer(StrictSerializer):
     icon = StrictCharField(required=False, max_length=40)
     title_template = StrictCharField(required=False, allow_blank=True, max_length=255)
     features = FeaturesInputSerializer(required=False)
+    list_columns = serializers.ListField(
+        child=StrictCharField(),
+        required=False,
+        help_text=_("API names of the fields the record list shows, in order; [] for the default."),
+    )
     version = StrictIntegerField(
         required=False, help_text=_("The version you edited; a different stored one is a 409.")
     )
@@ -185,12 +190,19 @@ class EntityTypeSerializer(serializers.Serializer):
     icon = serializers.CharField()
     title_template = serializers.CharField()
     features = FeaturesSerializer(source="*")
+    list_columns = serializers.SerializerMethodField(
+        help_text=_("API names of the fields the record list shows; [] means the basic fields.")
+    )
     is_system = serializers.BooleanField()
     version = serializers.IntegerField(help_text=_("Send it back with PATCH to avoid lost edits."))
     field_count = serializers.IntegerField(help_text=_("How many live fields it has."))
     deleted_at = serializers.DateTimeField(
         allow_null=True, help_text=_("When it was moved to the trash; null while live.")
     )
+
+    def get_list_columns(self, entity) -> list[str]:
+        names = dict(entity.fields.alive().values_list("id", "api_name"))
+        return [names[i] for i in entity.list_columns or () if i in names]
 
 
 # -- fields ----------------------------------------------------------------------------------

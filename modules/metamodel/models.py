@@ -44,6 +44,12 @@ class EntityType(models.Model):
     supports_visibility = models.BooleanField(_("record visibility"), default=True)
     supports_segmentation = models.BooleanField(_("segmentation"), default=False)
     supports_relations = models.BooleanField(_("relations"), default=True)
+    list_columns = models.JSONField(
+        _("list columns"),
+        default=list,
+        blank=True,
+        help_text=_("Ids of the fields the record list shows, in order; empty: basic fields."),
+    )
     is_system = models.BooleanField(_("built in"), default=False)
     version = models.PositiveIntegerField(default=1)
     #: Set while the type is in the trash: its table and rows stay, the runtime skips it.

@@ -43,6 +43,7 @@ from modules.metamodel.models import EntityType, FieldDefinition, FormLayout
 from modules.metamodel.names import SYSTEM_FIELD_NAMES, check_entity_slug, check_field_name
 from modules.metamodel.runtime.specs import FieldSpec
 
+MAX_LIST_COLUMNS = 10
 FEATURES = ("supports_visibility", "supports_segmentation", "supports_relations")
 FIELD_FLAGS = ("required", "unique", "is_basic")
 
@@ -128,7 +129,9 @@ class SchemaService:
         With `expected_version`, a newer stored version refuses the change (StaleDefinition).
         """
         require_administrator(user)
-        _check_known(changes, {"label", "label_plural", "icon", "title_template", *FEATURES})
+        _check_known(
+            changes, {"label", "label_plural", "icon", "title_template", "list_columns", *FEATURES}
+        )
 
         def work():
             entity = self._entity(slug)
@@ -148,6 +151,8 @@ class SchemaService:
                     entity.icon = str(changes["icon"] or "folder")[:40]
                 if "title_template" in changes:
                     entity.title_template = str(changes["title_template"] or "")[:255]
+                if "list_columns" in changes:
+                    entity.list_columns = self._list_columns(entity, changes["list_columns"])
                 for key, value in self._features(
                     {k: v for k, v in changes.items() if k in FEATURES}
                 ).items():
@@ -158,6 +163,27 @@ class SchemaService:
             return entity
 
         return with_retries(work)
+
+    @staticmethod
+    def _list_columns(entity: EntityType, names: Any) -> list[int]:
+        """The ids of the named live fields (ids survive a rename), each once, at most 10."""
+        if names is None:
+            return []
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            raise InvalidDefinition(_("Give a list of field API names."), field="list_columns")
+        live = dict(entity.fields.alive().values_list("api_name", "id"))
+        unknown = [n for n in names if n not in live]
+        if unknown:
+            raise InvalidDefinition(
+                _("No live field is called: %(names)s.") % {"names": ", ".join(unknown)},
+                field="list_columns",
+            )
+        if len(set(names)) != len(names) or len(names) > MAX_LIST_COLUMNS:
+            raise InvalidDefinition(
+                _("Choose each column once, at most %(max)s.") % {"max": MAX_LIST_COLUMNS},
+                field="list_columns",
+            )
+        return [live[n] for n in names]
 
     def trash_entity_type(self, user, slug: str) -> EntityType:
         """Move an entity type to the trash; its table and records stay, the runtime skips it.

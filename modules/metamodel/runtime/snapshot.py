@@ -119,6 +119,7 @@ def load_entities(*, include_trashed: bool = False) -> list[EntitySpec]:
             is_system=row.is_system,
             fields=tuple(fields.get(row.pk, [])),
             sections=tuple(sections.get(row.pk, [])),
+            list_columns=tuple(row.list_columns or ()),
         )
         for row in entity_rows.order_by("id")
     ]

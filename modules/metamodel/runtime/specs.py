@@ -92,6 +92,7 @@ class EntitySpec:
     is_system: bool
     fields: tuple[FieldSpec, ...]
     sections: tuple[SectionSpec, ...] = ()
+    list_columns: tuple[int, ...] = ()
     _by_name: dict = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self):
@@ -123,6 +124,17 @@ class EntitySpec:
 
     def has_field(self, api_name: str) -> bool:
         return api_name in self._by_name
+
+    def column_fields(self, default: int = 5) -> list[FieldSpec]:
+        """The fields a record list shows: the chosen ones, else basic fields first."""
+        by_id = {f.id: f for f in self.fields}
+        chosen = [by_id[i] for i in self.list_columns if i in by_id]
+        if chosen:
+            return chosen
+        ordered = [f for f in self.fields if f.is_basic] + [
+            f for f in self.fields if not f.is_basic
+        ]
+        return ordered[:default]
 
     def layout(self) -> list[tuple[str, list[FieldSpec]]]:
         """Sections in order with their fields; fields placed nowhere go to "Other"."""

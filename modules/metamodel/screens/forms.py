@@ -105,6 +105,16 @@ class EntityTypeEditForm(EntityTypeForm):
     """Changes to an entity type, refused when it changed meanwhile."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
+    list_columns = forms.MultipleChoiceField(
+        label=_("List columns"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The fields the record list shows, in form order; none: the basic fields."),
+    )
+
+    def __init__(self, *args, fields=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["list_columns"].choices = [(f.api_name, localized(f.label)) for f in fields]
 
 
 class FieldBaseForm(forms.Form):

@@ -250,6 +250,11 @@ class EntityTypeEditView(EntityMixin, FormMixin, DataModelView):
     page_title = gettext_lazy("Entity type settings")
     form_class = screen_forms.EntityTypeEditForm
 
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["fields"] = list(self.entity.fields.alive().order_by("position", "id"))
+        return kwargs
+
     def get_initial(self):
         e = self.entity
         return {
@@ -258,6 +263,9 @@ class EntityTypeEditView(EntityMixin, FormMixin, DataModelView):
             "icon": e.icon,
             "title_template": e.title_template,
             "version": e.version,
+            "list_columns": [
+                f.api_name for f in e.fields.alive().filter(pk__in=e.list_columns or [])
+            ],
             **{f: getattr(e, f) for f in FEATURES},
         }
 
@@ -272,6 +280,7 @@ class EntityTypeEditView(EntityMixin, FormMixin, DataModelView):
             label_plural=screen_forms.merge_label(e.label_plural, data["label_plural"]),
             icon=data["icon"],
             title_template=data["title_template"],
+            list_columns=data["list_columns"],
             **{f: data[f] for f in FEATURES},
         )
         messages.success(self.request, _("Settings saved."))

@@ -84,10 +84,7 @@ class EntityViewSet(ModelViewSet):
 
     @property
     def list_display(self):
-        first = [s for s in self.entity.fields if s.is_basic] + [
-            s for s in self.entity.fields if not s.is_basic
-        ]
-        columns = [ValueColumn(spec) for spec in first[:LIST_COLUMNS]]
+        columns = [ValueColumn(spec) for spec in self.entity.column_fields(LIST_COLUMNS)]
         return [
             "__str__",
             *columns,
