@@ -14,11 +14,13 @@ from collections.abc import Iterable
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
-from modules.access.engine import AccessSpec, access_spec, user_access
+from modules.access.engine import OPEN_FLAG, AccessSpec, access_spec, user_access
 from modules.access.models import RecordGrant
 from modules.core.exceptions import TesseraError
 
 MODES = ("replace", "add", "remove")
+#: The attribute `attach` sets on records: {role: {"users": [...], "teams": [...]}}.
+HOLDERS = "grant_holders"
 #: The key of each granted role in a record's JSON.
 ROLE_KEYS = {"participant": "participants", "responsible": "responsible"}
 
@@ -51,6 +53,18 @@ def holders(entity, record_ids: Iterable[int]) -> dict[int, dict]:
         else:
             slot["teams"].append(team_id)
     return found
+
+
+def attach(entity, records: list) -> None:
+    """Set `grant_holders` on each record that may show them, in one query for all."""
+    if not access_spec(entity).granted_roles:
+        return
+    shown = [r for r in records if getattr(r, OPEN_FLAG, True)]
+    if not shown:
+        return
+    held = holders(entity, [r.pk for r in shown])
+    for record in shown:
+        setattr(record, HOLDERS, held[record.pk])
 
 
 def check_role(spec: AccessSpec, role: str) -> None:

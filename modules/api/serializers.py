@@ -25,10 +25,22 @@ READ_ONLY_SYSTEM = ("id", "created_at", "updated_at", "created_by", "updated_by"
 SEGMENTATION_KEYS = ("score", "segment")
 
 
+class RecordListSerializer(serializers.ListSerializer):
+    """Many records: their participants (and other granted roles) in one query."""
+
+    def to_representation(self, data):
+        records = list(data.all() if hasattr(data, "all") else data)
+        grants.attach(self.child.entity, records)
+        return [self.child.to_representation(record) for record in records]
+
+
 class RecordSerializer(serializers.Serializer):
     """A record as JSON; `context["fields"]` limits the keys (`?fields=`)."""
 
     entity: EntitySpec
+
+    class Meta:
+        list_serializer_class = RecordListSerializer
 
     def to_representation(self, record) -> dict:
         wanted = self.context.get("fields")
@@ -52,7 +64,7 @@ class RecordSerializer(serializers.Serializer):
         if self.entity.supports_segmentation:
             system["score"] = None if record.score is None else str(record.score)
             system["segment"] = record.segment
-        held = getattr(record, "grant_holders", None)
+        held = getattr(record, grants.HOLDERS, None)
         if held is None and self.access.granted_roles:
             held = grants.holders(self.entity, [record.pk])[record.pk]
         for role in self.access.granted_roles:

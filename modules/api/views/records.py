@@ -23,7 +23,7 @@ from rest_framework import status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from modules.access import engine, grants
+from modules.access import engine
 from modules.api.pagination import KeysetPaginator, Ordering, capped_count
 from modules.api.schema_support import KeysetPaginationDoc, RecordSchema
 from modules.api.serializers import (
@@ -105,7 +105,6 @@ class RecordViewSet(viewsets.GenericViewSet):
         )
         paginator = KeysetPaginator(self._ordering(request), self._page_size(request))
         rows, links = paginator.paginate(queryset, request.query_params.get("cursor"))
-        self._attach_holders(rows)
         serializer = self.get_serializer(rows, many=True, context=self._context(request))
         body = {
             "next": self._link(request, links["next"]),
@@ -216,14 +215,6 @@ class RecordViewSet(viewsets.GenericViewSet):
         return Response({"action": data["action"], "count": done})
 
     # -- helpers ---------------------------------------------------------------------
-    def _attach_holders(self, rows) -> None:
-        """Participants (and other granted roles) of a whole page in one query."""
-        if not engine.access_spec(self.entity).granted_roles:
-            return
-        held = grants.holders(self.entity, [r.pk for r in rows])
-        for row in rows:
-            row.grant_holders = held[row.pk]
-
     def _check_readable(self, request, queryset) -> None:
         """Filtering or sorting on what some listed record hides from the user is a 400."""
         named = [
