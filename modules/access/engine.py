@@ -19,13 +19,14 @@ Every channel (API, admin, exports, bulk, pickers, jobs) calls these functions.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 from typing import Any
 
-from django.db.models import Case, Q, Value, When
-from django.db.models.expressions import RawSQL
+from django.db import connection
+from django.db.models import Case, OuterRef, Q, Subquery, Value, When
+from django.db.models.lookups import IsNull
 
 from modules.access.models import (
     GRANTED_ROLES,
@@ -82,28 +83,20 @@ class AccessSpec:
 
 @dataclass
 class UserAccess:
-    """What the engine needs to know about a user, read once per request."""
+    """What the engine needs to know about a user, read once per request (one query)."""
 
     user_id: int
     is_admin: bool
     role: str
     team_ids: tuple[int, ...]
     managed_team_ids: tuple[int, ...]
-    _managed_members: frozenset[int] | None = field(default=None, repr=False)
+    #: The teams this user manages with all their sub-teams, and those teams' members.
+    subtree_ids: tuple[int, ...] = ()
+    managed_members: frozenset[int] = frozenset()
 
     def manages(self, owner_id: int | None) -> bool:
         """Is `owner_id` a member of a team this manager leads (or of its sub-teams)?"""
-        if owner_id is None or not self.managed_team_ids:
-            return False
-        if self._managed_members is None:
-            from modules.accounts.models import Membership
-
-            self._managed_members = frozenset(
-                Membership.objects.filter(team_id__in=RawSQL(*_subtree_sql(self))).values_list(
-                    "user_id", flat=True
-                )
-            )
-        return owner_id in self._managed_members
+        return owner_id is not None and owner_id in self.managed_members
 
 
 def build_spec(entity: EntitySpec, row: EntityAccess | None) -> AccessSpec:
@@ -165,7 +158,7 @@ def user_access(user) -> UserAccess | None:
     if cached is not None and cached[0] == _generation[0]:
         return cached[1]
     generation = _generation[0]
-    memberships = list(user.memberships.values_list("team_id", "role"))
+    memberships, subtree, managed_members = _memberships(user.pk)
     roles = {role for _team, role in memberships}
     is_admin = bool(user.is_superuser) or "administrator" in roles
     access = UserAccess(
@@ -174,29 +167,45 @@ def user_access(user) -> UserAccess | None:
         role="manager" if "manager" in roles else "user",
         team_ids=tuple(sorted({team for team, _role in memberships})),
         managed_team_ids=tuple(sorted({t for t, r in memberships if r == "manager"})),
+        subtree_ids=tuple(sorted(subtree)),
+        managed_members=frozenset(managed_members),
     )
     user._tessera_access = (generation, access)
     return access
 
 
-def _subtree_sql(access: UserAccess) -> tuple[str, list]:
-    """SQL for the ids of the teams a manager leads and all their sub-teams."""
-    marks = ", ".join(["%s"] * len(access.managed_team_ids))
-    return (
+def _memberships(user_id: int) -> tuple[list[tuple[int, str]], list[int], list[int]]:
+    """The user's (team, role) pairs; for a manager, the teams they lead with all sub-teams
+    and those teams' members. One round trip: a recursive CTE walks the team tree."""
+    from modules.accounts.models import Membership, Team
+
+    membership, team = Membership._meta.db_table, Team._meta.db_table
+    sql = (
         "WITH RECURSIVE sub(id) AS ("
-        f"SELECT id FROM accounts_team WHERE id IN ({marks}) "
-        "UNION SELECT t.id FROM accounts_team t JOIN sub ON t.parent_id = sub.id"
-        ") SELECT id FROM sub",
-        list(access.managed_team_ids),
+        f"SELECT team_id FROM {membership} WHERE user_id = %s AND role = 'manager' "
+        f"UNION SELECT t.id FROM {team} t JOIN sub ON t.parent_id = sub.id) "
+        f"SELECT 0, team_id, role FROM {membership} WHERE user_id = %s "
+        "UNION ALL SELECT 1, id, '' FROM sub "
+        f"UNION ALL SELECT 2, m.user_id, '' FROM {membership} m "
+        "WHERE m.team_id IN (SELECT id FROM sub)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user_id, user_id])
+        rows = cursor.fetchall()
+    return (
+        [(a, role) for kind, a, role in rows if kind == 0],
+        [a for kind, a, _r in rows if kind == 1],
+        [a for kind, a, _r in rows if kind == 2],
     )
 
 
 def _manager_q(access: UserAccess) -> Q | None:
-    if not access.managed_team_ids:
+    if not access.managed_members:
         return None
-    sql, params = _subtree_sql(access)
-    members = f"SELECT m.user_id FROM accounts_membership m WHERE m.team_id IN ({sql})"
-    return Q(owner_id__in=RawSQL(members, params))
+    from modules.accounts.models import Membership
+
+    members = Membership.objects.filter(team_id__in=access.subtree_ids).values("user_id")
+    return Q(owner_id__in=members)
 
 
 def _holders_q(access: UserAccess) -> Q:
@@ -206,8 +215,15 @@ def _holders_q(access: UserAccess) -> Q:
     return holders
 
 
-def _roles_q(access: UserAccess, spec: AccessSpec, roles) -> list[Q]:
-    """Conditions for 'the user holds one of `roles` on the record'."""
+def _roles_q(access: UserAccess, spec: AccessSpec, roles, *, per_row: bool = False) -> list[Q]:
+    """Conditions for 'the user holds one of `roles` on the record'.
+
+    Grants are looked up either as `id IN (the user's granted record ids)` — hashed once
+    per query; right when few records qualify, so the scan starts from the grants — or,
+    with `per_row`, as an index probe per candidate row (`grant_record`): right when most
+    rows already qualify by visibility, so only the few remaining rows are probed and a
+    first page never builds the hash of every grant the user's teams hold.
+    """
     parts = []
     if ObjectRole.OWNER in roles:
         parts.append(Q(owner_id=access.user_id))
@@ -218,7 +234,11 @@ def _roles_q(access: UserAccess, spec: AccessSpec, roles) -> list[Q]:
         grants = RecordGrant.objects.filter(
             _holders_q(access), entity_type_id=spec.entity_id, role__in=granted
         )
-        parts.append(Q(id__in=grants.values("record_id")))
+        if per_row:
+            probe = grants.filter(record_id=OuterRef("pk")).values("pk")[:1]
+            parts.append(Q(IsNull(Subquery(probe), False)))
+        else:
+            parts.append(Q(id__in=grants.values("record_id")))
     return parts
 
 
@@ -239,7 +259,7 @@ def _conditions(user, entity) -> tuple[Q, Q] | None:
         return opened, opened
     opens = [
         Q(visibility=Visibility.PUBLIC),
-        *_roles_q(access, spec, spec.roles),
+        *_roles_q(access, spec, spec.roles, per_row=True),
         _manager_q(access),
     ]
     listed = [Q(visibility__in=[Visibility.PUBLIC, Visibility.NON_PUBLIC]), *opens[1:]]

@@ -20,10 +20,13 @@ from django.test import override_settings
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from modules.access import engine
+from modules.access.models import Visibility
 from modules.api.pagination import KeysetPaginator, Ordering
 from modules.api.serializers import record_serializer
 from modules.metamodel.runtime import bind, registry
 from modules.metamodel.services import SchemaService
+from tests.benchmarks import data
 from tests.benchmarks.harness import (
     Row,
     Target,
@@ -45,13 +48,16 @@ NOT_BUILT = "n/a (not built yet)"
 
 @dataclass
 class Context:
-    """What the cases share: the data's size, the acting admin and the baseline."""
+    """What the cases share: the data's size, the acting people and the baseline."""
 
     rows: int
     small_rows: int
     admin: object
     static: StaticModels
     tables: dict[str, str]
+    #: B4's regular user and manager (generated owners, see `run._team_people`).
+    user: object = None
+    manager: object = None
 
 
 def _client(admin, *, static_app: bool = False) -> APIClient:
@@ -143,6 +149,95 @@ def b3_deep_page(ctx: Context) -> Row:
     _check_page(run_b(), 50)
     row = Row("B3", f"page at depth {depth:,} (cursor) vs first page", Target(p50=2.0))
     return _measure(row, run_a, run_b, plans=True)
+
+
+B4 = Target(p50=1.25, same_queries=True)
+B4_WHAT = "visibility-filtered first page vs admin unfiltered"
+
+
+def b4_visibility(ctx: Context, role: str) -> Row:
+    """The first page (50, cursor, default order) as a User or a Manager, filtered by the
+    access engine, vs the same page as an administrator (no condition): same API list."""
+    person = ctx.user if role == "user" else ctx.manager
+    _check_default_access("persons", role)
+    run_a = _getter(_client(person), f"/api/v1/persons/{PAGE}")
+    run_b = _getter(_client(ctx.admin), f"/api/v1/persons/{PAGE}")
+    response = run_a()
+    ids = _check_page(response, 50)
+    _check_page(run_b(), 50)
+    expected = _visible_page(ctx.tables["persons"], person, 50)
+    assert ids == [pk for pk, _visibility, _opens in expected], "A must list what B4 expects."
+    restricted = [r["id"] for r in response.json()["results"] if r["restricted"]]
+    assert restricted == [pk for pk, _v, opens in expected if not opens], "Wrong restricted rows."
+    mix = {v: sum(1 for _pk, vis, _o in expected if vis == v) for v in Visibility.values}
+    row = Row(f"B4{role[0]}", f"B4 as a {role}: {B4_WHAT}", B4)
+    if role == "manager":
+        row.notes.append(
+            f"A is {person.username}, manager of {data.TEAM_PREFIX}{data.MANAGER_TEAM}"
+            f" ({_subtree_size(person)} teams with its sub-teams)"
+        )
+    else:
+        row.notes.append(f"A is {person.username}, a user in one team")
+    row.notes.append(
+        f"A's page: {mix['public']} public, {mix['non_public']} non-public"
+        f" ({len(restricted)} of them restricted), {mix['hidden']} hidden"
+    )
+    row.notes.append("user_access() is cached on the user object on both sides")
+    return _measure(row, run_a, run_b, plans=True)
+
+
+def _check_default_access(slug: str, role: str) -> None:
+    """B4 measures the defaults: the role may view, every visibility is allowed."""
+    spec = engine.access_spec(slug)
+    assert spec.system_allows(role, "view"), f"The {role} role must have 'view' on {slug}."
+    assert spec.allowed == tuple(Visibility.values), f"{slug} must allow every visibility."
+    assert "participant" in spec.roles, f"{slug} must keep participants."
+
+
+def _visible_page(table: str, person, size: int) -> list[tuple[int, str, bool]]:
+    """The first page `person` may list, written by hand from DESIGN §5 (not through the
+    engine): (id, visibility, may open) for each row, newest first."""
+    from modules.access.models import RecordGrant
+    from modules.accounts.models import Membership, Team
+
+    memberships = list(person.memberships.values_list("team_id", "role"))
+    teams = [team for team, _role in memberships] or [0]
+    managed = [team for team, role in memberships if role == "manager"] or [0]
+    grants, team_table = RecordGrant._meta.db_table, Team._meta.db_table
+    opens = (
+        "p.visibility = 'public' OR p.owner_id = %(user)s"
+        f" OR EXISTS (SELECT 1 FROM {grants} g WHERE g.entity_type_id = %(entity)s"
+        "   AND g.record_id = p.id AND g.role = 'participant'"
+        "   AND (g.user_id = %(user)s OR g.team_id = ANY(%(teams)s)))"
+        f" OR p.owner_id IN (SELECT m.user_id FROM {Membership._meta.db_table} m"
+        "   WHERE m.team_id IN (SELECT id FROM managed))"
+    )
+    sql = (
+        "WITH RECURSIVE managed(id) AS ("
+        f" SELECT id FROM {team_table} WHERE id = ANY(%(managed)s)"
+        f" UNION SELECT t.id FROM {team_table} t JOIN managed ON t.parent_id = managed.id)"
+        f" SELECT p.id, p.visibility, ({opens}) FROM {table} p"
+        f" WHERE p.deleted_at IS NULL AND (p.visibility <> 'hidden' OR ({opens}))"
+        " ORDER BY p.id DESC LIMIT %(size)s"
+    )
+    entity = engine.access_spec("persons").entity_id
+    params = {"user": person.pk, "teams": teams, "managed": managed, "entity": entity}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {**params, "size": size})
+        return cursor.fetchall()
+
+
+def _subtree_size(person) -> int:
+    """How many teams `person` manages, sub-teams included."""
+    from modules.accounts.models import Team
+
+    managed = list(person.memberships.filter(role="manager").values_list("team_id", flat=True))
+    found, level = set(managed), set(managed)
+    while level:
+        level = set(Team.objects.filter(parent_id__in=level).values_list("id", flat=True))
+        level -= found
+        found |= level
+    return len(found)
 
 
 def b8_page_sizes(ctx: Context) -> Row:
@@ -244,14 +339,8 @@ def run_cases(ctx: Context, log=print) -> list[Row]:
         ("B1s", lambda: b1_list_vs_static(ctx, same_stack=True)),
         ("B2", lambda: b2_count(ctx)),
         ("B3", lambda: b3_deep_page(ctx)),
-        (
-            "B4",
-            lambda: not_built(
-                "B4",
-                "visibility-filtered first page (user; manager) vs admin unfiltered",
-                Target(p50=1.25, same_queries=True),
-            ),
-        ),
+        ("B4u", lambda: b4_visibility(ctx, "user")),
+        ("B4m", lambda: b4_visibility(ctx, "manager")),
         (
             "B5",
             lambda: not_built(
@@ -276,5 +365,5 @@ def run_cases(ctx: Context, log=print) -> list[Row]:
         if key == "B9w":
             row.key = "B9"
         rows.append(row)
-    order = ["B1", "B1s", "B2", "B3", "B4", "B5", "B6", "B7", "B8", "B9"]
+    order = ["B1", "B1s", "B2", "B3", "B4u", "B4m", "B5", "B6", "B7", "B8", "B9"]
     return sorted(rows, key=lambda r: order.index(r.key))

@@ -3,13 +3,15 @@
     config = database_config()                 # from DATABASE_URL
     if not marker_matches(config, rows): recreate_database(config)
     ... migrate, create_schema(entities) ...
-    load_rows(config, entities, plan)          # INSERT ... SELECT, indexes, VACUUM
+    load_rows(config, plans)                   # INSERT ... SELECT, indexes, VACUUM
+    load_grants(config, plans, grants, people) # participants on a third of the records
     write_marker(config, rows)
 
 Rows are never written through the ORM one by one: each table is one or two
 `INSERT ... SELECT ... FROM generate_series(...)` statements over its real
 `f_<id>` columns (read from FieldDefinition), with the non-primary indexes
-dropped during the load and built again afterwards.
+dropped during the load and built again afterwards. Participants (RecordGrant rows)
+are written the same way once the records are in.
 """
 
 from __future__ import annotations
@@ -26,10 +28,17 @@ from tests.benchmarks.schema import BenchEntity, BenchField
 
 MARKER_TABLE = "bench_marker"
 #: Bump when the generated data changes shape, so old databases are rebuilt.
-DATA_VERSION = "5"
+DATA_VERSION = "6"
 OWNERS = 500
 TEAMS = 50
 OWNER_PREFIX = "bench_owner_"
+TEAM_PREFIX = "Bench team "
+#: B4's manager leads this team: 23 teams in its subtree (2, 5-7, 14-22, 41-50), so
+#: 230 of the 500 owners; team 1 is the root, whose subtree would be everyone.
+MANAGER_TEAM = 2
+#: Every third record (ids 3, 6, 9, ...) has one participant: a user on ids 6, 12, ...,
+#: a team on ids 3, 9, ... (RecordGrant rows, role "participant").
+PARTICIPANT_EVERY = 3
 #: PostgreSQL keeps dropped columns until a rewrite, and allows 1,600 in all.
 MAX_ATTNUM = 1_200
 CHUNK_ROWS = 250_000
@@ -78,6 +87,7 @@ class TablePlan:
     columns: dict[str, str]  # api name -> column (f_<id>)
     targets: dict[str, int]  # api name -> row count of the relation's target
     user_table: str = "accounts_user"
+    entity_type_id: int = 0
 
 
 def database_config() -> dict:
@@ -124,7 +134,7 @@ def write_marker(config: dict, rows: int) -> None:
 def create_people(config: dict, users: str, teams: str, memberships: str) -> None:
     """500 owners, 50 teams in a tree (each team's parent is team (n - 2) // 3 + 1) and
     10 owners per team, the first of them its manager; one INSERT ... SELECT each."""
-    team = "'Bench team ' || "
+    team = f"'{TEAM_PREFIX}' || "
     with connect(config) as conn:
         conn.execute(
             f"INSERT INTO {users} (password, is_superuser, username, first_name, last_name,"
@@ -191,6 +201,14 @@ def _field_sql(spec: BenchField, plan: TablePlan) -> list[tuple[str, str]]:
     return TYPE_SQL[spec.type]
 
 
+def _people_sql(table: str, prefix: str, column: str) -> str:
+    """One row: the ids (`ids`, in id order) and number (`n`) of the generated owners or teams."""
+    return (
+        f"(SELECT array_agg(id ORDER BY id) AS ids, count(*)::int AS n FROM {table}"
+        f" WHERE {column} LIKE '{prefix}%')"
+    )
+
+
 def insert_sql(plan: TablePlan, first: int, last: int) -> str:
     """One INSERT ... SELECT for rows `first`..`last` (ids equal the row numbers)."""
     owner = "o.ids[1 + {r} % o.n]"
@@ -226,8 +244,24 @@ def insert_sql(plan: TablePlan, first: int, last: int) -> str:
     return (
         f"INSERT INTO {plan.table} ({names})\nSELECT\n  {values}\n"
         f"FROM generate_series({first}, {last}) AS g(i)\n"
-        "CROSS JOIN (SELECT array_agg(id ORDER BY id) AS ids, count(*)::int AS n"
-        f" FROM {plan.user_table} WHERE username LIKE '{OWNER_PREFIX}%') AS o"
+        f"CROSS JOIN {_people_sql(plan.user_table, OWNER_PREFIX, 'username')} AS o"
+    )
+
+
+def grants_sql(plan: TablePlan, grants: str, teams: str) -> str:
+    """One INSERT ... SELECT of the participants of every third record of one table,
+    alternately a user (ids 6, 12, ...) and a team (ids 3, 9, ...), picked pseudo-randomly."""
+    every = PARTICIPANT_EVERY
+    assert plan.entity_type_id, "The plan needs its entity type's id."
+    user, team = _random(201), _random(202)
+    return (
+        f"INSERT INTO {grants} (entity_type_id, record_id, role, user_id, team_id)\n"
+        f"SELECT {plan.entity_type_id}, g.i, 'participant',\n"
+        f"  CASE WHEN g.i % {2 * every} = 0 THEN o.ids[1 + {user} % o.n] END,\n"
+        f"  CASE WHEN g.i % {2 * every} <> 0 THEN t.ids[1 + {team} % t.n] END\n"
+        f"FROM generate_series({every}, {plan.entity.rows}, {every}) AS g(i)\n"
+        f"CROSS JOIN {_people_sql(plan.user_table, OWNER_PREFIX, 'username')} AS o\n"
+        f"CROSS JOIN {_people_sql(teams, TEAM_PREFIX, 'name')} AS t"
     )
 
 
@@ -285,6 +319,22 @@ def load_rows(config: dict, plans: list[TablePlan], log=print) -> None:
         )
     _parallel(config, [*finish, [f"VACUUM ANALYZE {plans[0].user_table}"]])
     log(f"  vacuumed and analysed in {time.perf_counter() - started:.1f} s")
+
+
+def load_grants(
+    config: dict, plans: list[TablePlan], grants: str, people: list[str], log=print
+) -> None:
+    """Participants on every third record of every table (indexes built after the load),
+    then ANALYZE the grants, team and membership tables the engine reads (users: load_rows).
+    `people` is [users, teams, memberships]."""
+    indexes = _drop_indexes(config, grants)
+    started = time.perf_counter()
+    _parallel(config, [[grants_sql(plan, grants, people[1])] for plan in plans])
+    _parallel(config, [[sql] for sql in indexes])
+    _run(config, [f"VACUUM ANALYZE {table}" for table in [grants, *people[1:]]])
+    with connect(config) as conn:
+        count = conn.execute(f"SELECT count(*) FROM {grants}").fetchone()[0]
+    log(f"  {count:,} participants granted in {time.perf_counter() - started:.1f} s")
 
 
 def _parallel(config: dict, batches: list[list[str]], workers: int = 2) -> None:

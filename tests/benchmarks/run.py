@@ -104,13 +104,15 @@ def _structure_ok(config: dict, entities: list[BenchEntity]) -> bool:
 def _generate(config: dict, entities: list[BenchEntity], rows: int) -> float:
     from django.contrib.auth import get_user_model
 
+    from modules.access.models import RecordGrant
     from modules.accounts.models import Membership, Team
     from modules.metamodel.models import EntityType
 
     started = time.perf_counter()
-    user_table = get_user_model()._meta.db_table
+    people = [get_user_model()._meta.db_table, Team._meta.db_table, Membership._meta.db_table]
+    user_table = people[0]
     log(f"Generating data: {', '.join(f'{e.rows:,} {e.slug}' for e in entities)}")
-    data.create_people(config, user_table, Team._meta.db_table, Membership._meta.db_table)
+    data.create_people(config, *people)
     create_schema(entities)
     log(f"  schema created through SchemaService in {time.perf_counter() - started:.1f} s")
     rows_by_slug = {e.slug: e.rows for e in entities}
@@ -129,9 +131,11 @@ def _generate(config: dict, entities: list[BenchEntity], rows: int) -> float:
                     if f.target_entity_id
                 },
                 user_table=user_table,
+                entity_type_id=row.pk,
             )
         )
     data.load_rows(config, plans, log=log)
+    data.load_grants(config, plans, RecordGrant._meta.db_table, people, log=log)
     data.write_marker(config, rows)
     seconds = time.perf_counter() - started
     log(f"  data generated in {seconds:.1f} s")
@@ -152,7 +156,27 @@ def _context(rows: int, entities: list[BenchEntity]):
     columns = {slug: {f.api_name: f.column for f in t.fields.alive()} for slug, t in types.items()}
     tables = {slug: t.db_table for slug, t in types.items()}
     small = next(e.rows for e in entities if e.slug == "persons_small")
-    return Context(rows, small, admin, StaticModels.build(columns, tables), tables)
+    user, manager = _team_people()
+    static = StaticModels.build(columns, tables)
+    return Context(rows, small, admin, static, tables, user=user, manager=manager)
+
+
+def _team_people():
+    """B4's acting people, both from the generated team `MANAGER_TEAM`: its first member
+    with the role User, and its manager (whose subtree holds 23 of the 50 teams)."""
+    from django.contrib.auth import get_user_model
+
+    members = (
+        get_user_model()
+        .objects.filter(
+            memberships__team__name=f"{data.TEAM_PREFIX}{data.MANAGER_TEAM}",
+            is_superuser=False,
+        )
+        .order_by("id")
+    )
+    return members.filter(memberships__role="user").first(), members.get(
+        memberships__role="manager"
+    )
 
 
 # -- report -----------------------------------------------------------------------------
