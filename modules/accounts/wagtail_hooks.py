@@ -1,4 +1,4 @@
-"""Wagtail hooks of accounts: Settings > Teams, for administrators.
+"""Wagtail hooks of accounts: Settings > Teams, for administrators; the user and team lookups.
 
 The screens live under `settings/teams/` (`register_admin_urls`), appear on the settings
 index (`register_tessera_settings_section`) and in Wagtail's Settings menu.
@@ -10,6 +10,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from modules.accounts.screens import urls as team_urls
+from modules.accounts.screens.lookup import TEAMS_URL_NAME, URL_NAME, team_lookup, user_lookup
 from modules.metamodel.screens.registry import SETTINGS_SECTION_HOOK, SettingsSection
 
 
@@ -24,6 +25,15 @@ class AdministratorMenuItem(MenuItem):
 def register_team_urls():
     """The teams screens' URLs, under `settings/teams/`."""
     return [path("settings/teams/", include(team_urls, namespace=team_urls.app_name))]
+
+
+@hooks.register("register_admin_urls")
+def register_lookup_urls():
+    """The type-ahead lookups of users (owner, participants, user fields) and teams."""
+    return [
+        path("lookup/users/", user_lookup, name=URL_NAME),
+        path("lookup/teams/", team_lookup, name=TEAMS_URL_NAME),
+    ]
 
 
 @hooks.register("register_settings_menu_item")

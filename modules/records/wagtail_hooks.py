@@ -12,6 +12,9 @@ from modules.records.screens.permissions import RecordPermissionPolicy
 
 register_permission_policy(EntityRecord, RecordPermissionPolicy(EntityRecord))
 
+#: Wagtail's CMS menu items, which a CRM has no use for.
+CMS_MENU_ITEMS = {"explorer", "images", "documents", "reports"}
+
 
 @hooks.register("register_admin_menu_item")
 def register_records_menu():
@@ -29,5 +32,5 @@ def hide_page_summary(request, items):
 
 @hooks.register("construct_main_menu")
 def hide_page_explorer(request, menu_items):
-    """Tessera has no page tree: no Pages menu."""
-    menu_items[:] = [item for item in menu_items if item.name != "explorer"]
+    """Tessera has no page tree, image or document library, nor Wagtail's page reports."""
+    menu_items[:] = [item for item in menu_items if item.name not in CMS_MENU_ITEMS]

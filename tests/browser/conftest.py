@@ -56,9 +56,10 @@ def shot(request):
     """Save a screenshot named after the test and a step."""
     ARTIFACTS.mkdir(exist_ok=True)
 
-    def take(page, step: str) -> Path:
+    def take(page, step: str, *, full_page: bool = True) -> Path:
+        # full_page=False keeps fixed elements (the bulk bar, dropdowns) where they are.
         path = ARTIFACTS / f"{request.node.name}-{step}.png"
-        page.screenshot(path=str(path), full_page=True)
+        page.screenshot(path=str(path), full_page=full_page)
         return path
 
     return take

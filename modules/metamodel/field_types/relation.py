@@ -7,12 +7,11 @@ Options on input: `{"target": "companies"}`; the schema service keeps the target
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from modules.core.widgets import PickerWidget
 from modules.metamodel.field_types.base import LinkType
-
-#: How many records a relation's select offers (type-ahead replaces it for big tables).
-RELATION_CHOICES = 1000
 
 
 class RelationType(LinkType):
@@ -57,11 +56,21 @@ class RelationType(LinkType):
         return scoped(rows, acting_user(), model.entity)
 
     def form_field(self, field):
-        def choices():
-            rows = self.visible_targets(field).order_by("-pk")
-            return [("", "---------")] + [(r.pk, str(r)) for r in rows[:RELATION_CHOICES]]
+        # A type-ahead over the target's lookup (any table size); the record service
+        # checks that a newly chosen record exists and that the user may see it.
+        widget = PickerWidget(
+            lambda: self.lookup_url(field), titles=lambda ids: self.titles(field, ids)
+        )
+        return forms.IntegerField(required=False, min_value=1, widget=widget)
 
-        return forms.TypedChoiceField(choices=choices, coerce=int, required=False, empty_value=None)
+    def lookup_url(self, field) -> str:
+        """The admin's type-ahead lookup of the target type (records/screens/lookup.py)."""
+        slug = self.target_model(field).entity.slug
+        return reverse(f"records_{slug}:lookup")  # the namespace of viewsets.url_namespace
+
+    def titles(self, field, ids) -> dict[int, str]:
+        """Titles of linked records the acting user may see (trashed ones too)."""
+        return {r.pk: str(r) for r in self.visible_targets(field, live=False).filter(pk__in=ids)}
 
     def target_model(self, field):
         from modules.metamodel.runtime import get_snapshot

@@ -29,11 +29,12 @@ class UserType(LinkType):
         )
 
     def form_field(self, field):
+        from modules.accounts.screens.lookup import user_picker
+
         return forms.ModelChoiceField(
-            queryset=get_user_model()
-            .objects.filter(is_active=True)
-            .order_by("first_name", "last_name", "username"),
+            queryset=get_user_model().objects.filter(is_active=True),
             required=False,
+            widget=user_picker(),
         )
 
     def admin_filter(self, field):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import django_filters
 from django.contrib.auth import get_user_model
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 
@@ -18,7 +19,7 @@ def _build(snapshot: SchemaSnapshot, slug: str):
     for spec in entity.fields:
         admin_filter = spec.type_class.admin_filter(spec)
         if admin_filter is not None:
-            filters[spec.api_name] = admin_filter
+            filters[spec.api_name] = _name_range_inputs(admin_filter)
     filters["owner"] = django_filters.ModelMultipleChoiceFilter(
         field_name="owner",
         label=_("Owner"),
@@ -31,6 +32,22 @@ def _build(snapshot: SchemaSnapshot, slug: str):
     return type(
         f"{class_name(entity)}AdminFilterSet", (WagtailFilterSet,), {**filters, "Meta": meta}
     )
+
+
+def _name_range_inputs(admin_filter):
+    """Give a range filter's two inputs a placeholder and a name ("From", "To").
+
+    Wagtail shows the filter's label once above two bare text inputs.
+    """
+    if not isinstance(admin_filter, django_filters.RangeFilter) or "widget" in admin_filter.extra:
+        return admin_filter
+    widget = admin_filter.field_class.widget()
+    for input_widget, bound in zip(widget.widgets, (_("From"), _("To")), strict=True):
+        input_widget.attrs.update(
+            {"placeholder": bound, "aria-label": format_lazy("{}: {}", admin_filter.label, bound)}
+        )
+    admin_filter.extra["widget"] = widget
+    return admin_filter
 
 
 def record_admin_filterset(snapshot: SchemaSnapshot, slug: str):

@@ -19,6 +19,7 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
 from modules.access import engine, grants
 from modules.access.models import Visibility
 from modules.accounts.models import Team
+from modules.accounts.screens.lookup import team_picker, user_picker
 from modules.metamodel.runtime.builder import class_name
 from modules.metamodel.runtime.snapshot import SchemaSnapshot
 
@@ -67,6 +68,18 @@ class RecordForm(WagtailAdminModelForm):
                     del self.fields[name]
             elif not may_hand_over:
                 del self.fields[name]
+        if record is not None:
+            # An owner or participant who has left stays valid while nobody changes it.
+            self._keep_users("owner", [record.owner_id])
+            self._keep_users("participants", self.initial.get("participants") or [])
+
+    def _keep_users(self, name: str, ids: list) -> None:
+        field = self.fields.get(name)
+        ids = [i for i in ids if i is not None]
+        if field is not None and ids:
+            field.queryset = field.queryset.model.objects.filter(
+                Q(pk__in=field.queryset.values("pk")) | Q(pk__in=ids)
+            )
 
     def sharing(self) -> dict:
         """What the user chose for owner, visibility and participants (changed ones only)."""
@@ -119,10 +132,14 @@ SHARING_FIELDS = ("owner", "visibility", "participants", "participant_teams")
 
 
 def _sharing(entity) -> dict[str, forms.Field]:
-    users = get_user_model().objects.filter(is_active=True).order_by("first_name", "last_name")
+    users = get_user_model().objects.filter(is_active=True)
     fields: dict[str, forms.Field] = {
         "owner": forms.ModelChoiceField(
-            users, label=_("Owner"), required=False, help_text=_("Empty: you.")
+            users,
+            label=_("Owner"),
+            required=False,
+            help_text=_("Empty: you."),
+            widget=user_picker(),
         ),
     }
     if entity.supports_visibility:
@@ -131,10 +148,16 @@ def _sharing(entity) -> dict[str, forms.Field]:
         )
     if "participant" in engine.access_spec(entity).roles:
         fields["participants"] = forms.ModelMultipleChoiceField(
-            users, label=_("Participants (users)"), required=False
+            users,
+            label=_("Participants (users)"),
+            required=False,
+            widget=user_picker(multiple=True),
         )
         fields["participant_teams"] = forms.ModelMultipleChoiceField(
-            Team.objects.all(), label=_("Participants (teams)"), required=False
+            Team.objects.all(),
+            label=_("Participants (teams)"),
+            required=False,
+            widget=team_picker(),
         )
     return fields
 

@@ -7,6 +7,7 @@ record service, so the admin follows the same rules as the API.
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
@@ -17,8 +18,9 @@ from django.utils.translation import gettext_lazy
 from django.views import defaults
 from django.views.decorators.http import require_POST
 from wagtail.admin.paginator import WagtailPaginator
+from wagtail.admin.ui.tables import BulkActionsCheckboxColumn
 from wagtail.admin.views import generic
-from wagtail.admin.widgets import Button
+from wagtail.admin.widgets import Button, ListingButton
 
 from modules.access import engine, grants
 from modules.access.models import Visibility
@@ -94,7 +96,10 @@ class RecordIndexView(EntityViewMixin, generic.IndexView):
     """The list: columns, filters, search, export; trashed records left out."""
 
     paginator_class = CappedPaginator
+    template_name = "records/index.html"
     results_template_name = "records/index_results.html"
+    #: Row checkboxes and the bulk bar (bulk.py); the trash list has neither.
+    bulk_actions = True
 
     def get_base_queryset(self):
         rows = super().get_base_queryset().filter(deleted_at__isnull=True).select_related("owner")
@@ -153,13 +158,56 @@ class RecordIndexView(EntityViewMixin, generic.IndexView):
                 _("Trash"),
                 url=reverse(f"records_{self.entity_slug}:trash"),
                 icon_name="bin",
-                priority=90,
+                priority=110,
             )
         )
         return buttons
 
     def search_queryset(self, queryset):
         return query.search(queryset, self.request.user, self.entity, self.search_query)
+
+    @cached_property
+    def columns(self):
+        columns = super().columns
+        if not self.bulk_actions:
+            return columns
+        return [BulkActionsCheckboxColumn("bulk_actions", obj_type="record"), *columns]
+
+    def _get_title_column(self, *args, **kwargs):
+        # The row checkbox is described by the title (aria-describedby).
+        return super()._get_title_column(
+            *args, get_title_id=lambda instance: f"record_{quote(instance.pk)}_title", **kwargs
+        )
+
+    @cached_property
+    def bulk_buttons(self) -> list:
+        """The bulk bar; bulk-actions.js adds the checked ids and `next` to each link."""
+        if not self.bulk_actions or self.is_export:
+            return []
+
+        def url(name, *args):
+            return reverse(f"records_{self.entity_slug}:{name}", args=args)
+
+        attrs = {"data-bulk-action-button": ""}
+        buttons = [
+            ListingButton(_("Change user"), url("bulk_change_user"), attrs=attrs, priority=10),
+            ListingButton(_("Move to trash"), url("bulk_trash"), attrs=attrs, priority=20),
+        ]
+        if engine.can(self.request.user, "export", entity=self.entity):
+            # Plain buttons, not a dropdown: bulk-actions.js binds links in a dropdown only
+            # once it has opened, so a quick click would lose the selection.
+            buttons += [
+                ListingButton(
+                    _("Export selected (XLSX)"),
+                    url("bulk_export", "xlsx"),
+                    attrs=attrs,
+                    priority=30,
+                ),
+                ListingButton(
+                    _("Export selected (CSV)"), url("bulk_export", "csv"), attrs=attrs, priority=40
+                ),
+            ]
+        return buttons
 
     def to_row_dict(self, item):
         row = {}
@@ -308,6 +356,7 @@ class RecordTrashView(RecordIndexView):
 
     page_title = gettext_lazy("Trash")
     results_template_name = "records/trash_results.html"
+    bulk_actions = False
 
     def get_base_queryset(self):
         rows = self.model.objects.filter(deleted_at__isnull=False)

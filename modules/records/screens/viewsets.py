@@ -9,16 +9,17 @@ screens through `request.urlconf` instead.
 
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import path, re_path
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from modules.access.engine import OPEN_FLAG
 from modules.metamodel.runtime.snapshot import SchemaSnapshot
-from modules.records.screens import views
+from modules.records.screens import bulk, views
 from modules.records.screens.filters import record_admin_filterset
 from modules.records.screens.forms import record_panels
+from modules.records.screens.lookup import record_lookup
 from modules.records.screens.permissions import RecordPermissionPolicy
 
 URL_PREFIX = "records"
@@ -135,6 +136,7 @@ class EntityViewSet(ModelViewSet):
         )
         return [
             *patterns,
+            path("lookup/", record_lookup, {"entity_slug": self.entity.slug}, name="lookup"),
             path("trash/", trash, name="trash"),
             path("trash/results/", trash, name="trash_results"),
             path(
@@ -146,6 +148,21 @@ class EntityViewSet(ModelViewSet):
                     "index_url_name": self.get_url_name("trash"),
                 },
             ),
+            *self.bulk_urlpatterns(),
+        ]
+
+    def bulk_urlpatterns(self):
+        """The bulk actions on the list's checked rows (bulk.py), ids as `?id=1&id=2`."""
+        common = {"entity_slug": self.entity.slug, "index_url_name": self.get_url_name("index")}
+        export = self.construct_view(bulk.BulkExportView, **self.get_index_view_kwargs())
+        return [
+            path(
+                "bulk/change-user/",
+                bulk.BulkChangeUserView.as_view(**common),
+                name="bulk_change_user",
+            ),
+            path("bulk/trash/", bulk.BulkTrashView.as_view(**common), name="bulk_trash"),
+            re_path(r"^bulk/export/(?P<export_format>xlsx|csv)/$", export, name="bulk_export"),
         ]
 
 

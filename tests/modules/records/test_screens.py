@@ -58,6 +58,8 @@ def test_the_menu_lists_every_entity_type(client, user):
     page = client.get("/").content.decode()
     for label in ("Persons", "Companies", "Deals", "Spaces", "Products"):
         assert label in page
+    for cms in ('"name": "images"', '"name": "documents"', '"name": "reports"'):
+        assert cms not in page
 
 
 def test_create_through_the_form_goes_through_the_record_service(client, user):
