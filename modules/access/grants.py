@@ -56,10 +56,12 @@ def holders(entity, record_ids: Iterable[int]) -> dict[int, dict]:
 
 
 def attach(entity, records: list) -> None:
-    """Set `grant_holders` on each record that may show them, in one query for all."""
+    """Set `grant_holders` on each record that may show them and lacks them, in one query."""
     if not access_spec(entity).granted_roles:
         return
-    shown = [r for r in records if getattr(r, OPEN_FLAG, True)]
+    shown = [
+        r for r in records if getattr(r, OPEN_FLAG, True) and getattr(r, HOLDERS, None) is None
+    ]
     if not shown:
         return
     held = holders(entity, [r.pk for r in shown])
