@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_filters
 from django.contrib.auth import get_user_model
 from django.utils.text import format_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 
@@ -52,4 +53,4 @@ def _name_range_inputs(admin_filter):
 
 def record_admin_filterset(snapshot: SchemaSnapshot, slug: str):
     """The admin list's filters of an entity type, built once per snapshot."""
-    return snapshot.memo(("admin-filterset", slug), lambda: _build(snapshot, slug))
+    return snapshot.memo(("admin-filterset", slug, get_language()), lambda: _build(snapshot, slug))

@@ -12,6 +12,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
@@ -176,7 +177,7 @@ def _build_form(snapshot: SchemaSnapshot, slug: str) -> type[RecordForm]:
 
 def record_form(snapshot: SchemaSnapshot, slug: str) -> type[RecordForm]:
     """The create/edit form class of an entity type, built once per snapshot."""
-    return snapshot.memo(("admin-form", slug), lambda: _build_form(snapshot, slug))
+    return snapshot.memo(("admin-form", slug, get_language()), lambda: _build_form(snapshot, slug))
 
 
 def record_panels(snapshot: SchemaSnapshot, slug: str) -> ObjectList:
@@ -198,4 +199,4 @@ def record_panels(snapshot: SchemaSnapshot, slug: str) -> ObjectList:
             snapshot.model(slug)
         )
 
-    return snapshot.memo(("admin-panels", slug), build)
+    return snapshot.memo(("admin-panels", slug, get_language()), build)

@@ -9,6 +9,7 @@ resolver per schema version, and a type added a moment ago has screens at once.
 from __future__ import annotations
 
 from django.urls import clear_url_caches, include, path
+from django.utils.translation import get_language
 from wagtail.admin.auth import require_admin_access
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 
@@ -53,7 +54,7 @@ def _build(snapshot: SchemaSnapshot) -> URLConf:
 
 def admin_urlconf(snapshot: SchemaSnapshot) -> URLConf:
     """The URLconf of a snapshot, built once."""
-    return snapshot.memo(("urlconf",), lambda: _build(snapshot))
+    return snapshot.memo(("urlconf", get_language()), lambda: _build(snapshot))
 
 
 class AdminURLConfMiddleware:

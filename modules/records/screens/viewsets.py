@@ -10,6 +10,7 @@ screens through `request.urlconf` instead.
 from __future__ import annotations
 
 from django.urls import path, re_path
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -168,4 +169,6 @@ class EntityViewSet(ModelViewSet):
 
 def entity_viewset(snapshot: SchemaSnapshot, slug: str) -> EntityViewSet:
     """The screens of an entity type, built once per snapshot."""
-    return snapshot.memo(("admin-viewset", slug), lambda: EntityViewSet(snapshot, slug))
+    return snapshot.memo(
+        ("admin-viewset", slug, get_language()), lambda: EntityViewSet(snapshot, slug)
+    )

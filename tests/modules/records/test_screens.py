@@ -220,3 +220,12 @@ def test_the_conflict_message_is_shown_on_the_page(client, user, admin, company)
 def test_the_list_links_to_the_trash(client, user):
     client.force_login(user)
     assert "/records/companies/trash/" in client.get("/records/companies/").content.decode()
+
+
+def test_screens_speak_each_users_language(client, user):
+    """Labels built for one language are not served to a user of another."""
+    client.force_login(user)
+    english = client.get("/records/companies/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    polish = client.get("/records/companies/", HTTP_ACCEPT_LANGUAGE="pl").content.decode()
+    assert "Number of employees" in english and "Liczba pracowników" not in english
+    assert "Liczba pracowników" in polish and "Number of employees" not in polish
