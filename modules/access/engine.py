@@ -92,7 +92,6 @@ class UserAccess:
     is_admin: bool
     role: str
     team_ids: tuple[int, ...]
-    managed_team_ids: tuple[int, ...]
     #: The teams this user manages with all their sub-teams, and those teams' members.
     subtree_ids: tuple[int, ...] = ()
     managed_members: frozenset[int] = frozenset()
@@ -156,7 +155,7 @@ def user_access(user) -> UserAccess | None:
     if user is None:
         return None
     if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return UserAccess(user_id=0, is_admin=False, role="", team_ids=(), managed_team_ids=())
+        return UserAccess(user_id=0, is_admin=False, role="", team_ids=())
     cached = getattr(user, "_tessera_access", None)
     if cached is not None and cached[0] == _generation[0]:
         return cached[1]
@@ -169,7 +168,6 @@ def user_access(user) -> UserAccess | None:
         is_admin=is_admin,
         role="manager" if "manager" in roles else "user",
         team_ids=tuple(sorted({team for team, _role in memberships})),
-        managed_team_ids=tuple(sorted({t for t, r in memberships if r == "manager"})),
         subtree_ids=tuple(sorted(subtree)),
         managed_members=frozenset(managed_members),
     )
