@@ -2,7 +2,7 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
-pytest_plugins = ["tests.fixtures.users", "tests.fixtures.schema"]
+pytest_plugins = ["tests.fixtures.users", "tests.fixtures.schema", "tests.fixtures.api"]
 
 
 @pytest.fixture(autouse=True)

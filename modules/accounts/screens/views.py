@@ -8,8 +8,6 @@ next to the form fields they name, or as a message.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect
@@ -17,7 +15,6 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import defaults
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
@@ -26,7 +23,7 @@ from modules.accounts.models import Membership, Role, Team
 from modules.accounts.screens.forms import TeamForm, user_label
 from modules.accounts.services import AccountService, team_tree, team_usage
 from modules.core.exceptions import TesseraError
-from modules.metamodel.screens.views import FormMixin
+from modules.metamodel.screens.views import AdministratorRequiredMixin, FormMixin
 
 NS = "teams_settings"
 ROLE_ORDER = {Role.ADMINISTRATOR: 0, Role.MANAGER: 1, Role.USER: 2}
@@ -51,23 +48,10 @@ def show_error(form, error: TesseraError) -> None:
         form.add_error(None, error.detail)
 
 
-class AdministratorOnlyMixin:
-    """Administrators only: others get 403, anonymous users the login page."""
-
-    def dispatch(self, request, *args, **kwargs):
-        user = request.user
-        if not user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not getattr(user, "is_administrator", False):
-            return defaults.permission_denied(
-                request, DjangoPermissionDenied(_("Only administrators may manage teams."))
-            )
-        return super().dispatch(request, *args, **kwargs)
-
-
-class TeamsView(AdministratorOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
+class TeamsView(AdministratorRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
     """A page under Settings > Teams."""
 
+    denied_message = gettext_lazy("Only administrators may manage teams.")
     header_icon = "group"
     service = AccountService()
 

@@ -65,6 +65,8 @@ def show_error(form, error: TesseraError) -> None:
 class AdministratorRequiredMixin:
     """Administrators only: others get 403 (not Wagtail's redirect to the dashboard)."""
 
+    denied_message = gettext_lazy("Only administrators may change the data model.")
+
     def dispatch(self, request, *args, **kwargs):
         user = request.user
         if not user.is_authenticated:
@@ -72,9 +74,7 @@ class AdministratorRequiredMixin:
 
             return redirect_to_login(request.get_full_path())
         if not getattr(user, "is_administrator", False):
-            return defaults.permission_denied(
-                request, DjangoPermissionDenied(_("Only administrators may change the data model."))
-            )
+            return defaults.permission_denied(request, DjangoPermissionDenied(self.denied_message))
         return super().dispatch(request, *args, **kwargs)
 
 

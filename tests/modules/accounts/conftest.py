@@ -1,8 +1,7 @@
-"""Fixtures of the accounts tests: API clients and a small team tree."""
+"""Fixtures of the accounts tests: empty throttles and a small team tree."""
 
 import pytest
 from django.core.cache import cache
-from rest_framework.test import APIClient
 
 from modules.accounts.models import Membership, Role, Team
 
@@ -11,28 +10,6 @@ from modules.accounts.models import Membership, Role, Team
 def fresh_cache():
     """Throttles and other cached state start empty in every test."""
     cache.clear()
-
-
-@pytest.fixture
-def api_client():
-    """A client that has not signed in."""
-    return APIClient()
-
-
-@pytest.fixture
-def user_client(user):
-    """Signed in as `user`, who is not an administrator."""
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
-@pytest.fixture
-def admin_client(admin):
-    """Signed in as `admin`, a superuser."""
-    client = APIClient()
-    client.force_authenticate(admin)
-    return client
 
 
 @pytest.fixture
