@@ -266,6 +266,7 @@ class RecordService:
                 _("No such records: %(ids)s.") % {"ids": ", ".join(map(str, sorted(missing)))},
                 extra={"ids": sorted(missing)},
             )
+        engine.prime_roles(user, records)
         refused = [r.pk for r in records if not engine.can(user, action, r)]
         if refused:
             raise PermissionDenied(

@@ -98,6 +98,7 @@ class BulkActionView(SelectionMixin, WagtailAdminTemplateMixin, View):
         if response := self.no_selection():
             return response
         self.records = self.load_selection()
+        engine.prime_roles(request.user, self.records)
         self.refused = [r for r in self.records if not engine.can(request.user, self.action, r)]
         self.error = None
         return super().dispatch(request, *args, **kwargs)

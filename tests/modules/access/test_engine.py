@@ -327,3 +327,21 @@ def test_relations_never_reveal_a_record_the_user_may_not_see(client, make_user)
         format="json",
     )
     assert kept.status_code == 200, kept.content
+
+
+def test_a_bulk_call_checks_permissions_without_a_query_per_record(make_user):
+    alice = make_user("alice3")
+    api = client_for(alice)
+    counts = []
+    for size in (2, 8):
+        ids = [
+            RecordService().create(alice, "companies", {"name": f"Q{size}-{i}"}).pk
+            for i in range(size)
+        ]
+        with CaptureQueriesContext(connection) as queries:
+            response = api.post(
+                "/api/v1/companies/bulk/", {"action": "delete", "ids": ids}, format="json"
+            )
+        assert response.status_code == 200 and response.json()["count"] == size
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
