@@ -47,7 +47,12 @@ class ValueColumn(Column):
         if not (self.spec.is_basic or getattr(instance, OPEN_FLAG, True)):
             return ""
         value = self.spec.type_class.get_value(instance, self.spec)
-        return self.spec.type_class.to_text(self.spec, value) if value is not None else ""
+        if value is None:
+            return ""
+        known = getattr(instance, views.LINK_TITLES, {}).get(self.spec.api_name)
+        if known is not None:
+            return known.get(value, f"#{value}")
+        return self.spec.type_class.to_text(self.spec, value)
 
 
 class OpenOnlyColumn(Column):

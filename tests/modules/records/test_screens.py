@@ -4,6 +4,8 @@ import io
 
 import openpyxl
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from modules.metamodel.runtime import get_model
 from modules.records.services import RecordService
@@ -229,3 +231,23 @@ def test_screens_speak_each_users_language(client, user):
     polish = client.get("/records/companies/", HTTP_ACCEPT_LANGUAGE="pl").content.decode()
     assert "Number of employees" in english and "Liczba pracowników" not in english
     assert "Liczba pracowników" in polish and "Number of employees" not in polish
+
+
+def test_a_relation_column_costs_no_query_per_row(client, user, make_user):
+    """The list titles every linked company of a page in one query, whoever looks."""
+    viewer = make_user("viewer")
+    client.force_login(viewer)
+    counts = []
+    for size in (2, 10):
+        for i in range(size):
+            company = RecordService().create(user, "companies", {"name": f"Co {size}-{i}"})
+            RecordService().create(
+                user,
+                "persons",
+                {"first_name": "P", "last_name": f"{size}-{i}", "company": company.pk},
+            )
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get("/records/persons/").content.decode()
+        assert f"Co {size}-{size - 1}" in page
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
