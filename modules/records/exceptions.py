@@ -19,3 +19,9 @@ class StaleRecord(Conflict):
     """Raised when an update names a version older than the stored one."""
 
     code = "stale_version"
+
+
+class RecordConflict(Conflict):
+    """Raised when a write would break a rule other records set (e.g. a relation limit)."""
+
+    code = "conflict"

@@ -28,7 +28,7 @@ from modules.core.exceptions import PermissionDenied
 from modules.metamodel.runtime import get_snapshot
 from modules.metamodel.runtime.specs import EntitySpec
 from modules.records import numbering
-from modules.records.exceptions import RecordInvalid, RecordNotFound, StaleRecord
+from modules.records.exceptions import RecordConflict, RecordInvalid, RecordNotFound, StaleRecord
 
 VISIBILITIES = ("public", "non_public", "hidden")
 BULK_LIMIT = 1000
@@ -164,6 +164,14 @@ class RecordService:
         record = self._load(model, record_id, lock=True, trashed=True, user=user)
         if not engine.can(user, "delete", record):
             raise refuse("delete")
+        from modules.relations.services import RelationService
+
+        conflicts = RelationService().restore_conflicts(model.entity, record.pk)
+        if conflicts:
+            raise RecordConflict(
+                _("Restoring it would bring back relations beyond their limits: %(list)s")
+                % {"list": " ".join(conflicts)}
+            )
         model.objects.filter(pk=record.pk).update(
             deleted_at=None, updated_by=user, updated_at=timezone.now(), version=F("version") + 1
         )

@@ -102,7 +102,9 @@ def load_entities(*, include_trashed: bool = False) -> list[EntitySpec]:
     for section in LayoutSection.objects.select_related("layout").prefetch_related("items"):
         sections.setdefault(section.layout.entity_type_id, []).append(
             SectionSpec(
-                label=section.label, field_ids=tuple(i.field_id for i in section.items.all())
+                label=section.label,
+                field_ids=tuple(i.field_id for i in section.items.all()),
+                id=section.pk,
             )
         )
     return [

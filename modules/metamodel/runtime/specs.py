@@ -70,6 +70,7 @@ class SectionSpec:
 
     label: Any
     field_ids: tuple[int, ...]
+    id: int | None = None
 
     @property
     def display_label(self) -> str:

@@ -28,7 +28,7 @@ from modules.core.exceptions import PermissionDenied as Refused
 from modules.core.exceptions import TesseraError
 from modules.metamodel.runtime import get_snapshot
 from modules.records import query
-from modules.records.exceptions import RecordNotFound
+from modules.records.exceptions import RecordConflict, RecordNotFound
 from modules.records.services import RecordService
 
 LIST_COUNT_CAP = 10000
@@ -401,5 +401,8 @@ def restore_record(request, entity_slug, pk, index_url_name):
         raise Http404 from None
     except Refused as refusal:
         return defaults.permission_denied(request, PermissionDenied(refusal.detail))
+    except RecordConflict as conflict:
+        messages.error(request, conflict.detail)
+        return redirect(index_url_name)
     messages.success(request, _("'%(object)s' restored.") % {"object": record})
     return redirect(index_url_name)
