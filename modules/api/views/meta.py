@@ -416,6 +416,7 @@ urlpatterns = [
     path("entity-types/<str:slug>/layout/", LayoutView.as_view(), name="meta-layout"),
     # Access settings: .../visibility/, .../permissions/, .../participants/ (views/access.py).
     path("", include("modules.api.views.access")),
+    path("", include("modules.api.views.relations")),
     path("entity-types/<str:slug>/fields/", FieldListView.as_view(), name="meta-fields"),
     # Before the field route: `order` is a valid api name, so this view serves it too.
     path(

@@ -33,11 +33,23 @@ from modules.api.serializers import (
     record_serializer,
     sortable_keys,
 )
+from modules.api.views import relations
 from modules.metamodel.runtime import get_snapshot
 from modules.records import query
 from modules.records.services import RecordService
+from modules.relations.services import RelationService
 
-LIST_PARAMETERS = {"search", "ordering", "fields", "count", "page_size", "cursor", "format"}
+LIST_PARAMETERS = {
+    "search",
+    "ordering",
+    "fields",
+    "count",
+    "page_size",
+    "cursor",
+    "format",
+    "relation",
+    "related_to",
+}
 SYSTEM_INPUT = {"owner", "visibility", "version", "participants"}
 BULK_ACTIONS = ("change_user", "update", "delete")
 
@@ -103,6 +115,7 @@ class RecordViewSet(viewsets.GenericViewSet):
         queryset = query.search(
             queryset, request.user, self.entity, request.query_params.get("search")
         )
+        queryset = self._related(request, queryset)
         paginator = KeysetPaginator(self._ordering(request), self._page_size(request))
         rows, links = paginator.paginate(queryset, request.query_params.get("cursor"))
         serializer = self.get_serializer(rows, many=True, context=self._context(request))
@@ -215,6 +228,17 @@ class RecordViewSet(viewsets.GenericViewSet):
         return Response({"action": data["action"], "count": done})
 
     # -- helpers ---------------------------------------------------------------------
+    def _related(self, request, queryset):
+        """`?relation=<type id>[.<side>]&related_to=<id>`: records related to that record."""
+        key, other = request.query_params.get("relation"), request.query_params.get("related_to")
+        if key is None and other is None:
+            return queryset
+        if key is None or other is None:
+            raise ValidationError(
+                {"relation" if key is None else "related_to": [_("Give relation and related_to.")]}
+            )
+        return queryset.filter(RelationService().related_q(request.user, self.entity, key, other))
+
     def _check_readable(self, request, queryset) -> None:
         """Filtering or sorting on what some listed record hides from the user is a 400."""
         named = [
@@ -323,6 +347,7 @@ def entity_urlpatterns(prefix: str = "<slug:slug>", **initkwargs) -> list:
         path(f"{prefix}/bulk/", view({"post": "bulk"}, **initkwargs)),
         path(f"{prefix}/<int:pk>/", view(DETAIL, **initkwargs)),
         path(f"{prefix}/<int:pk>/restore/", view({"post": "restore"}, **initkwargs)),
+        *relations.record_urlpatterns(prefix, **initkwargs),
     ]
 
 

@@ -23,6 +23,7 @@ from modules.metamodel.schemafiles.definitions import (
     digest,
 )
 from modules.metamodel.services import SchemaService
+from modules.relations import schemafile as relation_file
 
 FIELD_SETTINGS = {
     "label": None,
@@ -49,8 +50,12 @@ def _check_targets(definitions: list[dict]) -> None:
     known = {d["slug"] for d in definitions} | set(
         EntityType.objects.values_list("slug", flat=True)
     )
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[str]] = relation_file.check(definitions)
     for definition in definitions:
+        for target in sorted(relation_file.targets(definition) - known):
+            errors.setdefault(f"{definition['slug']}:relations", []).append(
+                _("There is no entity type '%(slug)s'.") % {"slug": target}
+            )
         for name, spec in definition.get("fields", {}).items():
             field_type = field_types.get(spec["type"])
             target = field_type.target_from_options(spec.get("options") or {})
@@ -60,7 +65,7 @@ def _check_targets(definitions: list[dict]) -> None:
                 )
     if errors:
         raise SchemaFileInvalid(
-            _("Relations link to entity types that no file defines: %(places)s")
+            _("Relations are not valid or link to entity types no file defines: %(places)s")
             % {"places": ", ".join(errors)},
             errors=errors,
         )
@@ -100,6 +105,12 @@ class Sync:
             previous = applied.get(definition["slug"])
             self._sync_fields(
                 definition, previous.definition if previous else None, definition["slug"] in created
+            )
+        # Relation types last: they may link to entity types created above.
+        for definition in pending:
+            previous = applied.get(definition["slug"])
+            relation_file.sync(
+                definition, previous.definition if previous else None, self.user, self.report
             )
             AppliedSchema.objects.update_or_create(
                 name=definition["slug"],

@@ -534,6 +534,14 @@ def renamed(definition: dict, slugs: dict[str, str]) -> dict:
         options = spec.get("options", {})
         if "target" in options:
             options["target"] = slugs[options["target"]]
+    if "relations" in result:
+        result["relations"] = {
+            (key[3:] if key.startswith("rt_") else f"rt_{key}"): {
+                **spec,
+                "target": slugs[spec["target"]],
+            }
+            for key, spec in result["relations"].items()
+        }
     return result
 
 
