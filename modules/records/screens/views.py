@@ -30,6 +30,8 @@ from modules.metamodel.runtime import get_snapshot
 from modules.records import query
 from modules.records.exceptions import RecordConflict, RecordNotFound
 from modules.records.services import RecordService
+from modules.relations.screens.listing import related_filter
+from modules.relations.screens.profile import relations_panel
 
 LIST_COUNT_CAP = 10000
 
@@ -127,11 +129,20 @@ class RecordIndexView(EntityViewMixin, generic.IndexView):
 
     def get_base_queryset(self):
         rows = super().get_base_queryset().filter(deleted_at__isnull=True).select_related("owner")
+        if self.related is not None and self.related.q is not None:
+            rows = rows.filter(self.related.q)
         return engine.scoped(rows, self.request.user, self.entity)
+
+    @cached_property
+    def related(self):
+        """`?relation=<type id>.<side>&related_to=<id>`: the records related to one record."""
+        return related_filter(self.request, self.entity)
 
     def get(self, request, *args, **kwargs):
         if self.is_export and not engine.can(request.user, "export", entity=self.entity):
             raise PermissionDenied
+        if self.related is not None and self.related.error and not self.results_only:
+            messages.error(request, self.related.error)
         return super().get(request, *args, **kwargs)
 
     @cached_property
@@ -167,6 +178,7 @@ class RecordIndexView(EntityViewMixin, generic.IndexView):
                 "Some records here are non-public to you, so you cannot filter or sort "
                 "them by: %(fields)s."
             ) % {"fields": labels}
+        context["related"] = self.related
         return context
 
     def _label(self, name: str) -> str:
@@ -343,6 +355,7 @@ class RecordInspectView(EntityViewMixin, generic.InspectView):
             for label, fields in self.entity.layout()
             if fields
         ]
+        context["relations"] = relations_panel(self.request.user, self.entity, record)
         held = grants.holders(self.entity, [record.pk])[record.pk]
         context["system"] = [
             (_("Owner"), str(record.owner) if record.owner_id else "—"),

@@ -22,6 +22,7 @@ from modules.records.screens.filters import record_admin_filterset
 from modules.records.screens.forms import record_panels
 from modules.records.screens.lookup import record_lookup
 from modules.records.screens.permissions import RecordPermissionPolicy
+from modules.relations.screens import profile
 
 URL_PREFIX = "records"
 LIST_COLUMNS = 5
@@ -155,6 +156,20 @@ class EntityViewSet(ModelViewSet):
                 },
             ),
             *self.bulk_urlpatterns(),
+            *self.relation_urlpatterns(),
+        ]
+
+    def relation_urlpatterns(self):
+        """Add and remove relations from the profile (modules/relations/screens/profile.py)."""
+        common = {"entity_slug": self.entity.slug}
+        return [
+            path("<int:pk>/relations/add/", profile.add_relation, common, name="relation_add"),
+            path(
+                "<int:pk>/relations/<int:relation_id>/remove/",
+                profile.remove_relation,
+                common,
+                name="relation_remove",
+            ),
         ]
 
     def bulk_urlpatterns(self):

@@ -3,8 +3,11 @@
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from modules.access.services import AccessService
 from modules.metamodel.models import LayoutSection
 from modules.records.services import RecordService
 from modules.relations.models import Relation, RelationType
@@ -215,3 +218,205 @@ def test_unknown_relation_types_are_404_never_500(client, admin):
     assert client.get(url("edit", 999999)).status_code == 404
     assert client.post(url("trash", 999999)).status_code == 404
     assert client.post(url("restore", 999999)).status_code == 404
+
+
+# -- The profile panel -------------------------------------------------------------------
+
+
+def profile(slug, pk):
+    return f"/records/{slug}/inspect/{pk}/"
+
+
+def panel(html):
+    found = re.search(r"<section[^>]*data-relations-panel.*?</section>", html, re.S)
+    return found.group(0) if found else ""
+
+
+def test_both_sides_show_the_relation_under_their_labels(client, admin, hq):
+    # given Acme SA, headquarters of Acme Kraków
+    main, branch = company(admin, "Acme SA"), company(admin, "Acme Kraków")
+    RelationService().add(admin, "companies", main.pk, hq.pk, branch.pk, side="source")
+    client.force_login(admin)
+    # when / then: the headquarters lists it among its branches, with a link and a card
+    html = panel(client.get(profile("companies", main.pk)).content.decode())
+    group = re.search(rf'data-relation-side="{hq.pk}.source".*?</ul>', html, re.S).group(0)
+    assert "Branch" in group and "Acme Kraków" in group
+    assert f'href="{profile("companies", branch.pk)}"' in group
+    assert "relation-card-" in group
+    assert f"relation={hq.pk}.target&amp;related_to={main.pk}" in group
+    # and the branch lists its headquarters
+    html = panel(client.get(profile("companies", branch.pk)).content.decode())
+    group = re.search(rf'data-relation-side="{hq.pk}.target".*?</ul>', html, re.S).group(0)
+    assert "Headquarters" in group and "Acme SA" in group
+
+
+def test_a_symmetric_relation_shows_on_both_records(client, admin, competitors):
+    a, b = company(admin, "Alpha"), company(admin, "Beta")
+    RelationService().add(admin, "companies", a.pk, competitors.pk, b.pk)
+    client.force_login(admin)
+    assert "Beta" in panel(client.get(profile("companies", a.pk)).content.decode())
+    assert "Alpha" in panel(client.get(profile("companies", b.pk)).content.decode())
+
+
+def test_a_relation_to_a_record_the_viewer_cannot_see_is_not_shown(client, admin, make_user, hq):
+    # given a public company related to a hidden one that belongs to someone else
+    AccessService().update_visibility(
+        admin, "companies", allowed=["public", "hidden"], default="public"
+    )
+    bob, carol = make_user("bob"), make_user("carol")
+    shown = company(bob, "Open Co")
+    secret = company(carol, "Secret Branch", visibility="hidden")
+    RelationService().add(admin, "companies", shown.pk, hq.pk, secret.pk, side="source")
+    # when bob opens the public company
+    client.force_login(bob)
+    page = client.get(profile("companies", shown.pk)).content.decode()
+    # then the relation is not there, nor its title
+    assert "Secret Branch" not in page
+    assert panel(page) and "data-relation=" not in panel(page)
+
+
+def test_the_card_shows_only_basic_fields_of_a_non_public_record(client, admin, make_user, hq):
+    # given a company related to a non-public one of someone else (basic: name, city)
+    AccessService().update_visibility(
+        admin, "companies", allowed=["public", "non_public"], default="public"
+    )
+    bob, carol = make_user("bob"), make_user("carol")
+    main = company(bob, "Open Co")
+    other = RecordService().create(
+        carol,
+        "companies",
+        {"name": "Closed Co", "city": "Gdynia", "email": "office@closed.example"},
+        visibility="non_public",
+    )
+    RelationService().add(admin, "companies", main.pk, hq.pk, other.pk, side="source")
+    # when bob opens his company, the card shows the basic fields only
+    client.force_login(bob)
+    html = panel(client.get(profile("companies", main.pk)).content.decode())
+    assert "Closed Co" in html and "Gdynia" in html
+    assert "office@closed.example" not in html
+    # while the administrator's card shows the other list columns too
+    client.force_login(admin)
+    assert "office@closed.example" in panel(
+        client.get(profile("companies", main.pk)).content.decode()
+    )
+
+
+def test_add_a_relation_from_the_profile(client, admin, hq):
+    main, branch = company(admin, "Main"), company(admin, "Branch Co")
+    client.force_login(admin)
+    page = client.get(profile("companies", main.pk)).content.decode()
+    assert 'name="side"' in page and f'name="other-{hq.pk}.source"' in page
+    assert "/records/companies/lookup/" in page
+    response = client.post(
+        f"/records/companies/{main.pk}/relations/add/",
+        {"side": f"{hq.pk}.source", f"other-{hq.pk}.source": str(branch.pk)},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == profile("companies", main.pk)
+    assert Relation.objects.filter(
+        relation_type=hq, source_id=main.pk, target_id=branch.pk
+    ).exists()
+    assert "Branch Co added as Branch." in response.content.decode()
+
+
+def test_a_refused_add_is_a_message_not_an_error_page(client, admin, hq):
+    main = company(admin, "Main")
+    client.force_login(admin)
+    add = f"/records/companies/{main.pk}/relations/add/"
+    for data in (
+        {"side": f"{hq.pk}.source", f"other-{hq.pk}.source": str(main.pk)},
+        {"side": f"{hq.pk}.source", f"other-{hq.pk}.source": "99999999"},
+        {"side": "nonsense", "other-nonsense": "1"},
+        {"side": f"{hq.pk}.source"},
+    ):
+        response = client.post(add, data, follow=True)
+        assert response.status_code == 200
+        assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    assert not Relation.objects.filter(relation_type=hq).exists()
+
+
+def test_remove_a_relation_from_the_profile(client, admin, hq):
+    main, branch = company(admin, "Main"), company(admin, "Branch Co")
+    linked = RelationService().add(admin, "companies", main.pk, hq.pk, branch.pk, side="source")
+    client.force_login(admin)
+    remove = f"/records/companies/{branch.pk}/relations/{linked.id}/remove/"
+    assert remove in client.get(profile("companies", branch.pk)).content.decode()
+    assert client.get(remove).status_code == 405
+    response = client.post(remove)
+    assert response.status_code == 302
+    assert not Relation.objects.filter(pk=linked.id).exists()
+
+
+def test_users_who_may_not_edit_see_relations_but_cannot_change_them(client, admin, make_user, hq):
+    # given a non-public company: others may not edit it
+    AccessService().update_visibility(
+        admin, "companies", allowed=["public", "non_public"], default="public"
+    )
+    main = company(admin, "Main")
+    branch = company(admin, "Branch Co")
+    linked = RelationService().add(admin, "companies", main.pk, hq.pk, branch.pk, side="source")
+    bob = make_user("bob")
+    RecordService().update(admin, "companies", branch.pk, {}, visibility="non_public")
+    client.force_login(bob)
+    html = panel(client.get(profile("companies", main.pk)).content.decode())
+    assert "Branch Co" in html
+    remove = f"/records/companies/{branch.pk}/relations/{linked.id}/remove/"
+    assert client.post(remove).status_code == 403
+    assert Relation.objects.filter(pk=linked.id).exists()
+
+
+def test_no_panel_when_relations_are_off(client, admin, hq):
+    main = company(admin, "Main")
+    RelationTypeService().set_enabled(admin, False)
+    client.force_login(admin)
+    assert "data-relations-panel" not in client.get(profile("companies", main.pk)).content.decode()
+
+
+def test_the_panel_costs_the_same_queries_for_one_or_five_relations(client, admin, hq):
+    def queries_for(count):
+        main = company(admin, f"Main {count}")
+        for i in range(count):
+            branch = company(admin, f"Branch {count}-{i}")
+            RelationService().add(admin, "companies", main.pk, hq.pk, branch.pk, side="source")
+        client.get(profile("companies", main.pk))  # warm caches
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(profile("companies", main.pk)).status_code == 200
+        return len(queries)
+
+    client.force_login(admin)
+    assert queries_for(5) == queries_for(1)
+
+
+# -- The list filter ---------------------------------------------------------------------
+
+
+def test_the_list_shows_the_records_related_to_one(client, admin, hq):
+    main, north, south = company(admin, "Main"), company(admin, "North"), company(admin, "South")
+    other = company(admin, "Unrelated")
+    for branch in (north, south):
+        RelationService().add(admin, "companies", main.pk, hq.pk, branch.pk, side="source")
+    client.force_login(admin)
+    response = client.get(
+        "/records/companies/", {"relation": f"{hq.pk}.target", "related_to": main.pk}
+    )
+    assert response.status_code == 200
+    assert {r.pk for r in response.context["object_list"]} == {north.pk, south.pk}
+    assert other.pk not in {r.pk for r in response.context["object_list"]}
+    assert "Related to Main as Branch." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"relation": "nonsense", "related_to": "1"},
+        {"relation": "999999.target", "related_to": "1"},
+        {"relation": "{hq}.target", "related_to": "x" * 40},
+        {"relation": "{hq}.target", "related_to": "99999999"},
+    ],
+)
+def test_a_bad_list_filter_is_a_message_never_a_500(client, admin, hq, params):
+    client.force_login(admin)
+    params = {k: v.format(hq=hq.pk) for k, v in params.items()}
+    response = client.get("/records/companies/", params)
+    assert response.status_code == 200
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
