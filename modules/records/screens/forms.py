@@ -12,6 +12,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -21,6 +22,7 @@ from modules.access import engine, grants
 from modules.access.models import Visibility
 from modules.accounts.models import Team
 from modules.accounts.screens.lookup import team_picker, user_picker
+from modules.core.widgets import PickerWidget
 from modules.metamodel.runtime.builder import class_name
 from modules.metamodel.runtime.snapshot import SchemaSnapshot
 
@@ -35,6 +37,7 @@ class RecordForm(WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._sharing_fields()
+        self._relation_initial()
         if self.instance and self.instance.pk:
             self.initial["version"] = self.instance.version
             for spec in self.entity.fields:
@@ -126,10 +129,100 @@ class RecordForm(WagtailAdminModelForm):
     def values(self) -> dict:
         """The cleaned values by api name, for RecordService."""
         skip = {"version", *SHARING_FIELDS}
-        return {name: self.cleaned_data.get(name) for name in self.fields if name not in skip}
+        return {
+            name: self.cleaned_data.get(name)
+            for name in self.fields
+            if name not in skip and not name.startswith(RELATION_PREFIX)
+        }
+
+    # -- relation types shown in the form ------------------------------------------------
+    def _relation_initial(self) -> None:
+        """The records related on each relation field's side (those the user may see)."""
+        names = [n for n in self.fields if n.startswith(RELATION_PREFIX)]
+        if not names or not (self.instance and self.instance.pk):
+            return
+        from modules.relations.services import RelationService
+
+        pk = self.instance.pk
+        linked = RelationService().of(self.for_user, self.entity.slug, [pk])[pk]
+        for name in names:
+            side = self.fields[name].side
+            self.initial[name] = [link.other.pk for link in linked if link.side == side]
+
+    def relation_changes(self) -> list[tuple[str, str, list[int]]]:
+        """`(form field, side key, related ids)` of each relation field the user changed."""
+        return [
+            (name, self.fields[name].side.key, self.cleaned_data.get(name) or [])
+            for name in self.fields
+            if name.startswith(RELATION_PREFIX) and name in self.changed_data
+        ]
 
 
 SHARING_FIELDS = ("owner", "visibility", "participants", "participant_teams")
+#: Form fields of relation types shown in a section: `relation-<type id>-<side>` (an api
+#: name cannot hold a dash, so no entity field can take the name).
+RELATION_PREFIX = "relation-"
+
+
+class RelatedRecordsField(forms.Field):
+    """The records related on one side of a relation type: a picker, cleaned to a list of ids.
+
+    One record (a single picker) when the side allows one, several (chips) otherwise.
+    """
+
+    def __init__(self, side, other_slug: str, **kwargs):
+        self.side = side
+        widget = PickerWidget(
+            lambda: reverse(f"records_{other_slug}:lookup"),
+            titles=lambda ids: related_titles(side.other_id, ids),
+            multiple=side.limit != 1,
+        )
+        super().__init__(required=False, widget=widget, label=side.label, **kwargs)
+
+    def to_python(self, value) -> list[int]:
+        values = value if isinstance(value, (list, tuple)) else [value]
+        ids = []
+        for item in values:
+            text = str(getattr(item, "pk", item) if item is not None else "").strip()
+            if not text:
+                continue
+            if not text.isdecimal() or len(text) > 18:
+                raise forms.ValidationError(_("Give the ids of records."), code="invalid")
+            ids.append(int(text))
+        return list(dict.fromkeys(ids))
+
+    def has_changed(self, initial, data) -> bool:
+        try:
+            return sorted(self.to_python(initial)) != sorted(self.to_python(data))
+        except forms.ValidationError:
+            return True
+
+
+def related_titles(entity_id: int, ids) -> dict[int, str]:
+    """Titles of the records among `ids` the acting user may see (masked where due)."""
+    from modules.access.context import acting_user
+    from modules.relations.services import live_visible
+
+    return {r.pk: str(r) for r in live_visible(acting_user(), entity_id, ids)}
+
+
+def relation_fields(snapshot: SchemaSnapshot, entity) -> dict[int, dict[str, forms.Field]]:
+    """The relation fields of the entity type's form, by the section that shows them.
+
+    Only sides shown in a section of the form: a field the form does not show would
+    post nothing and so clear the relations.
+    """
+    from modules.relations import specs
+
+    sections = {section.id for section in entity.sections}
+    placed: dict[int, dict[str, forms.Field]] = {}
+    for side in specs.sides_of(entity):
+        if side.section_id is None or side.section_id not in sections:
+            continue
+        other_slug = snapshot.model_by_id(side.other_id).entity.slug
+        name = f"{RELATION_PREFIX}{side.type.id}-{side.side}"
+        placed.setdefault(side.section_id, {})[name] = RelatedRecordsField(side, other_slug)
+    return placed
 
 
 def _sharing(entity) -> dict[str, forms.Field]:
@@ -168,6 +261,8 @@ def _build_form(snapshot: SchemaSnapshot, slug: str) -> type[RecordForm]:
     declared: dict[str, forms.Field] = {}
     for spec in entity.fields:
         declared[spec.api_name] = spec.type_class.admin_form_field(spec)
+    for fields in relation_fields(snapshot, entity).values():
+        declared.update(fields)
     declared.update(_sharing(entity))
     meta = type("Meta", (), {"model": model, "fields": []})
     return type(
@@ -185,11 +280,15 @@ def record_panels(snapshot: SchemaSnapshot, slug: str) -> ObjectList:
 
     def build():
         entity = snapshot.entity(slug)
-        panels = [
-            MultiFieldPanel([FieldPanel(spec.api_name) for spec in fields], heading=label)
-            for label, fields in entity.layout()
-            if fields
-        ]
+        related = relation_fields(snapshot, entity)
+        panels = []
+        for index, (label, fields) in enumerate(entity.layout()):
+            # layout() gives the sections in order, then "Other" for fields placed nowhere.
+            section = entity.sections[index] if index < len(entity.sections) else None
+            names = [spec.api_name for spec in fields]
+            names += list(related.get(section.id, {})) if section is not None else []
+            if names:
+                panels.append(MultiFieldPanel([FieldPanel(n) for n in names], heading=label))
         panels.append(
             MultiFieldPanel(
                 [FieldPanel(name) for name in _sharing(entity)], heading=_("Owner and sharing")

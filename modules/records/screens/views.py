@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -32,6 +33,7 @@ from modules.records.exceptions import RecordConflict, RecordNotFound
 from modules.records.services import RecordService
 from modules.relations.screens.listing import related_filter
 from modules.relations.screens.profile import relations_panel
+from modules.relations.services import RelationService
 
 LIST_COUNT_CAP = 10000
 
@@ -268,6 +270,20 @@ class RecordIndexView(EntityViewMixin, generic.IndexView):
         return super().get_heading(queryset, field)
 
 
+def save_relations(user, entity_slug: str, record, form) -> None:
+    """The relation fields the user changed, through RelationService; a refusal names
+    the form field (and, raised inside the record's transaction, saves nothing)."""
+    changes = form.relation_changes()
+    if not changes:
+        return
+    service = RelationService()
+    for name, key, ids in changes:
+        try:
+            service.replace(user, entity_slug, record.pk, key, ids)
+        except TesseraError as error:
+            raise TesseraError(error.detail, errors={name: [error.detail]}) from error
+
+
 class ServiceFormMixin:
     """Create and edit forms: a refusal of the record service goes back onto the form."""
 
@@ -282,9 +298,12 @@ class RecordCreateView(EntityViewMixin, ServiceFormMixin, generic.CreateView):
     """The create form; the record service writes the record."""
 
     def save_instance(self):
-        return RecordService().create(
-            self.request.user, self.entity_slug, self.form.values(), **self.form.sharing()
-        )
+        with transaction.atomic():
+            record = RecordService().create(
+                self.request.user, self.entity_slug, self.form.values(), **self.form.sharing()
+            )
+            save_relations(self.request.user, self.entity_slug, record, self.form)
+        return record
 
 
 class RecordEditView(EntityViewMixin, ServiceFormMixin, generic.EditView):
@@ -296,14 +315,17 @@ class RecordEditView(EntityViewMixin, ServiceFormMixin, generic.EditView):
         # Only what the user changed: concurrent edits of other fields survive, and
         # unchanged links to records or users outside the pickers stay valid.
         values = {k: v for k, v in self.form.values().items() if k in self.form.changed_data}
-        return RecordService().update(
-            self.request.user,
-            self.entity_slug,
-            self.object.pk,
-            values,
-            expected_version=self.form.cleaned_data.get("version"),
-            **self.form.sharing(),
-        )
+        with transaction.atomic():
+            record = RecordService().update(
+                self.request.user,
+                self.entity_slug,
+                self.object.pk,
+                values,
+                expected_version=self.form.cleaned_data.get("version"),
+                **self.form.sharing(),
+            )
+            save_relations(self.request.user, self.entity_slug, record, self.form)
+        return record
 
 
 class RecordDeleteView(EntityViewMixin, generic.DeleteView):

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from modules.access.services import AccessService
 from modules.metamodel.models import LayoutSection
+from modules.metamodel.runtime import get_model
 from modules.records.services import RecordService
 from modules.relations.models import Relation, RelationType
 from modules.relations.services import RelationService
@@ -420,3 +421,92 @@ def test_a_bad_list_filter_is_a_message_never_a_500(client, admin, hq, params):
     response = client.get("/records/companies/", params)
     assert response.status_code == 200
     assert [m.level_tag for m in response.context["messages"]] == ["error"]
+
+
+# -- Relation types shown in a form section ------------------------------------------------
+
+
+@pytest.fixture
+def hq_in_forms(admin, hq):
+    """Headquarters — Branch shown in the first section of both sides' forms."""
+    return RelationTypeService().update(
+        admin, hq.pk, {"source_form_section": 1, "target_form_section": 1}
+    )
+
+
+def edit_data(record, **values):
+    data = {"name": record.name, "version": str(record.version)}
+    data.update(values)
+    return data
+
+
+def test_the_form_shows_each_side_in_its_section_with_the_current_relations(
+    client, admin, hq_in_forms
+):
+    # given a branch with its headquarters
+    main, branch = company(admin, "Main"), company(admin, "Branch Co")
+    RelationService().add(admin, "companies", main.pk, hq_in_forms.pk, branch.pk, side="source")
+    client.force_login(admin)
+    # when the branch's edit form opens
+    response = client.get(f"/records/companies/edit/{branch.pk}/")
+    form = response.context["form"]
+    # then its headquarters is a single picker holding Main, its branches a multiple one
+    head, branches = f"relation-{hq_in_forms.pk}-target", f"relation-{hq_in_forms.pk}-source"
+    assert form.fields[head].label == "Headquarters" and not form.fields[head].widget.multiple
+    assert form.fields[branches].widget.multiple
+    assert form.initial[head] == [main.pk] and form.initial[branches] == []
+    html = response.content.decode()
+    assert "Main" in html and f'name="{head}" value="{main.pk}"' in html
+
+
+def test_the_form_field_round_trip(client, admin, hq_in_forms):
+    main, other_main, branch = company(admin, "Main"), company(admin, "Other"), company(admin, "B")
+    RelationService().add(admin, "companies", main.pk, hq_in_forms.pk, branch.pk, side="source")
+    client.force_login(admin)
+    head = f"relation-{hq_in_forms.pk}-target"
+    # when the branch moves to another headquarters
+    response = client.post(
+        f"/records/companies/edit/{branch.pk}/", edit_data(branch, **{head: str(other_main.pk)})
+    )
+    # then
+    assert response.status_code == 302, response.context["form"].errors
+    rows = Relation.objects.filter(relation_type=hq_in_forms, target_id=branch.pk)
+    assert list(rows.values_list("source_id", flat=True)) == [other_main.pk]
+    # and a new company is created with a branch picked in its form
+    branches = f"relation-{hq_in_forms.pk}-source"
+    response = client.post("/records/companies/new/", {"name": "New HQ", branches: [str(main.pk)]})
+    assert response.status_code == 302, response.context["form"].errors
+    created = Relation.objects.get(relation_type=hq_in_forms, target_id=main.pk)
+    assert get_model("companies").objects.get(pk=created.source_id).name == "New HQ"
+
+
+def test_a_refused_relation_field_is_an_error_on_that_field_and_saves_nothing(
+    client, admin, hq_in_forms
+):
+    main, branch = company(admin, "Main"), company(admin, "Branch")
+    client.force_login(admin)
+    branches = f"relation-{hq_in_forms.pk}-source"
+    # when the headquarters names itself as its branch, and renames itself
+    response = client.post(
+        f"/records/companies/edit/{main.pk}/",
+        edit_data(main, name="Renamed", **{branches: [str(branch.pk), str(main.pk)]}),
+    )
+    # then the field has the error, and neither the name nor any relation was saved
+    assert response.status_code == 200
+    assert branches in response.context["form"].errors
+    assert get_model("companies").objects.get(pk=main.pk).name == "Main"
+    assert not Relation.objects.filter(relation_type=hq_in_forms).exists()
+    # and a record already at its limit is refused the same way
+    other = company(admin, "Other HQ")
+    RelationService().add(admin, "companies", other.pk, hq_in_forms.pk, branch.pk, side="source")
+    response = client.post(
+        f"/records/companies/edit/{main.pk}/", edit_data(main, **{branches: [str(branch.pk)]})
+    )
+    assert "as many Headquarters relations as allowed" in str(response.context["form"].errors)
+
+
+def test_no_relation_fields_when_relations_are_off(client, admin, hq_in_forms):
+    RelationTypeService().set_enabled(admin, False)
+    client.force_login(admin)
+    form = client.get("/records/companies/new/").context["form"]
+    assert not [name for name in form.fields if name.startswith("relation-")]
