@@ -18,6 +18,8 @@ from django.utils import timezone
 from modules.accounts.models import Membership, Team
 from modules.metamodel.runtime import bind, get_model
 from modules.records.services import RecordService
+from modules.relations.models import Relation, RelationType
+from modules.relations.services import RelationService
 
 VISIBILITY_MIX, VISIBILITY_WEIGHTS = ("public", "non_public", "hidden"), (80, 15, 5)
 COUNTS = {"companies": 200, "persons": 500, "deals": 100, "spaces": 10}
@@ -156,9 +158,43 @@ class Command(BaseCommand):
                     ).isoformat(),
                 },
             )
+        spaces = []
         for name in data["spaces"]["names"][: COUNTS["spaces"]]:
-            service.create(
-                rnd.choice(users),
-                "spaces",
-                {"name": name, "client": rnd.choice(companies).pk, "status": "active"},
+            client = rnd.choice(companies)
+            spaces.append(
+                service.create(
+                    rnd.choice(users),
+                    "spaces",
+                    {"name": name, "client": client.pk, "status": "active"},
+                )
             )
+        self._relations(companies, spaces, rnd)
+
+    def _relations(self, companies: list, spaces: list, rnd: random.Random) -> None:
+        """A few headquarters with branches, competitors and partners; project clients."""
+        types = {t.key: t.pk for t in RelationType.objects.alive().exclude(key=None)}
+        relations = RelationService()
+        if "headquarters_branch" in types:
+            for head in range(0, 12, 4):
+                for branch in companies[head + 1 : head + 4]:
+                    relations.add(
+                        None,
+                        "companies",
+                        companies[head].pk,
+                        types["headquarters_branch"],
+                        branch.pk,
+                        side="source",
+                    )
+        for key in ("competitors", "partners"):
+            if key in types:
+                for _pair in range(15):
+                    a, b = rnd.sample(companies[12:], 2)
+                    if not Relation.objects.filter(
+                        relation_type_id=types[key],
+                        source_id=min(a.pk, b.pk),
+                        target_id=max(a.pk, b.pk),
+                    ).exists():
+                        relations.add(None, "companies", a.pk, types[key], b.pk)
+        if "project_client" in types:
+            for space in spaces:
+                relations.add(None, "spaces", space.pk, types["project_client"], space.client_id)
