@@ -79,4 +79,5 @@ def test_an_admin_adds_a_branch_on_the_profile(page, shot, admin):
     group = page.locator(f'[data-relation-side="{hq_type.pk}.target"]')
     assert "Headquarters" in group.locator("h3").inner_text()
     assert group.locator(".tessera-relations__item a", has_text="Acme SA").is_visible()
+    group.scroll_into_view_if_needed()
     shot(page, "3-branch")

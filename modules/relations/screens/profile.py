@@ -123,8 +123,15 @@ def relations_panel(user, entity, record) -> dict | None:
                 "picker_id": picker_id(side),
             }
         )
+    # Two sides with one label ("Project" of Project — Client and of Project — Subcontractor)
+    # are told apart by their type.
+    labels = [g["label"] for g in groups]
+    for group in groups:
+        if labels.count(group["label"]) > 1:
+            group["label"] = group["name"]
     return {
         "groups": groups,
+        "linked": bool(linked),
         "can_edit": can_edit,
         "add_url": reverse(f"records_{entity.slug}:relation_add", args=[record.pk]),
         "media": PickerWidget("").media,

@@ -510,3 +510,21 @@ def test_no_relation_fields_when_relations_are_off(client, admin, hq_in_forms):
     client.force_login(admin)
     form = client.get("/records/companies/new/").context["form"]
     assert not [name for name in form.fields if name.startswith("relation-")]
+
+
+def test_only_groups_with_relations_show_and_like_labels_name_their_type(client, admin):
+    clients = RelationType.objects.get(key="project_client")
+    subcontractors = RelationType.objects.get(key="project_subcontractor")
+    acme = company(admin, "Acme Projects")
+    client.force_login(admin)
+    html = panel(client.get(profile("companies", acme.pk)).content.decode())
+    assert "No relations yet." in html and "data-relation-side=" not in html
+    # given a project whose client is Acme and one whose subcontractor it is
+    for name, kind in (("Rollout", clients), ("Audit", subcontractors)):
+        space = RecordService().create(admin, "spaces", {"name": name})
+        RelationService().add(admin, "spaces", space.pk, kind.pk, acme.pk, side="source")
+    html = panel(client.get(profile("companies", acme.pk)).content.decode())
+    # then both groups are "Project" to Acme: each heading names its type
+    assert "Project (Project — Client)" in html
+    assert "Project (Project — Subcontractor)" in html
+    assert "No relations yet." not in html
