@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "modules.access",
     "modules.metamodel",
     "modules.records",
+    "modules.segmentation",
     "wagtail.users",
     "wagtail.documents",
     "wagtail.images",

@@ -2,7 +2,12 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
-pytest_plugins = ["tests.fixtures.users", "tests.fixtures.schema", "tests.fixtures.api"]
+pytest_plugins = [
+    "tests.fixtures.users",
+    "tests.fixtures.schema",
+    "tests.fixtures.api",
+    "tests.fixtures.segmentation",
+]
 
 
 @pytest.fixture(autouse=True)
