@@ -109,7 +109,7 @@ class SegmentationService:
 
     def distribution(self, user, slug: str) -> dict:
         """How many live records each segment holds now (administrators only)."""
-        require_administrator(user)
+        require_administrator(user, _("Only administrators may see how records are segmented."))
         entity = self.entity(slug)
         model = get_snapshot().model(slug)
         rows = (
@@ -124,7 +124,7 @@ class SegmentationService:
 
     def preview(self, user, slug: str, payload: Any) -> dict:
         """The distribution `payload` would give, without saving it (administrators only)."""
-        require_administrator(user)
+        require_administrator(user, _("Only administrators may see how records are segmented."))
         entity = self.entity(slug)
         parameters, segments = self.validate(entity, payload)
         compiled = scoring.build(entity, 0, parameters, segments)
@@ -336,7 +336,7 @@ class SegmentationService:
             if low is not None and high is not None and low >= high:
                 errors[f"{prefix}.max"] = [_("The end of a segment must be above its start.")]
             segments.append((index, Segment(name=name, min_score=low, max_score=high)))
-        if not errors:
+        if not any(key.startswith("segments") for key in errors):
             self._check_coverage(segments, errors)
         return [segment for _index, segment in sorted(segments, key=_segment_order)]
 
