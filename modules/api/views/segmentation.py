@@ -52,7 +52,7 @@ class SchemeView(APIView):
         operation_id="meta_segmentation_update",
         description=gettext_lazy(
             "Numeric fields are scored by ranges `[min, max)` that may not overlap, other "
-            "fields by values. A record's score is the sum of points × weight; segments "
+            "fields by values. A record's score is the sum of points times weight; segments "
             "`[min, max)` must cover every score: the lowest open below, the highest open "
             "above, each starting where the one below ends. Every record is re-scored in "
             "the background (`recompute`). Administrators only."
