@@ -7,6 +7,7 @@ pytest_plugins = [
     "tests.fixtures.schema",
     "tests.fixtures.api",
     "tests.fixtures.segmentation",
+    "tests.fixtures.worker",
 ]
 
 

@@ -87,7 +87,7 @@ def run_recompute(run_id: int, *, batch_rows: int = BATCH_ROWS) -> Recompute | N
 
 def _in_sql(run: Recompute, compiled, table: str, batch_rows: int) -> None:
     starts = batch_starts(table, batch_rows)
-    ends = [*starts[1:], None]
+    ends = [*starts[1:], None] if starts else []
     for low, high in zip(starts, ends, strict=True):
         if _superseded(run):
             _progress(run, status=Recompute.Status.SUPERSEDED, finished_at=timezone.now())
