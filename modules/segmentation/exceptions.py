@@ -1,6 +1,6 @@
 """Domain errors of segmentation."""
 
-from modules.core.exceptions import TesseraError
+from modules.core.exceptions import Conflict, TesseraError
 
 
 class SchemeInvalid(TesseraError):
@@ -13,3 +13,9 @@ class SegmentationNotEnabled(TesseraError):
     """Raised when an entity type does not have segmentation switched on."""
 
     code = "segmentation_not_enabled"
+
+
+class StaleScheme(Conflict):
+    """Raised when a scheme was saved by someone else since the editor loaded it."""
+
+    code = "stale_scheme"

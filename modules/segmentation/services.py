@@ -23,12 +23,11 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from modules.accounts.permissions import require_administrator
-from modules.core.exceptions import Conflict
 from modules.metamodel.models import EntityType, FieldDefinition, SchemaState
 from modules.metamodel.runtime import get_snapshot
 from modules.metamodel.runtime.specs import EntitySpec
 from modules.segmentation import scoring
-from modules.segmentation.exceptions import SchemeInvalid, SegmentationNotEnabled
+from modules.segmentation.exceptions import SchemeInvalid, SegmentationNotEnabled, StaleScheme
 from modules.segmentation.kinds import clean_number, kind_of, number_text
 from modules.segmentation.models import Parameter, Recompute, Scheme, Segment
 from modules.segmentation.scoring import CENTS
@@ -38,12 +37,6 @@ MAX_SEGMENTS = 20
 MAX_WEIGHT = Decimal(100)
 
 Errors = dict[str, list[str]]
-
-
-class StaleScheme(Conflict):
-    """Raised when a scheme changed since the editor loaded it."""
-
-    code = "stale_scheme"
 
 
 def _text(value: Any, key: str, errors: Errors, *, limit: int, required: bool = True) -> str:

@@ -30,7 +30,7 @@ from modules.segmentation.kinds import kind_of, parameter_kinds
 from modules.segmentation.services import SegmentationService
 
 NS = "segmentation_settings"
-#: `param-0-range-1-min` -> ("param", "0", "range", "1", "min")
+#: Form names: `param-0-name`, `param-0-range-1-min`, `param-0-value-2-points`, `segment-3-max`.
 PARAM_KEY = re.compile(r"^param-(\d+)-(name|description|field|weight)$")
 RULE_KEY = re.compile(r"^param-(\d+)-(range|value)-(\d+)-(min|max|points|value)$")
 SEGMENT_KEY = re.compile(r"^segment-(\d+)-(name|min|max)$")
@@ -53,9 +53,7 @@ def payload_from_post(post) -> dict:
             rules.setdefault((int(match[1]), match[2], int(match[3])), {})[match[4]] = value
         elif match := SEGMENT_KEY.match(key):
             segments.setdefault(int(match[1]), {})[match[2]] = value or None
-    entity_fields = {}
-    for index, param in params.items():
-        entity_fields[index] = param.get("field", "")
+    for param in params.values():
         param["ranges"], param["values"] = [], []
     for (index, kind, _position), rule in sorted(rules.items()):
         if index in params:
