@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "modules.metamodel",
     "modules.records",
     "modules.relations",
+    "modules.segmentation",
     "wagtail.users",
     "wagtail.documents",
     "wagtail.images",

@@ -2,7 +2,13 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
-pytest_plugins = ["tests.fixtures.users", "tests.fixtures.schema", "tests.fixtures.api"]
+pytest_plugins = [
+    "tests.fixtures.users",
+    "tests.fixtures.schema",
+    "tests.fixtures.api",
+    "tests.fixtures.segmentation",
+    "tests.fixtures.worker",
+]
 
 
 @pytest.fixture(autouse=True)

@@ -42,6 +42,7 @@ from modules.metamodel.layouts import DEFAULT_SECTION, LayoutEditor
 from modules.metamodel.models import EntityType, FieldDefinition, FormLayout
 from modules.metamodel.names import SYSTEM_FIELD_NAMES, check_entity_slug, check_field_name
 from modules.metamodel.runtime.specs import FieldSpec
+from modules.metamodel.signals import field_replaced, field_state_changed, field_trashing
 
 MAX_LIST_COLUMNS = 10
 FEATURES = ("supports_visibility", "supports_segmentation", "supports_relations")
@@ -358,8 +359,14 @@ class SchemaService:
 
         return with_retries(work)
 
-    def trash_field(self, user, entity_slug: str, api_name: str) -> FieldDefinition:
-        """Move a field to the trash; its column and data stay until the purge."""
+    def trash_field(
+        self, user, entity_slug: str, api_name: str, *, confirm_in_use: bool = False
+    ) -> FieldDefinition:
+        """Move a field to the trash; its column and data stay until the purge.
+
+        A field other settings depend on (a segmentation parameter scores it) is refused
+        with `FieldInUse` unless `confirm_in_use`.
+        """
         require_administrator(user)
 
         def work():
@@ -371,9 +378,11 @@ class SchemaService:
                         _("'%(name)s' is built in and cannot be deleted.") % {"name": api_name},
                         field="api_name",
                     )
+                field_trashing.send(FieldDefinition, field=field, confirmed=confirm_in_use)
                 field.deleted_at = timezone.now()
                 self._save_field(field, user)
                 self._touch(entity, user)
+                field_state_changed.send(FieldDefinition, field=field)
             return field
 
         return with_retries(work)
@@ -403,6 +412,7 @@ class SchemaService:
                 self._check_free(entity, field)
                 self._save_field(field, user)
                 self._touch(entity, user)
+                field_state_changed.send(FieldDefinition, field=field)
             return field
 
         return with_retries(work)
@@ -505,6 +515,7 @@ class SchemaService:
                         extra={"preview": result.as_dict()},
                     )
                 LayoutEditor.of(entity, user).move_item(old, new)
+                field_replaced.send(FieldDefinition, old=old, new=new)
                 self._touch(entity, user)
             return new
 

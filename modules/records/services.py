@@ -29,6 +29,7 @@ from modules.metamodel.runtime import get_snapshot
 from modules.metamodel.runtime.specs import EntitySpec
 from modules.records import numbering
 from modules.records.exceptions import RecordConflict, RecordInvalid, RecordNotFound, StaleRecord
+from modules.segmentation.scoring import score_record
 
 VISIBILITIES = ("public", "non_public", "hidden")
 BULK_LIMIT = 1000
@@ -46,7 +47,11 @@ def refuse(action: str) -> PermissionDenied:
 
 
 class RecordService:
-    """Create, update, trash and restore records of any entity type."""
+    """Create, update, trash and restore records of any entity type.
+
+    Segmentation: `create`, `update` (and so `bulk_update`) and `restore` score the
+    record by its entity type's scheme (`segmentation.scoring`) as they write it.
+    """
 
     def get(self, user, entity_slug: str, record_id: Any, *, trashed: bool = False):
         """A record the user may see (flagged open or restricted); else RecordNotFound."""
@@ -83,6 +88,7 @@ class RecordService:
         record.owner = self._owner(owner) if owner is not None else user
         record.visibility = self._visibility(entity, visibility)
         record.created_by = record.updated_by = user
+        score_record(entity, record)
         record.save(force_insert=True)
         users, teams = invited if invited is not None else grants.defaults(entity, user)
         if users or teams:
@@ -142,6 +148,7 @@ class RecordService:
             record._access_roles = None
         if not changed:
             return record
+        changed.extend(score_record(entity, record))
         record.updated_by = user
         record.updated_at = timezone.now()
         record.version = F("version") + 1
@@ -160,6 +167,7 @@ class RecordService:
 
     @transaction.atomic
     def restore(self, user, entity_slug: str, record_id: Any):
+        """Bring a record back from the trash, scored by the current scheme."""
         model = get_snapshot().model(entity_slug)
         record = self._load(model, record_id, lock=True, trashed=True, user=user)
         if not engine.can(user, "delete", record):
@@ -172,8 +180,16 @@ class RecordService:
                 _("Restoring it would bring back relations beyond their limits: %(list)s")
                 % {"list": " ".join(conflicts)}
             )
+        # Scored afresh: the scheme may have changed while the record was in the trash.
+        rescored = {}
+        if score_record(model.entity, record):
+            rescored = {"score": record.score, "segment": record.segment}
         model.objects.filter(pk=record.pk).update(
-            deleted_at=None, updated_by=user, updated_at=timezone.now(), version=F("version") + 1
+            deleted_at=None,
+            updated_by=user,
+            updated_at=timezone.now(),
+            version=F("version") + 1,
+            **rescored,
         )
         record.refresh_from_db()
         return record

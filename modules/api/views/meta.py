@@ -301,9 +301,21 @@ class FieldDetailView(MetaView):
         responses={204: None, **WRITE_ERRORS},
         summary=gettext_lazy("Move a field to the trash"),
         operation_id="meta_fields_trash",
+        description=gettext_lazy(
+            "A field other settings depend on (a segmentation parameter scores it) answers "
+            "409 `field_in_use` naming them; repeat with `?confirm=true` to trash it anyway."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "confirm",
+                bool,
+                description=gettext_lazy("Trash the field even though settings use it."),
+            )
+        ],
     )
     def delete(self, request, slug, api_name):
-        self.get_service().trash_field(request.user, slug, api_name)
+        confirmed = request.query_params.get("confirm", "").lower() in ("true", "1", "yes")
+        self.get_service().trash_field(request.user, slug, api_name, confirm_in_use=confirmed)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -417,6 +429,8 @@ urlpatterns = [
     # Access settings: .../visibility/, .../permissions/, .../participants/ (views/access.py).
     path("", include("modules.api.views.access")),
     path("", include("modules.api.views.relations")),
+    # Segmentation: .../segmentation/ and its distribution and preview (views/segmentation.py).
+    path("", include("modules.api.views.segmentation")),
     path("entity-types/<str:slug>/fields/", FieldListView.as_view(), name="meta-fields"),
     # Before the field route: `order` is a valid api name, so this view serves it too.
     path(

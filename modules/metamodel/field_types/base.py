@@ -134,6 +134,11 @@ class FieldType:
     def set_value(self, instance: models.Model, field: FieldLike, value: Any) -> None:
         setattr(instance, field.api_name, value)
 
+    def segmentation_value(self, field: FieldLike, value: Any) -> Any:
+        """What a segmentation parameter scores, given `get_value`'s result; it must equal
+        what the field's column (`field.column`) holds, as the set-based recompute reads that."""
+        return value
+
     # -- values ----------------------------------------------------------------
     def form_field(self, field: FieldLike) -> forms.Field:
         """A Django form field that cleans one value (required is checked elsewhere)."""

@@ -121,6 +121,10 @@ class MoneyType(DecimalType):
             "currency": getattr(instance, self.currency_attribute(field.api_name)),
         }
 
+    def segmentation_value(self, field, value):
+        """Segmentation scores the amount (the field's own column), whatever the currency."""
+        return None if value is None else value["amount"]
+
     def set_value(self, instance, field, value):
         value = value or {"amount": None, "currency": None}
         setattr(instance, field.api_name, value["amount"])

@@ -30,6 +30,8 @@ class MultiChoiceType(ChoiceType):
     can_be_unique = False
     lookups = ("contains", "isnull")
     sortable = False
+    # A list of values has no single value to score.
+    segmentation_kind = "none"
     convertible_to = frozenset({"tags", "text", "long_text"})
     indexed = False
 

@@ -9,6 +9,7 @@ import yaml
 
 from modules.metamodel.models import EntityType, LayoutSection
 from modules.metamodel.schemafiles.definitions import DEFAULT_ICON, FEATURE_DEFAULTS, FEATURE_KEYS
+from modules.metamodel.schemafiles.sections import sections
 from modules.relations import schemafile as relation_file
 
 
@@ -60,14 +61,20 @@ def definition_of(entity: EntityType) -> dict:
     if relations:
         data["relations"] = relations
     live_ids = {f.pk: f.api_name for f in live}
-    sections = LayoutSection.objects.filter(layout__entity_type=entity).prefetch_related("items")
+    layout_sections = LayoutSection.objects.filter(layout__entity_type=entity).prefetch_related(
+        "items"
+    )
     data["layout"] = [
         {
             "label": s.label,
             "fields": [live_ids[i.field_id] for i in s.items.all() if i.field_id in live_ids],
         }
-        for s in sections.order_by("sort_order", "id")
+        for s in layout_sections.order_by("sort_order", "id")
     ]
+    for section in sections():
+        value = section.export(entity)
+        if value is not None:
+            data[section.key] = value
     return data
 
 

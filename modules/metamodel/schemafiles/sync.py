@@ -22,6 +22,7 @@ from modules.metamodel.schemafiles.definitions import (
     FEATURE_KEYS,
     digest,
 )
+from modules.metamodel.schemafiles.sections import sections
 from modules.metamodel.services import SchemaService
 from modules.relations import schemafile as relation_file
 
@@ -106,6 +107,7 @@ class Sync:
             self._sync_fields(
                 definition, previous.definition if previous else None, definition["slug"] in created
             )
+            self._sync_sections(definition, previous.definition if previous else None)
         # Relation types last: they may link to entity types created above.
         for definition in pending:
             previous = applied.get(definition["slug"])
@@ -139,6 +141,17 @@ class Sync:
             self.service.update_entity_type(self.user, slug, **changes)
             self.report.append(f"{slug}: updated {', '.join(sorted(changes))}")
         return False
+
+    def _sync_sections(self, definition: dict, previous: dict | None) -> None:
+        """Keys other modules own (`sections.py`): each applies its own, leaving admin
+        changes alone."""
+        for section in sections():
+            now, before = definition.get(section.key), (previous or {}).get(section.key)
+            if now is None or now == before:
+                continue
+            line = section.apply(self.user, definition["slug"], now, before)
+            if line:
+                self.report.append(f"{definition['slug']}: {line}")
 
     def _sync_fields(self, definition: dict, previous: dict | None, created: bool) -> None:
         slug = definition["slug"]

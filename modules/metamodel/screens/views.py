@@ -23,6 +23,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from modules.core.exceptions import TesseraError
 from modules.core.i18n import localized
+from modules.metamodel.exceptions import FieldInUse
 from modules.metamodel.field_types import field_types
 from modules.metamodel.models import EntityType
 from modules.metamodel.screens import forms as screen_forms
@@ -515,7 +516,16 @@ class FieldTrashView(FieldMixin, DataModelView):
 
     def post(self, request, *args, **kwargs):
         try:
-            self.service.trash_field(request.user, self.entity.slug, self.field.api_name)
+            self.service.trash_field(
+                request.user,
+                self.entity.slug,
+                self.field.api_name,
+                confirm_in_use=bool(request.POST.get("confirm_in_use")),
+            )
+        except FieldInUse as warning:
+            # Other settings use the field: say which, and ask again.
+            context = self.get_context_data(in_use=warning.detail)
+            return self.render_to_response(context, status=409)
         except TesseraError as error:
             messages.error(request, error.detail)
         else:

@@ -12,6 +12,7 @@ from wagtail.admin.filters import WagtailFilterSet
 from modules.metamodel.runtime.builder import class_name
 from modules.metamodel.runtime.snapshot import SchemaSnapshot
 from modules.records.services import VISIBILITIES
+from modules.segmentation.scoring import compiled_scheme
 
 
 def _build(snapshot: SchemaSnapshot, slug: str):
@@ -26,6 +27,15 @@ def _build(snapshot: SchemaSnapshot, slug: str):
         label=_("Owner"),
         queryset=get_user_model().objects.filter(is_active=True),
     )
+    if entity.supports_segmentation:
+        compiled = compiled_scheme(entity)
+        names = [name for name, _low, _high in compiled.segments] if compiled else []
+        filters["segment"] = django_filters.MultipleChoiceFilter(
+            field_name="segment", label=_("Segment"), choices=[(n, n) for n in names]
+        )
+        filters["score"] = _name_range_inputs(
+            django_filters.RangeFilter(field_name="score", label=_("Score"))
+        )
     filters["visibility"] = django_filters.MultipleChoiceFilter(
         field_name="visibility", label=_("Visibility"), choices=[(v, v) for v in VISIBILITIES]
     )

@@ -34,6 +34,7 @@ from modules.records.services import RecordService
 from modules.relations.screens.listing import related_filter
 from modules.relations.screens.profile import relations_panel
 from modules.relations.services import RelationService
+from modules.segmentation.scoring import compiled_scheme
 
 LIST_COUNT_CAP = 10000
 
@@ -186,7 +187,12 @@ class RecordIndexView(EntityViewMixin, generic.IndexView):
     def _label(self, name: str) -> str:
         if self.entity.has_field(name):
             return str(self.entity.field(name).display_label)
-        return {"owner": _("Owner"), "updated_at": _("Updated")}.get(name, name)
+        return {
+            "owner": _("Owner"),
+            "updated_at": _("Updated"),
+            "segment": _("Segment"),
+            "score": _("Score"),
+        }.get(name, name)
 
     @cached_property
     def header_more_buttons(self):
@@ -267,6 +273,8 @@ class RecordIndexView(EntityViewMixin, generic.IndexView):
     def get_heading(self, queryset, field):
         if self.entity.has_field(field):
             return self.entity.field(field).display_label
+        if field in ("segment", "score"):
+            return self._label(field)
         return super().get_heading(queryset, field)
 
 
@@ -378,6 +386,7 @@ class RecordInspectView(EntityViewMixin, generic.InspectView):
             if fields
         ]
         context["relations"] = relations_panel(self.request.user, self.entity, record)
+        context["segmentation"] = self._segmentation(record)
         held = grants.holders(self.entity, [record.pk])[record.pk]
         context["system"] = [
             (_("Owner"), str(record.owner) if record.owner_id else "—"),
@@ -387,6 +396,20 @@ class RecordInspectView(EntityViewMixin, generic.InspectView):
             (_("Updated"), record.updated_at),
         ]
         return context
+
+    def _segmentation(self, record) -> dict | None:
+        """The record's segment and score, and why: the points of each parameter."""
+        compiled = compiled_scheme(self.entity)
+        if compiled is None:
+            return None
+        why = compiled.explain(record)
+        return {
+            "segment": record.segment,
+            "score": record.score,
+            "why": why,
+            # Stored before the scheme changed, and the recompute has not reached it yet.
+            "stale": record.score is not None and compiled.score(record) != record.score,
+        }
 
     @staticmethod
     def _shown(spec, record):

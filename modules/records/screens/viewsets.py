@@ -93,6 +93,11 @@ class EntityViewSet(ModelViewSet):
     @property
     def list_display(self):
         columns = [ValueColumn(spec) for spec in self.entity.column_fields(LIST_COLUMNS)]
+        if self.entity.supports_segmentation:
+            columns += [
+                OpenOnlyColumn("segment", label=_("Segment"), sort_key="segment"),
+                OpenOnlyColumn("score", label=_("Score"), sort_key="score"),
+            ]
         return [
             "__str__",
             *columns,
@@ -102,7 +107,14 @@ class EntityViewSet(ModelViewSet):
 
     @property
     def list_export(self):
-        return [s.api_name for s in self.entity.fields] + ["owner", "created_at", "updated_at"]
+        segmentation = ["segment", "score"] if self.entity.supports_segmentation else []
+        return [
+            *(s.api_name for s in self.entity.fields),
+            *segmentation,
+            "owner",
+            "created_at",
+            "updated_at",
+        ]
 
     @property
     def export_filename(self):

@@ -1,78 +1,13 @@
 """A field added in one OS process is readable and writable in another on its next task."""
 
 import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.db import connection
 
 from modules.metamodel.runtime import get_model
 from modules.records.services import RecordService
-from project.celery import app
 
-ROOT = Path(__file__).resolve().parents[3]
-pytestmark = [
-    pytest.mark.worker,
-    pytest.mark.skipif(
-        not settings.REDIS_URL or connection.vendor != "postgresql",
-        reason="needs PostgreSQL and Redis",
-    ),
-]
-
-
-@pytest.fixture
-def worker(live_schema):
-    """A real Celery worker process on its own queue, against this test database."""
-    queue = f"tessera-test-{os.getpid()}"
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "REDIS_URL": settings.REDIS_URL,
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-    }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "project",
-            "worker",
-            "--pool=solo",
-            "--concurrency=1",
-            "-Q",
-            queue,
-            "--include",
-            "tests.support.tasks",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-            "--loglevel=WARNING",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-
-    def run(name, *args):
-        return app.send_task(name, args=args, queue=queue).get(timeout=60)
-
-    eager = app.conf.task_always_eager
-    app.conf.task_always_eager = False
-    try:
-        yield run
-    finally:
-        app.conf.task_always_eager = eager
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+pytestmark = pytest.mark.worker
 
 
 def test_task_runs_on_a_real_worker_through_redis(worker, schema, admin):

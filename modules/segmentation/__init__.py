@@ -1,0 +1,1 @@
+"""Segmentation: score records by configurable parameters and name segments of scores."""

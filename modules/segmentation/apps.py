@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SegmentationConfig(AppConfig):
+    name = "modules.segmentation"
+    label = "segmentation"
+    verbose_name = _("Segmentation")
+
+    def ready(self):
+        from modules.segmentation import kinds, receivers, schemafile
+
+        kinds.register_builtin_kinds()
+        receivers.connect()
+        schemafile.register()

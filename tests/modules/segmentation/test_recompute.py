@@ -1,0 +1,174 @@
+"""Re-scoring every record: the set-based SQL, its guard, progress, and the fields it follows."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from modules.metamodel.exceptions import FieldInUse
+from modules.metamodel.runtime import get_model, get_snapshot
+from modules.records.services import RecordService
+from modules.segmentation.models import Recompute
+from modules.segmentation.recompute import run_recompute
+from modules.segmentation.scoring import compile_scheme
+from tests.fixtures.segmentation import potential_scheme
+
+pytestmark = pytest.mark.django_db
+
+
+def people(admin, potentials):
+    service = RecordService()
+    return [
+        service.create(
+            admin, "persons", {"first_name": "P", "last_name": str(p), "sales_potential": p}
+        )
+        for p in potentials
+    ]
+
+
+def stored(records):
+    model = get_model("persons")
+    rows = model.objects.in_bulk([r.pk for r in records])
+    return [(rows[r.pk].score, rows[r.pk].segment) for r in records]
+
+
+def test_changing_a_range_moves_every_existing_record(
+    admin, segmentation, django_capture_on_commit_callbacks
+):
+    # given records scored by the shipped scheme
+    records = people(admin, [10, 30, 60, 90])
+    assert [s for _score, s in stored(records)] == ["Weak", "Medium", "Good", "Ideal"]
+    # when the top range starts at 50 instead of 75
+    ranges = [
+        {"min": None, "max": "25", "points": 0},
+        {"min": "25", "max": "50", "points": 10},
+        {"min": "50", "max": None, "points": 30},
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        saved = segmentation.save(admin, "persons", potential_scheme(ranges))
+    # then the task ran and moved the 60 into Ideal, changing only that row
+    assert [s for _score, s in stored(records)] == ["Weak", "Medium", "Ideal", "Ideal"]
+    run = Recompute.objects.get(pk=saved["recompute"]["id"])
+    assert run.status == Recompute.Status.DONE
+    assert run.changed == 1
+    assert run.done == run.total == get_model("persons").objects.count()
+
+
+def test_a_recompute_in_small_batches_reports_progress_and_rewrites_nothing_unchanged(
+    admin, segmentation
+):
+    # given
+    records = people(admin, [5, 40, 70, 99, 50])
+    run = segmentation.recompute(admin, "persons")
+    # when
+    finished = run_recompute(run.pk, batch_rows=2)
+    # then
+    assert finished.status == Recompute.Status.DONE
+    assert finished.changed == 0
+    assert finished.percent == 100
+    assert [s for _score, s in stored(records)] == ["Weak", "Medium", "Good", "Ideal", "Good"]
+
+
+def test_a_run_of_an_older_scheme_version_stops_as_superseded(admin, segmentation):
+    # given
+    old = segmentation.recompute(admin, "persons")
+    segmentation.save(admin, "persons", potential_scheme(weight="2"))
+    # when
+    finished = run_recompute(old.pk)
+    # then
+    assert finished.status == Recompute.Status.SUPERSEDED
+
+
+@pytest.fixture
+def budget(admin, schema, segmentation):
+    """A custom integer field 'budget' scored like the shipped potential, one record each."""
+    schema.add_field(admin, "persons", api_name="budget", label="Budget", type="integer")
+    segmentation.save(admin, "persons", potential_scheme(field="budget"))
+    return RecordService().create(
+        admin, "persons", {"first_name": "B", "last_name": "Udget", "budget": 60}
+    )
+
+
+def test_trashing_a_scored_field_needs_confirmation_then_scores_nothing(
+    admin, schema, segmentation, budget, django_capture_on_commit_callbacks
+):
+    # given
+    assert stored([budget]) == [(Decimal("20.00"), "Good")]
+    # when
+    with pytest.raises(FieldInUse) as warned:
+        schema.trash_field(admin, "persons", "budget")
+    assert "Sales potential" in warned.value.detail
+    with django_capture_on_commit_callbacks(execute=True):
+        schema.trash_field(admin, "persons", "budget", confirm_in_use=True)
+    # then the parameter stays, unavailable, and every record is re-scored without it
+    assert stored([budget]) == [(Decimal("0.00"), "Weak")]
+    assert segmentation.scheme("persons")["parameters"][0]["field_available"] is False
+    # when the field comes back
+    with django_capture_on_commit_callbacks(execute=True):
+        schema.restore_field(admin, "persons", "budget")
+    # then
+    assert stored([budget]) == [(Decimal("20.00"), "Good")]
+
+
+def test_a_type_change_to_a_numeric_type_keeps_the_parameter(
+    admin, schema, segmentation, budget, django_capture_on_commit_callbacks
+):
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        new = schema.change_field_type(admin, "persons", "budget", "decimal")
+    # then
+    scheme = segmentation.scheme("persons")
+    assert scheme["parameters"][0]["field_available"] is True
+    assert compile_scheme(get_snapshot().entity("persons")).parameters[0].spec.id == new.pk
+    assert stored([budget]) == [(Decimal("20.00"), "Good")]
+
+
+def test_a_type_change_the_rules_do_not_fit_is_refused(admin, schema, segmentation, budget):
+    # when
+    with pytest.raises(FieldInUse) as refused:
+        schema.change_field_type(admin, "persons", "budget", "text")
+    # then nothing changed
+    assert "Sales potential" in refused.value.detail
+    assert get_snapshot().entity("persons").field("budget").type == "integer"
+
+
+ranges = st.lists(
+    st.tuples(st.integers(-50, 150), st.integers(1, 60), st.integers(-20, 40)),
+    min_size=1,
+    max_size=5,
+)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    bounds=ranges,
+    weight=st.decimals(min_value=0, max_value=20, places=2),
+    values=st.lists(st.one_of(st.none(), st.integers(0, 100)), min_size=1, max_size=12),
+)
+def test_the_sql_and_the_python_scorer_agree(admin, segmentation, bounds, weight, values):
+    # given non-overlapping ranges built from (start, length, points)
+    starts, cleaned = -1000, []
+    for start, length, points in sorted(bounds):
+        low = max(start, starts)
+        cleaned.append({"min": str(low), "max": str(low + length), "points": points})
+        starts = low + length
+    cleaned[0]["min"] = None
+    payload = potential_scheme(cleaned, weight=str(weight))
+    payload["segments"] = [
+        {"name": "Low", "min": None, "max": "0"},
+        {"name": "Mid", "min": "0", "max": "100.5"},
+        {"name": "High", "min": "100.5", "max": None},
+    ]
+    segmentation.save(admin, "persons", payload)
+    records = people(admin, values)  # scored in Python on create
+    python = stored(records)
+    # when the SQL recompute runs over the same rows after they were cleared
+    get_model("persons").objects.filter(pk__in=[r.pk for r in records]).update(
+        score=None, segment=None
+    )
+    run_recompute(segmentation.recompute(admin, "persons").pk)
+    # then
+    if connection.vendor == "postgresql":
+        assert stored(records) == python
