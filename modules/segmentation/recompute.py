@@ -68,7 +68,7 @@ def run_recompute(run_id: int, *, batch_rows: int = BATCH_ROWS) -> Recompute | N
             run, status=Recompute.Status.RUNNING, started_at=timezone.now(), total=rows.count()
         )
         if connection.vendor == "postgresql":
-            _in_sql(run, compiled, model._meta.db_table, batch_rows)
+            rescore_in_sql(run, compiled, model._meta.db_table, batch_rows)
         else:
             _in_python(run, compiled, rows, batch_rows)
     except EntityTypeNotFound:
@@ -85,7 +85,8 @@ def run_recompute(run_id: int, *, batch_rows: int = BATCH_ROWS) -> Recompute | N
     return run
 
 
-def _in_sql(run: Recompute, compiled, table: str, batch_rows: int) -> None:
+def rescore_in_sql(run: Recompute, compiled, table: str, batch_rows: int = BATCH_ROWS) -> None:
+    """Every row of `table` by `compiled`, one guarded UPDATE (and commit) per batch."""
     starts = batch_starts(table, batch_rows)
     ends = [*starts[1:], None] if starts else []
     for low, high in zip(starts, ends, strict=True):

@@ -28,7 +28,7 @@ from tests.benchmarks.schema import BenchEntity, BenchField
 
 MARKER_TABLE = "bench_marker"
 #: Bump when the generated data changes shape, so old databases are rebuilt.
-DATA_VERSION = "6"
+DATA_VERSION = "7"
 OWNERS = 500
 TEAMS = 50
 OWNER_PREFIX = "bench_owner_"

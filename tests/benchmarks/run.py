@@ -158,7 +158,10 @@ def _context(rows: int, entities: list[BenchEntity]):
     small = next(e.rows for e in entities if e.slug == "persons_small")
     user, manager = _team_people()
     static = StaticModels.build(columns, tables)
-    return Context(rows, small, admin, static, tables, user=user, manager=manager)
+    segmented = next(e.rows for e in entities if e.slug == "segmented_a")
+    return Context(
+        rows, small, admin, static, tables, user=user, manager=manager, segmented_rows=segmented
+    )
 
 
 def _team_people():

@@ -13,6 +13,8 @@ import itertools
 from dataclasses import dataclass, field
 
 SMALL_ROWS = 10_000
+#: Rows of each of B5's tables (the issue's 200k records).
+SEGMENTED_ROWS = 200_000
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,9 @@ def bench_entities(rows: int) -> list[BenchEntity]:
         BenchEntity("persons_small", PERSON_FIELDS, small, segmentation=True),
         BenchEntity("deals", DEAL_FIELDS, max(1_000, rows // 5)),
         BenchEntity("wide_records", wide_fields(), 2_000),
+        # B5: two identical tables, so each side of a ratio rewrites its own rows.
+        BenchEntity("segmented_a", PERSON_FIELDS, SEGMENTED_ROWS, segmentation=True),
+        BenchEntity("segmented_b", PERSON_FIELDS, SEGMENTED_ROWS, segmentation=True),
     ]
 
 

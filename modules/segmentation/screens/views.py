@@ -27,6 +27,7 @@ from modules.metamodel.runtime import get_snapshot
 from modules.metamodel.screens.views import SettingsView
 from modules.segmentation.exceptions import SegmentationNotEnabled
 from modules.segmentation.kinds import kind_of, parameter_kinds
+from modules.segmentation.models import Recompute
 from modules.segmentation.services import SegmentationService
 
 NS = "segmentation_settings"
@@ -133,6 +134,9 @@ class SegmentationIndexView(SegmentationSettingsView):
                     "parameters": [p["name"] for p in scheme["parameters"]],
                     "segments": [s["name"] for s in scheme["segments"]],
                     "recompute": scheme["recompute"],
+                    "status": Recompute.Status(scheme["recompute"]["status"]).label
+                    if scheme["recompute"]
+                    else "",
                 }
             )
         context["entity_types"] = rows
