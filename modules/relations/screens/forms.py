@@ -59,7 +59,7 @@ class RelationTypeForm(forms.Form):
 
     source = forms.ChoiceField(
         label=gettext_lazy("Source entity type"),
-        help_text=gettext_lazy("A relation reads: the source is <source label> of the target."),
+        help_text=gettext_lazy("A relation reads: the source is the source label of the target."),
     )
     source_label = forms.CharField(
         label=gettext_lazy("Source label"),
@@ -156,11 +156,11 @@ class RelationTypeForm(forms.Form):
             chosen = data.get(key) or ""
             slug, _sep, _position = chosen.partition(SECTION_SEP)
             if chosen and data.get(end) and slug != data[end] and not self._ignored(end, data):
-                self.add_error(
-                    key,
-                    _("Pick a section of the %(end)s entity type's form.")
-                    % {"end": _("source") if end == "source" else _("target")},
-                )
+                messages = {
+                    "source": _("Pick a section of the source entity type's form."),
+                    "target": _("Pick a section of the target entity type's form."),
+                }
+                self.add_error(key, messages[end])
         return data
 
     @staticmethod
