@@ -5,7 +5,8 @@ import pytest
 from modules.access import grants
 from modules.metamodel.runtime import get_model
 from modules.records.services import RecordService
-from tests.browser.test_story import log_in, settle
+from tests.browser.helpers import log_in
+from tests.browser.test_story import settle
 
 pytestmark = pytest.mark.browser
 

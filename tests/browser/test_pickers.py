@@ -6,16 +6,9 @@ from modules.access import grants
 from modules.accounts.models import Team
 from modules.metamodel.runtime import get_model
 from modules.records.services import RecordService
+from tests.browser.helpers import log_in
 
 pytestmark = pytest.mark.browser
-
-
-def log_in(page, username, password="pw-Secret-123"):
-    page.goto("/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/")
 
 
 def test_a_user_picks_a_company_with_the_keyboard(page, shot, admin, user, make_user):

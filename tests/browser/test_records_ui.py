@@ -6,16 +6,9 @@ import openpyxl
 import pytest
 
 from modules.metamodel.runtime import get_model
+from tests.browser.helpers import log_in
 
 pytestmark = pytest.mark.browser
-
-
-def log_in(page, username, password="pw-Secret-123"):
-    page.goto("/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/")
 
 
 def test_a_user_creates_a_person_and_finds_it_again(page, shot, schema, admin, user):

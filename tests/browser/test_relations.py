@@ -5,16 +5,9 @@ import pytest
 from modules.records.services import RecordService
 from modules.relations.models import RelationType
 from modules.relations.type_service import RelationTypeService
+from tests.browser.helpers import log_in
 
 pytestmark = pytest.mark.browser
-
-
-def log_in(page, username, password="pw-Secret-123"):
-    page.goto("/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/")
 
 
 def headquarters_branch(admin) -> RelationType:

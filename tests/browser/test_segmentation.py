@@ -4,16 +4,9 @@ import pytest
 
 from modules.metamodel.runtime import get_model
 from modules.records.services import RecordService
+from tests.browser.helpers import log_in
 
 pytestmark = pytest.mark.browser
-
-
-def log_in(page, username, password="pw-Secret-123"):
-    page.goto("/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/")
 
 
 def test_an_admin_changes_a_range_previews_saves_and_records_move(page, shot, admin):
