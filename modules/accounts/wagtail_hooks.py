@@ -7,18 +7,14 @@ index (`register_tessera_settings_section`) and in Wagtail's Settings menu.
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 
 from modules.accounts.screens import urls as team_urls
 from modules.accounts.screens.lookup import TEAMS_URL_NAME, URL_NAME, team_lookup, user_lookup
-from modules.metamodel.screens.registry import SETTINGS_SECTION_HOOK, SettingsSection
-
-
-class AdministratorMenuItem(MenuItem):
-    """Shown to administrators only."""
-
-    def is_shown(self, request):
-        return bool(getattr(request.user, "is_administrator", False))
+from modules.metamodel.screens.registry import (
+    SETTINGS_SECTION_HOOK,
+    AdministratorMenuItem,
+    SettingsSection,
+)
 
 
 @hooks.register("register_admin_urls")

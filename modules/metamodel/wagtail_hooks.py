@@ -8,17 +8,13 @@ Other modules add their settings screens the same way, from their own wagtail_ho
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 
 from modules.metamodel.screens import urls as settings_urls
-from modules.metamodel.screens.registry import SETTINGS_SECTION_HOOK, SettingsSection
-
-
-class AdministratorMenuItem(MenuItem):
-    """Shown to administrators only."""
-
-    def is_shown(self, request):
-        return bool(getattr(request.user, "is_administrator", False))
+from modules.metamodel.screens.registry import (
+    SETTINGS_SECTION_HOOK,
+    AdministratorMenuItem,
+    SettingsSection,
+)
 
 
 @hooks.register("register_admin_urls")

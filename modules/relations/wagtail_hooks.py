@@ -8,17 +8,13 @@ The relations of one record are shown and changed on its profile (records screen
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 
-from modules.metamodel.screens.registry import SETTINGS_SECTION_HOOK, SettingsSection
+from modules.metamodel.screens.registry import (
+    SETTINGS_SECTION_HOOK,
+    AdministratorMenuItem,
+    SettingsSection,
+)
 from modules.relations.screens import urls as relation_urls
-
-
-class AdministratorMenuItem(MenuItem):
-    """Shown to administrators only."""
-
-    def is_shown(self, request):
-        return bool(getattr(request.user, "is_administrator", False))
 
 
 @hooks.register("register_admin_urls")

@@ -8,8 +8,11 @@ from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
-from modules.access.wagtail_hooks import AdministratorMenuItem
-from modules.metamodel.screens.registry import SETTINGS_SECTION_HOOK, SettingsSection
+from modules.metamodel.screens.registry import (
+    SETTINGS_SECTION_HOOK,
+    AdministratorMenuItem,
+    SettingsSection,
+)
 from modules.segmentation.screens import urls as segmentation_urls
 
 

@@ -18,8 +18,16 @@ from typing import Any, NamedTuple
 
 from django.urls import NoReverseMatch, reverse
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 
 SETTINGS_SECTION_HOOK = "register_tessera_settings_section"
+
+
+class AdministratorMenuItem(MenuItem):
+    """A Settings menu item shown to administrators only."""
+
+    def is_shown(self, request):
+        return bool(getattr(request.user, "is_administrator", False))
 
 
 class SettingsSection(NamedTuple):
