@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from modules.core.exceptions import TesseraError
 from modules.metamodel.labels import clean_label
 from modules.relations.models import RelationType
-from modules.relations.type_service import RelationTypeService, section_position
+from modules.relations.type_service import RelationTypeService, section_positions
 
 #: Settings a sync may change on an existing type, with their defaults (form sections are
 #: set when a type is created only: the administrator arranges forms).
@@ -117,6 +117,7 @@ def export(entity) -> dict:
     """The relation types `entity` is the source of, as a file lists them."""
     result = {}
     rows = RelationType.objects.alive().filter(source=entity).select_related("target")
+    positions = section_positions()
     for index, row in enumerate(rows.order_by("id"), start=1):
         spec: dict = {"target": row.target.slug, "source_label": row.source_label}
         if row.symmetric:
@@ -127,7 +128,7 @@ def export(entity) -> dict:
             if getattr(row, name) is not None and not (row.symmetric and name == "max_sources"):
                 spec[name] = getattr(row, name)
         for end in ("source", "target"):
-            position = section_position(getattr(row, f"{end}_form_section_id"))
+            position = positions.get(getattr(row, f"{end}_form_section_id"))
             if position is not None:
                 spec[f"{end}_form_section"] = position
         result[row.key or f"{entity.slug}_relation_{index}"] = spec

@@ -47,39 +47,50 @@ FIELDS = (
 ONLY_ADMINS = "Only administrators may change relation types."
 
 
-def section_position(section_id: int | None) -> int | None:
-    """A form section as the admin sees it: its position on the form, from 1."""
-    if section_id is None:
-        return None
-    section = LayoutSection.objects.filter(pk=section_id).first()
-    if section is None:
-        return None
-    ids = list(
-        LayoutSection.objects.filter(layout_id=section.layout_id)
-        .order_by("sort_order", "id")
-        .values_list("pk", flat=True)
-    )
-    return ids.index(section_id) + 1
+def section_positions() -> dict[int, int]:
+    """Every form section's position on its form, from 1, as the admin sees it (one query)."""
+    positions: dict[int, int] = {}
+    counters: Counter = Counter()
+    rows = LayoutSection.objects.order_by("layout_id", "sort_order", "id")
+    for section_id, layout_id in rows.values_list("pk", "layout_id"):
+        counters[layout_id] += 1
+        positions[section_id] = counters[layout_id]
+    return positions
+
+
+def relation_counts() -> dict[int, int]:
+    """How many relations each relation type has (one query)."""
+    rows = Relation.objects.values("relation_type_id").annotate(n=Count("id"))
+    return {row["relation_type_id"]: row["n"] for row in rows}
+
+
+def describe_all(rows: list[RelationType]) -> list[dict]:
+    """Relation types as the API shows them: two queries however many there are."""
+    positions, counts = section_positions(), relation_counts()
+    return [
+        {
+            "id": row.pk,
+            "key": row.key,
+            "source": row.source.slug,
+            "target": row.target.slug,
+            "source_label": row.source_label,
+            "target_label": row.target_label if not row.symmetric else row.source_label,
+            "symmetric": row.symmetric,
+            "max_targets": row.max_targets,
+            "max_sources": row.max_sources,
+            "source_form_section": positions.get(row.source_form_section_id),
+            "target_form_section": positions.get(row.target_form_section_id),
+            "is_system": row.is_system,
+            "deleted": row.deleted_at is not None,
+            "relations": counts.get(row.pk, 0),
+        }
+        for row in rows
+    ]
 
 
 def describe(row: RelationType) -> dict:
-    """A relation type as the API and the settings screens show it."""
-    return {
-        "id": row.pk,
-        "key": row.key,
-        "source": row.source.slug,
-        "target": row.target.slug,
-        "source_label": row.source_label,
-        "target_label": row.target_label if not row.symmetric else row.source_label,
-        "symmetric": row.symmetric,
-        "max_targets": row.max_targets,
-        "max_sources": row.max_sources,
-        "source_form_section": section_position(row.source_form_section_id),
-        "target_form_section": section_position(row.target_form_section_id),
-        "is_system": row.is_system,
-        "deleted": row.deleted_at is not None,
-        "relations": Relation.objects.filter(relation_type=row).count(),
-    }
+    """One relation type as the API shows it."""
+    return describe_all([row])[0]
 
 
 class RelationTypeService:

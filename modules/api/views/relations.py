@@ -29,7 +29,7 @@ from modules.records.services import RecordService
 from modules.relations import specs
 from modules.relations.exceptions import RelationsOff
 from modules.relations.services import RelationService
-from modules.relations.type_service import RelationTypeService, describe
+from modules.relations.type_service import RelationTypeService, describe, describe_all
 
 TAGS = ["metadata"]
 E = ErrorSerializer
@@ -56,7 +56,7 @@ class RelationTypeListView(APIView):
         rows = RelationTypeService().all(include_trashed=trashed)
         if trashed:
             rows = [r for r in rows if r.deleted_at is not None]
-        return Response([describe(r) for r in rows])
+        return Response(describe_all(rows))
 
     @extend_schema(
         tags=TAGS,

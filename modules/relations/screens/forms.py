@@ -130,10 +130,12 @@ class RelationTypeForm(forms.Form):
     @staticmethod
     def initial_from(row: RelationType) -> dict:
         """The form's values from a stored relation type."""
-        from modules.relations.type_service import section_position
+        from modules.relations.type_service import section_positions
+
+        positions = section_positions()
 
         def section(end: str):
-            position = section_position(getattr(row, f"{end}_form_section_id"))
+            position = positions.get(getattr(row, f"{end}_form_section_id"))
             entity = getattr(row, end)
             return f"{entity.slug}{SECTION_SEP}{position}" if position else ""
 

@@ -8,7 +8,6 @@ they name (else above the form), and nothing is saved.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -22,7 +21,7 @@ from modules.metamodel.screens.views import SettingsView
 from modules.relations.exceptions import RelationTypeNotFound
 from modules.relations.models import Relation, RelationType
 from modules.relations.screens.forms import RelationTypeForm
-from modules.relations.type_service import RelationTypeService
+from modules.relations.type_service import RelationTypeService, relation_counts
 
 NS = "relations_settings"
 
@@ -41,12 +40,6 @@ def show_error(form: RelationTypeForm, error: TesseraError) -> None:
             form.add_error(None, problems)
     if not error.errors:
         form.add_error(None, error.detail)
-
-
-def relation_counts() -> dict[int, int]:
-    """How many relations each relation type has, in one query."""
-    rows = Relation.objects.values("relation_type_id").annotate(n=Count("id"))
-    return {row["relation_type_id"]: row["n"] for row in rows}
 
 
 def limit_text(value: int | None) -> str:
