@@ -174,7 +174,7 @@ class RecordService:
             raise refuse("delete")
         from modules.relations.services import RelationService
 
-        conflicts = RelationService().restore_conflicts(model.entity, record.pk)
+        conflicts = RelationService().restore_conflicts(user, model.entity, record.pk)
         if conflicts:
             raise RecordConflict(
                 _("Restoring it would bring back relations beyond their limits: %(list)s")

@@ -295,9 +295,10 @@ class RelationService:
             **{side.own_column: own_id, f"{side.other_column}__in": live.values("pk")}
         ).count()
 
-    def restore_conflicts(self, entity, record_id: int) -> list[str]:
+    def restore_conflicts(self, user, entity, record_id: int) -> list[str]:
         """What restoring a trashed record would break: its relations coming back would
-        give a live record more relations than its type allows."""
+        give a live record more relations than its type allows. A record `user` may not
+        see is not named."""
         problems = []
         sides = specs.sides_of(entity)
         rows = list(Relation.objects.filter(_rows_q(sides, [record_id])))
@@ -318,11 +319,16 @@ class RelationService:
                     continue
                 other = live_visible(None, side.other_id, [other_id]).first()
                 if other is not None and self._count(far, other_id) >= far.limit:
+                    seen = live_visible(user, side.other_id, [other_id]).first()
                     problems.append(
                         _(
                             "%(other)s already has as many %(label)s relations as allowed "
                             "(%(count)s)."
                         )
-                        % {"other": other, "count": far.limit, "label": far.label}
+                        % {
+                            "other": seen if seen is not None else _("A record you cannot see"),
+                            "count": far.limit,
+                            "label": far.label,
+                        }
                     )
         return problems

@@ -388,3 +388,27 @@ def test_listing_relation_types_costs_the_same_queries_for_few_or_many(admin):
     many = count()
     assert many[0] == few[0] + 3
     assert many[1] == few[1]
+
+
+def test_a_refused_restore_does_not_name_a_record_the_user_may_not_see(make_user, admin):
+    AccessService().update_visibility(
+        admin, "companies", allowed=["public", "non_public", "hidden"], default="public"
+    )
+    AccessService().update_permissions(
+        admin, "companies", system={"user": ["view", "add", "edit", "delete"]}
+    )
+    alice, bob = make_user("alice_t"), make_user("bob_t")
+    old_hq, branch = company(alice, "Alice HQ"), company(bob, "Bob's Secret Branch")
+    relations.add(None, "companies", old_hq.pk, hq_type().pk, branch.pk, side="source")
+    records.delete(alice, "companies", old_hq.pk)
+    relations.add(
+        None, "companies", company(bob, "Bob HQ").pk, hq_type().pk, branch.pk, side="source"
+    )
+    records.update(bob, "companies", branch.pk, {}, visibility="hidden")
+    with pytest.raises(RecordConflict) as refused:
+        records.restore(alice, "companies", old_hq.pk)
+    assert "Secret" not in refused.value.detail
+    assert "A record you cannot see already has" in refused.value.detail
+    # the owner of the branch is told which record it is
+    with pytest.raises(RecordConflict, match="Bob's Secret Branch already has"):
+        records.restore(bob, "companies", old_hq.pk)
