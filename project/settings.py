@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "modules.records",
     "modules.relations",
     "modules.segmentation",
+    "modules.history",
     "wagtail.users",
     "wagtail.documents",
     "wagtail.images",

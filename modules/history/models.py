@@ -1,0 +1,61 @@
+"""RowHistory: one row per write to one record, for every entity type in one table.
+
+    RowHistory.objects.filter(entity_type_id=persons.id, record_id=42).order_by("-at", "-id")
+    row.changes   # {"17": ["Ann", "Anna"], "owner": [3, 5]}   field id (or a record key)
+    row.labels    # {"17": "First name", "owner": "Owner"}    as the keys were named then
+
+Written only by `modules.history.recorder`, which the services call inside their own
+transaction, so a refused or failed write leaves no history either.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Operation(models.TextChoices):
+    """What a write did to the record."""
+
+    CREATE = "create", _("Added")
+    UPDATE = "update", _("Edited")
+    DELETE = "delete", _("Deleted")
+    RESTORE = "restore", _("Restored")
+    ANONYMISE = "anonymise", _("Anonymised")
+    IMPORT = "import", _("Imported")
+
+
+class RowHistory(models.Model):
+    """One write to one record: who, when, what, and each changed value before and after."""
+
+    entity_type = models.ForeignKey(
+        "metamodel.EntityType", on_delete=models.CASCADE, related_name="+"
+    )
+    record_id = models.BigIntegerField()
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField()
+    operation = models.CharField(max_length=12, choices=Operation.choices)
+    #: The kind of action behind it ("bulk_update", "import_undo", "recompute", …).
+    action = models.CharField(max_length=40, blank=True, default="")
+    #: Rows written by one action share it (a bulk edit, an import, one recompute).
+    batch = models.CharField(max_length=64, blank=True, default="")
+    #: The record's title when it was written, so the log can name a deleted record.
+    title = models.CharField(max_length=255, blank=True, default="")
+    changes = models.JSONField(default=dict)
+    labels = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("change")
+        verbose_name_plural = _("changes")
+        indexes = [
+            models.Index(fields=["entity_type", "record_id", "-at", "-id"], name="history_record"),
+            models.Index(fields=["-at", "-id"], name="history_time"),
+            models.Index(fields=["entity_type", "-at", "-id"], name="history_entity"),
+            models.Index(fields=["user", "-at", "-id"], name="history_user"),
+            models.Index(fields=["operation", "-at", "-id"], name="history_operation"),
+            models.Index(fields=["batch"], name="history_batch"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_operation_display()} #{self.record_id} ({self.at:%Y-%m-%d %H:%M})"

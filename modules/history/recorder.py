@@ -1,0 +1,145 @@
+"""The one writer of RowHistory; services call it inside their own transaction.
+
+    before = recorder.values_of(entity, record)
+    ...                                          # the service changes the record
+    changes = recorder.diff(before, recorder.values_of(entity, record))
+    recorder.log(user, entity, "update", record.pk, changes, title=entity.title_of(record))
+    recorder.log_many(user, entity, "import", [Entry(pk, recorder.created(entity, row))], batch=b)
+
+Keys of `changes`: a field's id as text ("17"), or a record key: "owner", "visibility",
+"score", "segment", "role.<role>" ({"users": [ids], "teams": [ids]}) and
+"relation.<relation type id>.<side>" (the other record's id). Values are JSON (the field
+type's `to_json`). Field and relation labels are kept as they were named at the time.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
+
+from modules.history.models import Operation, RowHistory
+
+#: Keys every record has besides its fields.
+RECORD_KEYS = ("owner", "visibility")
+SEGMENTATION_KEYS = ("score", "segment")
+BATCH_SIZE = 2000
+TITLE_LENGTH = 255
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One record's row in a bulk write."""
+
+    record_id: int
+    changes: dict
+    title: str = ""
+    labels: dict = field(default_factory=dict)
+
+
+def new_batch() -> str:
+    """An id shared by every row one action writes."""
+    return uuid.uuid4().hex
+
+
+def values_of(entity, record) -> dict[str, Any]:
+    """Every tracked value of a record as JSON, keyed like `changes`."""
+    values = {
+        str(spec.id): spec.type_class.to_json(spec, spec.type_class.get_value(record, spec))
+        for spec in entity.fields
+    }
+    values["owner"] = getattr(record, "owner_id", None)
+    values["visibility"] = getattr(record, "visibility", None)
+    if entity.supports_segmentation:
+        values["score"] = getattr(record, "score", None)
+        values["segment"] = getattr(record, "segment", None)
+    return values
+
+
+def diff(before: dict, after: dict) -> dict[str, list]:
+    """`{key: [before, after]}` for every key whose value differs."""
+    keys = dict.fromkeys([*before, *after])
+    return {
+        key: [before.get(key), after.get(key)] for key in keys if before.get(key) != after.get(key)
+    }
+
+
+def created(entity, record) -> dict[str, list]:
+    """The changes of a new record: each value it was given, from nothing."""
+    return {
+        key: [None, value] for key, value in values_of(entity, record).items() if not _empty(value)
+    }
+
+
+def field_labels(entity, keys: Iterable[str]) -> dict[str, Any]:
+    """The labels of the field keys among `keys`, as the fields are named now."""
+    by_id = {str(spec.id): spec.label for spec in entity.fields}
+    return {key: by_id[key] for key in keys if key in by_id}
+
+
+def log(
+    user,
+    entity,
+    operation: str,
+    record_id: int,
+    changes: dict | None = None,
+    *,
+    action: str = "",
+    batch: str = "",
+    title: str = "",
+    labels: dict | None = None,
+) -> RowHistory | None:
+    """One row; an update that changed nothing writes none."""
+    changes = changes or {}
+    if operation == Operation.UPDATE and not changes:
+        return None
+    return RowHistory.objects.create(
+        **_common(user, entity, operation, action, batch),
+        record_id=record_id,
+        title=title[:TITLE_LENGTH],
+        changes=changes,
+        labels={**field_labels(entity, changes), **(labels or {})},
+    )
+
+
+def log_many(
+    user, entity, operation: str, entries: Iterable[Entry], *, action: str = "", batch: str = ""
+) -> int:
+    """Rows for many records at once (bulk actions, imports, recompute); returns how many."""
+    common = _common(user, entity, operation, action, batch)
+    labels_now = {str(spec.id): spec.label for spec in entity.fields}
+    rows = [
+        RowHistory(
+            **common,
+            record_id=entry.record_id,
+            title=entry.title[:TITLE_LENGTH],
+            changes=entry.changes,
+            labels={
+                **{k: labels_now[k] for k in entry.changes if k in labels_now},
+                **entry.labels,
+            },
+        )
+        for entry in entries
+        if entry.changes or operation != Operation.UPDATE
+    ]
+    RowHistory.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+    return len(rows)
+
+
+def _common(user, entity, operation: str, action: str, batch: str) -> dict:
+    assert operation in Operation.values, f"Unknown history operation {operation!r}."
+    return {
+        "entity_type_id": entity.id,
+        "user_id": getattr(user, "pk", None),
+        "at": timezone.now(),
+        "operation": operation,
+        "action": action,
+        "batch": batch,
+    }
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
