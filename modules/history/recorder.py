@@ -17,6 +17,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -54,7 +55,9 @@ def values_of(entity, record) -> dict[str, Any]:
     values["owner"] = getattr(record, "owner_id", None)
     values["visibility"] = getattr(record, "visibility", None)
     if entity.supports_segmentation:
-        values["score"] = getattr(record, "score", None)
+        score = getattr(record, "score", None)
+        # As PostgreSQL writes numeric(14, 2) as text, so SQL-written rows read the same.
+        values["score"] = None if score is None else f"{Decimal(score):.2f}"
         values["segment"] = getattr(record, "segment", None)
     return values
 
@@ -143,3 +146,22 @@ def _common(user, entity, operation: str, action: str, batch: str) -> dict:
 
 def _empty(value: Any) -> bool:
     return value is None or value == "" or value == [] or value == {}
+
+
+def holders_of(entity, record_ids: Iterable[int], role: str) -> dict[int, dict]:
+    """Who holds a granted role on each record, as history keeps it (sorted ids)."""
+    from modules.access import grants
+
+    held = grants.holders(entity, record_ids)
+    return {
+        pk: {
+            "users": sorted(roles.get(role, {}).get("users", [])),
+            "teams": sorted(roles.get(role, {}).get("teams", [])),
+        }
+        for pk, roles in held.items()
+    }
+
+
+def role_changes(role: str, before: dict, after: dict) -> dict[str, list]:
+    """`{"role.<role>": [before, after]}` when the holders differ, else nothing."""
+    return {f"role.{role}": [before, after]} if before != after else {}

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from modules.access import engine, grants
 from modules.core.exceptions import PermissionDenied
+from modules.history import recorder
 from modules.metamodel.runtime import get_snapshot
 from modules.metamodel.runtime.specs import EntitySpec
 from modules.records import numbering
@@ -51,6 +52,8 @@ class RecordService:
 
     Segmentation: `create`, `update` (and so `bulk_update`) and `restore` score the
     record by its entity type's scheme (`segmentation.scoring`) as they write it.
+    History: every write leaves a RowHistory row per record it changed (`history.recorder`),
+    in the same transaction; the rows of one bulk call share a batch id.
     """
 
     def get(self, user, entity_slug: str, record_id: Any, *, trashed: bool = False):
@@ -91,8 +94,11 @@ class RecordService:
         score_record(entity, record)
         record.save(force_insert=True)
         users, teams = invited if invited is not None else grants.defaults(entity, user)
+        changes = recorder.created(entity, record)
         if users or teams:
             grants.write(entity, [record.pk], "participant", users, teams)
+            changes["role.participant"] = [None, {"users": sorted(users), "teams": sorted(teams)}]
+        recorder.log(user, entity, "create", record.pk, changes, title=entity.title_of(record))
         return record
 
     @transaction.atomic
@@ -107,8 +113,13 @@ class RecordService:
         owner=None,
         visibility: str | None = None,
         participants: dict | None = None,
+        action: str = "",
+        batch: str = "",
     ):
-        """Write the named values; owner, visibility and participants change only when given."""
+        """Write the named values; owner, visibility and participants change only when given.
+
+        `action` and `batch` label the history row (a bulk edit passes its own).
+        """
         snapshot = get_snapshot()
         entity, model = snapshot.entity(entity_slug), snapshot.model(entity_slug)
         record = self._load(model, record_id, lock=True, user=user)
@@ -130,6 +141,8 @@ class RecordService:
                 extra={"current_version": record.version},
             )
         cleaned = self._clean(model, values, user=user, creating=False, current=record)
+        before = recorder.values_of(entity, record)
+        granted: dict = {}
         changed: list[str] = []
         for name, value in cleaned.items():
             spec = entity.field(name)
@@ -144,16 +157,29 @@ class RecordService:
             changed.append("visibility")
         if participants is not None:
             users, teams = self._participants(entity, participants)
+            held = recorder.holders_of(entity, [record.pk], "participant")[record.pk]
             grants.write(entity, [record.pk], "participant", users, teams)
             record._access_roles = None
-        if not changed:
-            return record
-        changed.extend(score_record(entity, record))
-        record.updated_by = user
-        record.updated_at = timezone.now()
-        record.version = F("version") + 1
-        record.save(update_fields=[*changed, "updated_by", "updated_at", "version"])
-        record.refresh_from_db(fields=["version"])
+            now = {"users": sorted(users), "teams": sorted(teams)}
+            granted = recorder.role_changes("participant", held, now)
+        if changed:
+            changed.extend(score_record(entity, record))
+            record.updated_by = user
+            record.updated_at = timezone.now()
+            record.version = F("version") + 1
+            record.save(update_fields=[*changed, "updated_by", "updated_at", "version"])
+            record.refresh_from_db(fields=["version"])
+        changes = {**recorder.diff(before, recorder.values_of(entity, record)), **granted}
+        recorder.log(
+            user,
+            entity,
+            "update",
+            record.pk,
+            changes,
+            action=action,
+            batch=batch,
+            title=entity.title_of(record),
+        )
         return record
 
     @transaction.atomic
@@ -163,7 +189,7 @@ class RecordService:
         record = self._load(model, record_id, lock=True, user=user)
         if not engine.can(user, "delete", record):
             raise refuse("delete")
-        self._trash([record.pk], model, user)
+        self._trash([record], model, user)
 
     @transaction.atomic
     def restore(self, user, entity_slug: str, record_id: Any):
@@ -181,6 +207,7 @@ class RecordService:
                 % {"list": " ".join(conflicts)}
             )
         # Scored afresh: the scheme may have changed while the record was in the trash.
+        before = recorder.values_of(model.entity, record)
         rescored = {}
         if score_record(model.entity, record):
             rescored = {"score": record.score, "segment": record.segment}
@@ -192,6 +219,9 @@ class RecordService:
             **rescored,
         )
         record.refresh_from_db()
+        changes = recorder.diff(before, recorder.values_of(model.entity, record))
+        title = model.entity.title_of(record)
+        recorder.log(user, model.entity, "restore", record.pk, changes, title=title)
         return record
 
     # -- bulk: all or nothing --------------------------------------------------------
@@ -199,7 +229,7 @@ class RecordService:
     def bulk_delete(self, user, entity_slug: str, ids: Any) -> int:
         model = get_snapshot().model(entity_slug)
         records = self._load_many(model, ids, user, "delete")
-        self._trash([r.pk for r in records], model, user)
+        self._trash(records, model, user, action="bulk_delete")
         return len(records)
 
     @transaction.atomic
@@ -209,8 +239,9 @@ class RecordService:
         records = self._load_many(model, ids, user, "edit")
         if not values:
             raise RecordInvalid(_("Name at least one field to change."), field="values")
+        batch = recorder.new_batch()
         for record in records:
-            self.update(user, entity_slug, record.pk, values)
+            self.update(user, entity_slug, record.pk, values, action="bulk_update", batch=batch)
         return len(records)
 
     @transaction.atomic
@@ -236,12 +267,31 @@ class RecordService:
                 updated_at=timezone.now(),
                 version=F("version") + 1,
             )
+            entries = [
+                recorder.Entry(r.pk, {"owner": [r.owner_id, new_owner.pk]}, entity.title_of(r))
+                for r in records
+                if r.owner_id != new_owner.pk
+            ]
+            recorder.log_many(
+                user, entity, "update", entries, action="change_user", batch=recorder.new_batch()
+            )
             return len(pks)
         grants.check_role(engine.access_spec(entity), role)
         user_ids, team_ids = grants.clean(users, teams)
+        before = recorder.holders_of(entity, pks, role)
         grants.write(entity, pks, role, user_ids, team_ids, mode=mode)
+        after = recorder.holders_of(entity, pks, role)
         model.objects.filter(pk__in=pks).update(
             updated_by=user, updated_at=timezone.now(), version=F("version") + 1
+        )
+        entries = [
+            recorder.Entry(
+                r.pk, recorder.role_changes(role, before[r.pk], after[r.pk]), entity.title_of(r)
+            )
+            for r in records
+        ]
+        recorder.log_many(
+            user, entity, "update", entries, action="change_user", batch=recorder.new_batch()
         )
         return len(pks)
 
@@ -300,13 +350,17 @@ class RecordService:
             )
         return records
 
-    def _trash(self, pks: list[int], model, user) -> None:
-        model.objects.filter(pk__in=pks).update(
+    def _trash(self, records: list, model, user, *, action: str = "") -> None:
+        model.objects.filter(pk__in=[r.pk for r in records]).update(
             deleted_at=timezone.now(),
             updated_by=user,
             updated_at=timezone.now(),
             version=F("version") + 1,
         )
+        entity = model.entity
+        entries = [recorder.Entry(r.pk, {}, entity.title_of(r)) for r in records]
+        batch = recorder.new_batch() if len(records) > 1 else ""
+        recorder.log_many(user, entity, "delete", entries, action=action, batch=batch)
 
     def _clean(self, model, values: Any, *, user, creating: bool, current=None) -> dict:
         entity: EntitySpec = model.entity

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from modules.access import engine
 from modules.core.exceptions import PermissionDenied
+from modules.history import recorder
 from modules.metamodel.runtime import get_snapshot
 from modules.records.services import RecordService
 from modules.relations import specs
@@ -184,6 +185,7 @@ class RelationService:
         if not found:
             raise RelationNotFound(_("No such relation."))
         Relation.objects.filter(pk=found[0].id).delete()
+        self._log(user, record, found[0].side, found[0].other, added=False)
 
     @transaction.atomic
     def replace(self, user, entity_slug: str, record_id: Any, key: str, other_ids) -> None:
@@ -197,12 +199,14 @@ class RelationService:
             raise RelationInvalid(_("There is no such relation type."), field=key)
         wanted = list(dict.fromkeys(int(i) for i in other_ids))
         current = {
-            linked.other.pk: linked.id
+            linked.other.pk: linked
             for linked in self.of(user, entity_slug, [record.pk])[record.pk]
             if linked.side == chosen
         }
-        gone = [relation_id for pk, relation_id in current.items() if pk not in wanted]
-        Relation.objects.filter(pk__in=gone).delete()
+        gone = [linked for pk, linked in current.items() if pk not in wanted]
+        Relation.objects.filter(pk__in=[linked.id for linked in gone]).delete()
+        for linked in gone:
+            self._log(user, record, chosen, linked.other, added=False)
         for other_id in wanted:
             if other_id not in current:
                 self._link(user, record, chosen, self._other(user, chosen, other_id, field=key))
@@ -279,7 +283,24 @@ class RelationService:
         row = Relation.objects.create(
             relation_type_id=spec.id, source_id=source_id, target_id=target_id, created_by=user
         )
+        self._log(user, record, side, other, added=True)
         return Linked(row.pk, side, other)
+
+    def _log(self, user, record, side: Side, other, *, added: bool) -> None:
+        """A history row on each of the two records: the other one added or removed."""
+        for own, own_side, far in ((record, side, other), (other, side.far, record)):
+            change = [None, far.pk] if added else [far.pk, None]
+            entity = type(own).entity
+            recorder.log(
+                user,
+                entity,
+                "update",
+                own.pk,
+                {own_side.history_key: change},
+                action="relation_add" if added else "relation_remove",
+                title=entity.title_of(own),
+                labels={own_side.history_key: own_side.raw_label},
+            )
 
     def _count(self, side: Side, own_id: int) -> int:
         """Live relations of record `own_id` on `side` (their other ends not in the trash)."""

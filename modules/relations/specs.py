@@ -78,6 +78,23 @@ class Side:
         return self.type.source_label_text
 
     @property
+    def raw_label(self) -> Any:
+        """`label` as the admin typed it (a text or one per language), for history."""
+        return self.type.target_label if self.side == SOURCE else self.type.source_label
+
+    @property
+    def far(self) -> Side:
+        """The same type seen from the record at the other end."""
+        if self.side == BOTH:
+            return self
+        return Side(self.type, TARGET if self.side == SOURCE else SOURCE)
+
+    @property
+    def history_key(self) -> str:
+        """The key of this side's changes in RowHistory."""
+        return f"relation.{self.key}"
+
+    @property
     def limit(self) -> int | None:
         """How many records one record on this side may link to."""
         return self.type.max_sources if self.side == TARGET else self.type.max_targets

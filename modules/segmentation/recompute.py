@@ -2,9 +2,11 @@
 
     run_recompute(run_id)      # what the Celery task `tasks.recompute` does
 
-On PostgreSQL each batch is one set-based UPDATE of an id range compiled from the
-scheme (`CompiledScheme.update_sql`), writing only rows whose score or segment
-changes; each batch commits on its own and moves the progress (`Recompute.done`).
+On PostgreSQL each batch is one set-based statement over an id range compiled from the
+scheme: it updates only rows whose score or segment changes and writes their RowHistory
+(a system change: no user, action "recompute") from the same rows, so history costs no
+round trip per record. Each batch commits on its own and moves the progress
+(`Recompute.done`).
 Elsewhere (the embedded SQLite default) the same rule runs in Python.
 A run whose scheme was saved again meanwhile stops as superseded: the newer run
 re-scores everything anyway.
@@ -17,6 +19,8 @@ import logging
 from django.db import connection, transaction
 from django.utils import timezone
 
+from modules.history import recorder
+from modules.history.models import RowHistory
 from modules.metamodel.exceptions import EntityTypeNotFound
 from modules.metamodel.runtime import get_snapshot
 from modules.segmentation.models import Recompute, Scheme
@@ -70,7 +74,7 @@ def run_recompute(run_id: int, *, batch_rows: int = BATCH_ROWS) -> Recompute | N
         if connection.vendor == "postgresql":
             rescore_in_sql(run, compiled, model._meta.db_table, batch_rows)
         else:
-            _in_python(run, compiled, rows, batch_rows)
+            _in_python(run, compiled, model.entity, rows, batch_rows)
     except EntityTypeNotFound:
         _progress(run, status=Recompute.Status.SUPERSEDED, finished_at=timezone.now())
         return run
@@ -93,7 +97,14 @@ def rescore_in_sql(run: Recompute, compiled, table: str, batch_rows: int = BATCH
         if _superseded(run):
             _progress(run, status=Recompute.Status.SUPERSEDED, finished_at=timezone.now())
             return
-        sql, params = compiled.update_sql(table, low, high if high is not None else 2**63 - 1)
+        sql, params = rescore_with_history_sql(
+            compiled,
+            table,
+            low,
+            high if high is not None else 2**63 - 1,
+            run.scheme.entity_type_id,
+            f"recompute-{run.pk}",
+        )
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql, params)
             changed = cursor.rowcount
@@ -104,13 +115,59 @@ def rescore_in_sql(run: Recompute, compiled, table: str, batch_rows: int = BATCH
         )
 
 
-def _in_python(run: Recompute, compiled, rows, batch_rows: int) -> None:
+def rescore_with_history_sql(
+    compiled, table: str, low: int, high: int, entity_id: int, batch: str
+) -> tuple[str, list]:
+    """Rows `low <= id < high` re-scored, each changed one with its RowHistory row."""
+    score, score_params = compiled.score_sql()
+    segment, segment_params = compiled.segment_sql(score, score_params)
+    quoted = connection.ops.quote_name(table)
+    history = connection.ops.quote_name(RowHistory._meta.db_table)
+    sql = (
+        f"WITH was AS (SELECT id AS was_id, score AS was_score, segment AS was_segment "
+        f"FROM {quoted} WHERE id >= %s AND id < %s), "
+        f"changed AS (UPDATE {quoted} SET score = {score}, segment = {segment} FROM was "
+        f"WHERE id = was_id AND (score IS DISTINCT FROM {score} "
+        f"OR segment IS DISTINCT FROM {segment}) "
+        "RETURNING id, was_score, was_segment, score, segment) "
+        f"INSERT INTO {history} (entity_type_id, record_id, user_id, at, operation, action, "
+        "batch, title, changes, labels) "
+        "SELECT %s, id, NULL, now(), 'update', 'recompute', %s, '', "
+        "jsonb_strip_nulls(jsonb_build_object("
+        "'score', CASE WHEN was_score IS DISTINCT FROM score THEN "
+        "jsonb_build_array(was_score::text, score::text) END, "
+        "'segment', CASE WHEN was_segment IS DISTINCT FROM segment THEN "
+        "jsonb_build_array(was_segment, segment) END)), '{}'::jsonb FROM changed"
+    )
+    params = [
+        low,
+        high,
+        *score_params,
+        *segment_params,
+        *score_params,
+        *segment_params,
+        entity_id,
+        batch,
+    ]
+    return sql, params
+
+
+def _in_python(run: Recompute, compiled, entity, rows, batch_rows: int) -> None:
     batch: list = []
 
     def flush():
         with transaction.atomic():
-            changed = [record for record in batch if compiled.apply(record)]
+            entries = []
+            for record in batch:
+                before = recorder.values_of(entity, record)
+                if compiled.apply(record):
+                    after = recorder.values_of(entity, record)
+                    entries.append(recorder.Entry(record.pk, recorder.diff(before, after)))
+            changed = [record for record in batch if record.pk in {e.record_id for e in entries}]
             rows.model.objects.bulk_update(changed, ["score", "segment"])
+            recorder.log_many(
+                None, entity, "update", entries, action="recompute", batch=f"recompute-{run.pk}"
+            )
         _progress(run, done=run.done + len(batch), changed=run.changed + len(changed))
         batch.clear()
 
