@@ -154,6 +154,8 @@ SCHEMA_LOCK_TIMEOUT_MS = env.int("SCHEMA_LOCK_TIMEOUT_MS", default=2000)
 SCHEMA_LOCK_RETRIES = env.int("SCHEMA_LOCK_RETRIES", default=5)
 # Trashed fields keep their column (and data) this long before a purge drops it.
 TRASH_GRACE_DAYS = env.int("TRASH_GRACE_DAYS", default=30)
+# The change log exports at most this many changes at once (narrower filters beyond).
+HISTORY_EXPORT_LIMIT = env.int("HISTORY_EXPORT_LIMIT", default=100000)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

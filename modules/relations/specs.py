@@ -174,3 +174,10 @@ def sides_of(entity) -> list[Side]:
 def side(entity, key: str) -> Side | None:
     """The side named `<type id>.<side>` if records of `entity` play it."""
     return next((s for s in sides_of(entity) if s.key == key), None)
+
+
+def other_entity_id(type_id: int, side_name: str) -> int | None:
+    """The entity type at the far end of `side_name` of a relation type (even one
+    switched off), or None when the type is gone."""
+    spec = _state()["types"].get(type_id)
+    return Side(spec, side_name).other_id if spec is not None else None

@@ -33,7 +33,7 @@ from modules.api.serializers import (
     record_serializer,
     sortable_keys,
 )
-from modules.api.views import relations
+from modules.api.views import history, relations
 from modules.metamodel.runtime import get_snapshot
 from modules.records import query
 from modules.records.services import RecordService
@@ -348,6 +348,7 @@ def entity_urlpatterns(prefix: str = "<slug:slug>", **initkwargs) -> list:
         path(f"{prefix}/<int:pk>/", view(DETAIL, **initkwargs)),
         path(f"{prefix}/<int:pk>/restore/", view({"post": "restore"}, **initkwargs)),
         *relations.record_urlpatterns(prefix, **initkwargs),
+        *history.record_urlpatterns(prefix, **initkwargs),
     ]
 
 

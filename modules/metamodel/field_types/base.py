@@ -235,6 +235,17 @@ class FieldType:
         """A stored value as people read it on a profile ("—" when empty)."""
         return self.to_text(field, value) if value is not None else "—"
 
+    def history_texts(self, field: FieldLike, values: list) -> list[str]:
+        """Values as history keeps them (`to_json`'s results) as people read them, all of
+        a page's at once, so a type that looks values up does it in one query."""
+        texts = []
+        for value in values:
+            try:
+                texts.append(self.display_value(field, value))
+            except (TypeError, ValueError, ArithmeticError, LookupError):
+                texts.append(str(value))
+        return texts
+
     def export_value(self, field: FieldLike, value: Any) -> Any:
         """A stored value in a spreadsheet cell (text unless the type keeps its own)."""
         return self.to_text(field, value)

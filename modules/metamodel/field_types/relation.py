@@ -72,6 +72,12 @@ class RelationType(LinkType):
         """Titles of linked records the acting user may see (trashed ones too)."""
         return {r.pk: str(r) for r in self.visible_targets(field, live=False).filter(pk__in=ids)}
 
+    def history_texts(self, field, values):
+        ids = {v for v in values if isinstance(v, int) and not isinstance(v, bool)}
+        titles = self.titles(field, ids) if ids else {}
+        # A linked record the acting user may not see shows as its id, never its title.
+        return ["—" if v is None else titles.get(v, f"#{v}") for v in values]
+
     def target_model(self, field):
         from modules.metamodel.runtime import get_snapshot
 

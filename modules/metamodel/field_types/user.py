@@ -64,6 +64,11 @@ class UserType(LinkType):
         user = get_user_model().objects.filter(pk=value).first()
         return user.get_username() if user else str(value)
 
+    def history_texts(self, field, values):
+        ids = {v for v in values if isinstance(v, int) and not isinstance(v, bool)}
+        names = {u.pk: str(u) for u in get_user_model().objects.filter(pk__in=ids)}
+        return ["—" if v is None else names.get(v, f"#{v}") for v in values]
+
     def parse_text(self, field, text):
         """A user by id, username or e-mail."""
         if self.is_empty(text) or not str(text).strip():

@@ -1,0 +1,44 @@
+"""Spreadsheets Tessera writes: cells safe to open, workbooks streamed row by row.
+
+    data = xlsx_bytes(_("Changes"), ["When", "Who"], rows)     # rows: iterables of cells
+    safe_cell("=HYPERLINK(...)")                                 # "'=HYPERLINK(...)"
+
+A text cell starting with `= + - @`, a tab or a carriage return would be run as a
+formula by spreadsheet programs (CSV/formula injection), so it gets a leading quote.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterable
+from typing import Any
+
+from django.utils import timezone
+from openpyxl import Workbook
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: Excel's limit on a sheet's name.
+SHEET_NAME_LENGTH = 31
+
+
+def safe_cell(value: Any) -> Any:
+    """The value as a cell: text that could run as a formula is quoted; dates stay dates
+    (aware date-times in the current time zone, as spreadsheets have no zones)."""
+    if isinstance(value, str):
+        return "'" + value if value.startswith(FORMULA_STARTS) else value
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        return timezone.localtime(value).replace(tzinfo=None)
+    return value
+
+
+def xlsx_bytes(title: str, header: list[str], rows: Iterable[Iterable[Any]]) -> bytes:
+    """A one-sheet workbook, written in openpyxl's streaming mode."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title=str(title)[:SHEET_NAME_LENGTH])
+    sheet.append([safe_cell(str(h)) for h in header])
+    for row in rows:
+        sheet.append([safe_cell(cell) for cell in row])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

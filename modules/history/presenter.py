@@ -1,0 +1,244 @@
+"""RowHistory as people read it: labels, readable values, and redaction for the viewer.
+
+    shown = present(viewer, rows, masks={(entity_id, record_id): {"name", "email"}})
+    shown[0].changes[0].label, shown[0].changes[0].before_text   # "Stage", "Lead"
+
+Values are looked up a page at a time: one query per lookup field type, one for the
+users and teams named, one per entity type at the far end of relations, so a page
+costs the same for 1 and 50 rows. Linked records are titled only if the viewer may
+see them (the access engine, through `acting`). A `mask` (the api names of fields the
+viewer reads, None: all) redacts every other key: its values are not shown at all.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
+
+from modules.access import engine
+from modules.access.context import acting
+from modules.access.models import ObjectRole, Visibility
+from modules.core.i18n import localized
+from modules.history.models import RowHistory
+from modules.metamodel.exceptions import EntityTypeNotFound
+from modules.metamodel.runtime import get_snapshot
+
+EMPTY = "—"
+
+
+@dataclass
+class ShownChange:
+    """One changed value of one row."""
+
+    key: str
+    label: str
+    before: Any = None
+    after: Any = None
+    before_text: str = EMPTY
+    after_text: str = EMPTY
+    redacted: bool = False
+
+
+@dataclass
+class ShownRow:
+    """One RowHistory row, ready for a template, an API response or a spreadsheet."""
+
+    row: RowHistory
+    user_name: str
+    entity_label: str
+    operation_label: str
+    changes: list[ShownChange] = field(default_factory=list)
+
+
+def record_key_label(key: str) -> str | None:
+    """The label of a key every record has, translated now (not snapshotted)."""
+    labels = {
+        "owner": _("Owner"),
+        "visibility": _("Visibility"),
+        "score": _("Score"),
+        "segment": _("Segment"),
+    }
+    if key in labels:
+        return labels[key]
+    if key.startswith("role."):
+        role = key.removeprefix("role.")
+        return str(dict(ObjectRole.choices).get(role, role))
+    return None
+
+
+def present(viewer, rows: Iterable[RowHistory], *, masks: dict | None = None) -> list[ShownRow]:
+    """Rows with labels and readable values; `masks[(entity id, record id)]` redacts."""
+    rows = list(rows)
+    masks = masks or {}
+    snapshot = get_snapshot()
+    specs = {}
+    for row in rows:
+        if row.entity_type_id not in specs:
+            try:
+                specs[row.entity_type_id] = snapshot.model_by_id(row.entity_type_id).entity
+            except EntityTypeNotFound:
+                specs[row.entity_type_id] = None
+    with acting(viewer):
+        texts = _texts(viewer, rows, specs, masks)
+    users = _user_names([r.user_id for r in rows if r.user_id])
+    shown = []
+    for row in rows:
+        entity = specs[row.entity_type_id]
+        mask = masks.get((row.entity_type_id, row.record_id))
+        changes = [
+            _change(row, key, values, entity, mask, texts) for key, values in row.changes.items()
+        ]
+        shown.append(
+            ShownRow(
+                row=row,
+                user_name=users.get(row.user_id, "") if row.user_id else _("System"),
+                entity_label=localized(entity.label) if entity else str(row.entity_type_id),
+                operation_label=str(row.get_operation_display()),
+                changes=changes,
+            )
+        )
+    return shown
+
+
+def _change(row, key: str, values, entity, mask, texts: dict) -> ShownChange:
+    label = record_key_label(key) or localized(row.labels.get(key)) or key
+    if not _readable(key, entity, mask):
+        return ShownChange(key, label, redacted=True)
+    before, after = values
+    return ShownChange(
+        key,
+        label,
+        before,
+        after,
+        texts.get((row.entity_type_id, key, _hashable(before)), EMPTY),
+        texts.get((row.entity_type_id, key, _hashable(after)), EMPTY),
+    )
+
+
+def _readable(key: str, entity, mask) -> bool:
+    if mask is None:
+        return True
+    if entity is None or not key.isdecimal():
+        return False
+    names = {str(spec.id): spec.api_name for spec in entity.fields}
+    return names.get(key) in mask
+
+
+def _texts(viewer, rows, specs, masks) -> dict:
+    """`{(entity id, key, value): text}` for every value on the page, looked up in bulk."""
+    wanted: dict[tuple[int, str], list] = defaultdict(list)
+    for row in rows:
+        entity = specs[row.entity_type_id]
+        mask = masks.get((row.entity_type_id, row.record_id))
+        for key, values in row.changes.items():
+            if _readable(key, entity, mask):
+                wanted[(row.entity_type_id, key)].extend(v for v in values if v is not None)
+    texts: dict = {}
+    people = [v for (_e, key), vs in wanted.items() if key == "owner" for v in vs]
+    people += [
+        u
+        for (_e, key), vs in wanted.items()
+        if key.startswith("role.")
+        for v in vs
+        for u in v.get("users", [])
+    ]
+    users = _user_names(people)
+    teams = _team_names(
+        t
+        for (_e, key), vs in wanted.items()
+        if key.startswith("role.")
+        for v in vs
+        for t in v.get("teams", [])
+    )
+    far = _far_titles(viewer, wanted)
+    for (entity_id, key), values in wanted.items():
+        entity = specs[entity_id]
+        rendered = _render(entity, key, values, users, teams, far)
+        for value, text in zip(values, rendered, strict=True):
+            texts[(entity_id, key, _hashable(value))] = text
+    return texts
+
+
+def _render(entity, key, values, users, teams, far) -> list[str]:
+    if key == "owner":
+        return [users.get(v, f"#{v}") for v in values]
+    if key == "visibility":
+        return [str(dict(Visibility.choices).get(v, v)) for v in values]
+    if key.startswith("role."):
+        return [
+            ", ".join(
+                [users.get(u, f"#{u}") for u in v.get("users", [])]
+                + [teams.get(t, f"#{t}") for t in v.get("teams", [])]
+            )
+            or EMPTY
+            for v in values
+        ]
+    if key.startswith("relation."):
+        other = _far_entity(key)
+        return [far.get((other, v), f"#{v}") for v in values]
+    spec = _field(entity, key)
+    if spec is None:
+        return [str(v) for v in values]
+    return spec.type_class.history_texts(spec, values)
+
+
+def _field(entity, key: str):
+    if entity is None or not key.isdecimal():
+        return None
+    return next((spec for spec in entity.fields if spec.id == int(key)), None)
+
+
+def _far_titles(viewer, wanted) -> dict:
+    """`{(entity id, record id): title}` of records at the far end of relations, for
+    those the viewer may see."""
+    by_entity: dict[int, set] = defaultdict(set)
+    for (_entity_id, key), values in wanted.items():
+        other = _far_entity(key)
+        if other is not None:
+            by_entity[other].update(values)
+    snapshot = get_snapshot()
+    titles = {}
+    for other, ids in by_entity.items():
+        model = snapshot.model_by_id(other)
+        rows = engine.scoped(model.objects.filter(pk__in=ids), viewer, model.entity)
+        titles.update({(other, r.pk): str(r) for r in rows})
+    return titles
+
+
+def _far_entity(key: str) -> int | None:
+    """The entity type at the far end of a `relation.<type id>.<side>` key."""
+    from modules.relations import specs as relation_specs
+
+    if not key.startswith("relation."):
+        return None
+    _prefix, type_id, side = key.split(".", 2)
+    return relation_specs.other_entity_id(int(type_id), side) if type_id.isdecimal() else None
+
+
+def _user_names(ids) -> dict[int, str]:
+    ids = {i for i in ids if isinstance(i, int)}
+    if not ids:
+        return {}
+    return {u.pk: str(u) for u in get_user_model().objects.filter(pk__in=ids)}
+
+
+def _team_names(ids) -> dict[int, str]:
+    from modules.accounts.models import Team
+
+    ids = {i for i in ids if isinstance(i, int)}
+    if not ids:
+        return {}
+    return dict(Team.objects.filter(pk__in=ids).values_list("pk", "name"))
+
+
+def _hashable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return tuple(sorted((k, _hashable(v)) for k, v in value.items()))
+    if isinstance(value, list):
+        return tuple(_hashable(v) for v in value)
+    return value
