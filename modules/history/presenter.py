@@ -53,6 +53,29 @@ class ShownRow:
     entity_label: str
     operation_label: str
     changes: list[ShownChange] = field(default_factory=list)
+    #: Set by the change log: "live", "trash" or "gone", and the profile's (or restore) URL.
+    record_state: str = "gone"
+    record_url: str = ""
+
+    @property
+    def action_label(self) -> str:
+        return action_label(self.row.action) if self.row.action else ""
+
+
+def action_label(action: str) -> str:
+    """What an action key means, as people read it (unknown keys as they are)."""
+    labels = {
+        "bulk_update": _("bulk edit"),
+        "bulk_delete": _("bulk delete"),
+        "change_user": _("hand-over"),
+        "relation_add": _("relation added"),
+        "relation_remove": _("relation removed"),
+        "recompute": _("segmentation re-scoring"),
+        "import": _("import"),
+        "import_undo": _("import undone"),
+        "anonymise": _("anonymisation"),
+    }
+    return str(labels.get(action, action))
 
 
 def record_key_label(key: str) -> str | None:

@@ -27,6 +27,7 @@ from modules.access import engine, grants
 from modules.access.models import Visibility
 from modules.core.exceptions import PermissionDenied as Refused
 from modules.core.exceptions import TesseraError
+from modules.history.services import may_read_history
 from modules.metamodel.runtime import get_snapshot
 from modules.records import query
 from modules.records.exceptions import RecordConflict, RecordNotFound
@@ -357,6 +358,7 @@ class RecordInspectView(EntityViewMixin, generic.InspectView):
         mask = engine.field_mask(self.request.user, record)
         context["restricted"] = mask is not None
         if mask is not None:
+            context["history_url"] = self._history_url(record)
             context["sections"] = [
                 (
                     _("Basic information"),
@@ -385,6 +387,7 @@ class RecordInspectView(EntityViewMixin, generic.InspectView):
             for label, fields in self.entity.layout()
             if fields
         ]
+        context["history_url"] = self._history_url(record)
         context["relations"] = relations_panel(self.request.user, self.entity, record)
         context["segmentation"] = self._segmentation(record)
         held = grants.holders(self.entity, [record.pk])[record.pk]
@@ -410,6 +413,12 @@ class RecordInspectView(EntityViewMixin, generic.InspectView):
             # Stored before the scheme changed, and the recompute has not reached it yet.
             "stale": record.score is not None and compiled.score(record) != record.score,
         }
+
+    def _history_url(self, record) -> str:
+        """The history tab's URL, if the user may read the record's history."""
+        if not may_read_history(self.request.user, record):
+            return ""
+        return reverse(f"records_{self.entity_slug}:history", args=[record.pk])
 
     @staticmethod
     def _shown(spec, record):

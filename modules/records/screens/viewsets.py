@@ -16,6 +16,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from modules.access.engine import OPEN_FLAG
+from modules.history.screens.views import RecordHistoryView
 from modules.metamodel.runtime.snapshot import SchemaSnapshot
 from modules.records.screens import bulk, views
 from modules.records.screens.filters import record_admin_filterset
@@ -169,6 +170,11 @@ class EntityViewSet(ModelViewSet):
             ),
             *self.bulk_urlpatterns(),
             *self.relation_urlpatterns(),
+            path(
+                "<int:pk>/history/",
+                RecordHistoryView.as_view(entity_slug=self.entity.slug),
+                name="history",
+            ),
         ]
 
     def relation_urlpatterns(self):
