@@ -26,7 +26,7 @@ from modules.api.pagination import KeysetPaginator, Ordering
 from modules.api.serializers import record_serializer
 from modules.metamodel.runtime import bind, registry
 from modules.metamodel.services import SchemaService
-from tests.benchmarks import data, segmentation
+from tests.benchmarks import data, history, segmentation
 from tests.benchmarks.harness import (
     Row,
     Target,
@@ -345,6 +345,7 @@ def run_cases(ctx: Context, log=print) -> list[Row]:
         ("B4m", lambda: b4_visibility(ctx, "manager")),
         ("B5", lambda: segmentation.b5_full(ctx, _measure)),
         ("B5c", lambda: segmentation.b5_partial(ctx, _measure)),
+        ("B10", lambda: history.b10_change_log(ctx, _measure, _client(ctx.admin), _check_page)),
         (
             "B6",
             lambda: not_built(
@@ -360,8 +361,10 @@ def run_cases(ctx: Context, log=print) -> list[Row]:
     for key, case in plan:
         log(f"  {key} ...")
         row = case()
+        if key == "B5c":
+            history.forget_recompute_history()
         if key == "B9w":
             row.key = "B9"
         rows.append(row)
-    order = ["B1", "B1s", "B2", "B3", "B4u", "B4m", "B5", "B5c", "B6", "B7", "B8", "B9"]
+    order = ["B1", "B1s", "B2", "B3", "B4u", "B4m", "B5", "B5c", "B6", "B7", "B8", "B9", "B10"]
     return sorted(rows, key=lambda r: order.index(r.key))
