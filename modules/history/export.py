@@ -65,7 +65,10 @@ def _lines(user, rows):
             if not shown.changes:
                 yield [*common, "", "", ""]
             for change in shown.changes:
-                yield [*common, change.label, change.before_text, change.after_text]
+                # An empty cell, not the screens' dash, for no value.
+                before = None if change.before is None else change.before_text
+                after = None if change.after is None else change.after_text
+                yield [*common, change.label, before, after]
         cursor = links["next"]
         if cursor is None:
             return
