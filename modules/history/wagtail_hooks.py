@@ -14,8 +14,8 @@ from modules.metamodel.screens.registry import (
 
 @hooks.register("register_admin_urls")
 def register_history_urls():
-    """The change log, under `settings/changes/`."""
-    return [path("settings/changes/", include(history_urls, namespace=history_urls.app_name))]
+    """The change log, under `settings/change-log/`."""
+    return [path("settings/change-log/", include(history_urls, namespace=history_urls.app_name))]
 
 
 @hooks.register("register_settings_menu_item")

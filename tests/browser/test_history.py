@@ -22,7 +22,7 @@ def test_an_admin_filters_the_change_log_and_restores_a_deleted_record(
     records.delete(bob, "companies", doomed.pk)
     log_in(page, "root")
     # when the admin opens Settings > Change log and filters by user, operation and dates
-    page.goto("/settings/changes/")
+    page.goto("/settings/change-log/")
     log = page.locator("[data-change-log]")
     assert "Old Edit Ltd" in log.inner_text()
     page.select_option("#id_user", str(bob.pk))

@@ -1,4 +1,4 @@
-"""URLs of Settings > Change log: `settings/changes/` of the Wagtail admin."""
+"""URLs of Settings > Change log: `settings/change-log/` of the Wagtail admin."""
 
 from django.urls import path
 

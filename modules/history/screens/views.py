@@ -1,8 +1,8 @@
 """History in the admin: a record's history tab, and Settings > Change log.
 
     /admin/records/<slug>/<id>/history/        the record's changes, newest first
-    /admin/settings/changes/?entity=&user=&operation=&since=&until=
-    /admin/settings/changes/?...&export=xlsx   the filtered log as an Excel workbook
+    /admin/settings/change-log/?entity=&user=&operation=&since=&until=
+    /admin/settings/change-log/?...&export=xlsx   the filtered log as an Excel workbook
 
 Both read through `HistoryService`, so the record tab answers like the profile (404
 for a record the user may not see, values they may not read redacted) and the log

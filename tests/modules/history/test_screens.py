@@ -39,13 +39,13 @@ def test_the_change_log_filters_links_records_and_marks_deleted_ones(client, adm
     records.delete(admin, "companies", gone.pk)
     client.force_login(admin)
     # when the log is filtered to deletions
-    page = client.get("/settings/changes/?operation=delete").content.decode()
+    page = client.get("/settings/change-log/?operation=delete").content.decode()
     # then only the deletion shows, marked deleted, with a restore button
     assert "Gone Ltd" in page and "Live Ltd" not in page
     assert "data-record-deleted" in page
     assert f"/records/companies/restore/{gone.pk}/" in page
     # and unfiltered, the live record links to its profile
-    page = client.get("/settings/changes/?entity=companies").content.decode()
+    page = client.get("/settings/change-log/?entity=companies").content.decode()
     assert f"/records/companies/inspect/{live.pk}/" in page
 
 
@@ -53,7 +53,7 @@ def test_the_change_log_exports_the_filtered_rows(client, admin):
     records.create(admin, "companies", {"name": "Acme"})
     records.create(admin, "persons", {"first_name": "Ann", "last_name": "Lee"})
     client.force_login(admin)
-    response = client.get("/settings/changes/?entity=companies&export=xlsx")
+    response = client.get("/settings/change-log/?entity=companies&export=xlsx")
     assert response.status_code == 200
     lines = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.values)
     assert {line[2] for line in lines[1:]} == {"Company"}
@@ -62,11 +62,11 @@ def test_the_change_log_exports_the_filtered_rows(client, admin):
 
 def test_a_bad_filter_is_shown_not_a_500(client, admin):
     client.force_login(admin)
-    response = client.get("/settings/changes/?since=not-a-date&operation=explode")
+    response = client.get("/settings/change-log/?since=not-a-date&operation=explode")
     assert response.status_code == 200
     assert "Enter a valid date" in response.content.decode()
 
 
 def test_the_change_log_is_for_administrators(client, user):
     client.force_login(user)
-    assert client.get("/settings/changes/").status_code == 403
+    assert client.get("/settings/change-log/").status_code == 403
