@@ -199,7 +199,8 @@ def field_changes(kind: HistoryKind, record, names: dict) -> list[FieldChange]:
                     label, readable(model_field, before, names), readable(model_field, after, names)
                 )
             )
-    return result
+    # `{}` and `{"en": ""}` differ in the database but both read as empty.
+    return [change for change in result if change.before != change.after]
 
 
 def operation(record) -> str:
