@@ -100,7 +100,7 @@ class AccessService:
             errors["default"] = [_("The default must be one of the allowed visibilities.")]
         if errors:
             raise AccessSettingsInvalid(_("The visibility settings are not valid."), errors=errors)
-        self._save(entity, allowed_visibilities=values, default_visibility=default)
+        self._save(user, entity, allowed_visibilities=values, default_visibility=default)
         return self.settings(slug)
 
     def update_permissions(
@@ -151,6 +151,7 @@ class AccessService:
         if errors:
             raise AccessSettingsInvalid(_("The permissions are not valid."), errors=errors)
         self._save(
+            user,
             entity,
             object_roles=roles,
             system_permissions=new_system,
@@ -172,16 +173,18 @@ class AccessService:
         changes = {}
         if creator_team is not None:
             changes["creator_team_participates"] = creator_team
-        self._save(entity, m2m={"users": user_ids, "teams": team_ids}, **changes)
+        self._save(user, entity, m2m={"users": user_ids, "teams": team_ids}, **changes)
         return self.settings(slug)
 
     @transaction.atomic
-    def _save(self, entity, *, m2m: dict | None = None, **changes) -> None:
+    def _save(self, user, entity, *, m2m: dict | None = None, **changes) -> None:
         # Lock the entity type, as schema changes do: changes to one type are serialised.
         row = EntityType.objects.select_for_update().get(pk=entity.id)
         access, _created = EntityAccess.objects.get_or_create(entity_type=row)
         for name, value in changes.items():
             setattr(access, name, value)
+        # simple-history records the acting user even outside a request.
+        access._history_user = user
         access.save()
         if m2m is not None:
             access.default_participant_users.set(m2m["users"])

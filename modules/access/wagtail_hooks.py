@@ -8,7 +8,9 @@ from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
+from modules.access.config_history import access_kinds
 from modules.access.screens import urls as access_urls
+from modules.metamodel.config_history import CONFIG_HISTORY_HOOK
 from modules.metamodel.screens.registry import (
     SETTINGS_SECTION_HOOK,
     AdministratorMenuItem,
@@ -44,3 +46,9 @@ def register_access_settings():
         150,
         _("Per entity type: record visibility, what each role may do, default participants."),
     )
+
+
+@hooks.register(CONFIG_HISTORY_HOOK)
+def register_access_history():
+    """Access settings in the configuration history."""
+    return access_kinds()

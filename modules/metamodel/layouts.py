@@ -108,22 +108,37 @@ class LayoutEditor:
                     )
                 seen.add(name)
             cleaned.append((label, [live[n] for n in names]))
+        # Only rows whose place changes are written, so the configuration history shows
+        # what moved instead of every item deleted and created again.
         old_sections = self.sections()
-        LayoutItem.objects.filter(
-            section__layout=self.layout, field__deleted_at__isnull=True
-        ).delete()
+        items = {
+            item.field_id: item
+            for item in LayoutItem.objects.filter(
+                section__layout=self.layout, field__deleted_at__isnull=True
+            )
+        }
         kept = []
         for position, (label, fields) in enumerate(cleaned, start=1):
-            section = (
-                old_sections[position - 1]
-                if position <= len(old_sections)
-                else LayoutSection(layout=self.layout)
-            )
-            section.label, section.sort_order = label, position
-            kept.append(_saved_by(section, self.user))
+            if position <= len(old_sections):
+                section = old_sections[position - 1]
+                if section.label != label or section.sort_order != position:
+                    section.label, section.sort_order = label, position
+                    _saved_by(section, self.user)
+            else:
+                section = _saved_by(
+                    LayoutSection(layout=self.layout, label=label, sort_order=position), self.user
+                )
+            kept.append(section)
             for order, field in enumerate(fields, start=1):
-                _saved_by(LayoutItem(section=section, field=field, sort_order=order), self.user)
+                item = items.pop(field.pk, None) or LayoutItem(field=field)
+                if item.pk is None or item.section_id != section.pk or item.sort_order != order:
+                    item.section, item.sort_order = section, order
+                    _saved_by(item, self.user)
+        for item in items.values():
+            item._history_user = self.user
+            item.delete()
         # Items of trashed fields keep a place, so a restored field comes back on the form.
         for section in old_sections[len(cleaned) :]:
             LayoutItem.objects.filter(section=section).update(section=kept[0])
+            section._history_user = self.user
             section.delete()

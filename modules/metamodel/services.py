@@ -626,7 +626,17 @@ class SchemaService:
 
     def _touch(self, entity: EntityType, user) -> None:
         entity.version += 1
-        _saved_by(entity, user).save(update_fields=["version", "title_template", "updated_at"])
+        stored = EntityType.objects.filter(pk=entity.pk).values_list("title_template", flat=True)
+        # A version bump alone is bookkeeping: the configuration history would show an
+        # empty "changed" line next to every field change.
+        quiet = stored.first() == entity.title_template
+        if quiet:
+            entity.skip_history_when_saving = True
+        try:
+            _saved_by(entity, user).save(update_fields=["version", "title_template", "updated_at"])
+        finally:
+            if quiet:
+                del entity.skip_history_when_saving
 
     def _changed_options(self, field: FieldDefinition, options: Any, confirm_loss: bool) -> dict:
         field_type = field.type_class

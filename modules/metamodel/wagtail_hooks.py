@@ -1,4 +1,4 @@
-"""Wagtail hooks of the metamodel: the settings area and its "Data model" section.
+"""Wagtail hooks of the metamodel: the settings area, its "Data model" section and its history.
 
 Other modules add their settings screens the same way, from their own wagtail_hooks.py:
 `register_admin_urls` for their URLs and `register_tessera_settings_section`
@@ -9,6 +9,8 @@ from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
+from modules.metamodel.config_history import CONFIG_HISTORY_HOOK
+from modules.metamodel.config_history.kinds import data_model_kinds
 from modules.metamodel.screens import urls as settings_urls
 from modules.metamodel.screens.registry import (
     SETTINGS_SECTION_HOOK,
@@ -45,3 +47,33 @@ def register_data_model_settings():
         100,
         _("Entity types, their fields and form layouts."),
     )
+
+
+@hooks.register("register_settings_menu_item")
+def register_config_history_menu_item():
+    """ "Configuration changes" in Wagtail's Settings menu, for administrators."""
+    return AdministratorMenuItem(
+        _("Configuration changes"),
+        reverse("tessera_settings:config_history"),
+        name="configuration-changes",
+        icon_name="history",
+        order=90,
+    )
+
+
+@hooks.register(SETTINGS_SECTION_HOOK)
+def register_config_history_settings():
+    """The configuration changes section of the settings index page."""
+    return SettingsSection(
+        _("Configuration changes"),
+        "tessera_settings:config_history",
+        "history",
+        900,
+        _("Who changed which settings, when and what: fields, forms, relations, access."),
+    )
+
+
+@hooks.register(CONFIG_HISTORY_HOOK)
+def register_data_model_history():
+    """Entity types, fields and form layouts in the configuration history."""
+    return data_model_kinds()

@@ -93,6 +93,12 @@ def describe(row: RelationType) -> dict:
     return describe_all([row])[0]
 
 
+def _saved_by(row, user, **kwargs) -> None:
+    # simple-history records the acting user even outside a request (API, Celery, sync).
+    row._history_user = user
+    row.save(**kwargs)
+
+
 class RelationTypeService:
     """Create, change, trash and restore relation types; switch relations on or off."""
 
@@ -118,7 +124,7 @@ class RelationTypeService:
         require_administrator(user, _(ONLY_ADMINS))
         row = RelationType(is_system=is_system)
         self._apply(row, data, creating=True)
-        row.save()
+        _saved_by(row, user)
         SchemaState.bump()
         return row
 
@@ -129,7 +135,7 @@ class RelationTypeService:
         row = self.get(type_id)
         RelationType.objects.select_for_update().filter(pk=row.pk).exists()
         self._apply(row, data, creating=False)
-        row.save()
+        _saved_by(row, user)
         SchemaState.bump()
         return row
 
@@ -139,7 +145,7 @@ class RelationTypeService:
         require_administrator(user, _(ONLY_ADMINS))
         row = self.get(type_id)
         row.deleted_at = timezone.now()
-        row.save(update_fields=["deleted_at"])
+        _saved_by(row, user, update_fields=["deleted_at"])
         SchemaState.bump()
 
     @transaction.atomic
@@ -147,7 +153,7 @@ class RelationTypeService:
         require_administrator(user, _(ONLY_ADMINS))
         row = self.get(type_id, include_trashed=True)
         row.deleted_at = None
-        row.save(update_fields=["deleted_at"])
+        _saved_by(row, user, update_fields=["deleted_at"])
         SchemaState.bump()
         return row
 
@@ -163,7 +169,7 @@ class RelationTypeService:
         row = RelationSettings.current()
         if row.enabled != enabled:
             row.enabled = enabled
-            row.save()
+            _saved_by(row, user)
             SchemaState.bump()
         return enabled
 

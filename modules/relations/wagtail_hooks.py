@@ -9,11 +9,13 @@ from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
+from modules.metamodel.config_history import CONFIG_HISTORY_HOOK
 from modules.metamodel.screens.registry import (
     SETTINGS_SECTION_HOOK,
     AdministratorMenuItem,
     SettingsSection,
 )
+from modules.relations.config_history import relation_kinds
 from modules.relations.screens import urls as relation_urls
 
 
@@ -45,3 +47,9 @@ def register_relations_settings():
         160,
         _("Relation types between records (Headquarters — Branch, Competitors …), on or off."),
     )
+
+
+@hooks.register(CONFIG_HISTORY_HOOK)
+def register_relations_history():
+    """Relation types and the relations switch in the configuration history."""
+    return relation_kinds()

@@ -8,11 +8,13 @@ from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
+from modules.metamodel.config_history import CONFIG_HISTORY_HOOK
 from modules.metamodel.screens.registry import (
     SETTINGS_SECTION_HOOK,
     AdministratorMenuItem,
     SettingsSection,
 )
+from modules.segmentation.config_history import segmentation_kinds
 from modules.segmentation.screens import urls as segmentation_urls
 
 
@@ -49,3 +51,9 @@ def register_segmentation_settings():
         160,
         _("Score persons and companies by parameters you choose and name the segments."),
     )
+
+
+@hooks.register(CONFIG_HISTORY_HOOK)
+def register_segmentation_history():
+    """Segmentation schemes in the configuration history."""
+    return segmentation_kinds()

@@ -6,12 +6,13 @@ clash with an entity type or field called "new" or "trash".
 
 from django.urls import include, path
 
-from modules.metamodel.screens import views
+from modules.metamodel.screens import history, views
 
 app_name = views.NS
 
 urlpatterns = [
     path("", views.SettingsIndexView.as_view(), name="index"),
+    path("changes/", history.ConfigHistoryView.as_view(), name="config_history"),
     path("data-model/", views.EntityTypeListView.as_view(), name="entity_types"),
     path(
         "data-model/new-entity-type/", views.EntityTypeCreateView.as_view(), name="entity_type_add"
@@ -25,6 +26,9 @@ urlpatterns = [
                     "entity-settings/", views.EntityTypeEditView.as_view(), name="entity_type_edit"
                 ),
                 path("form-layout/", views.LayoutView.as_view(), name="layout"),
+                path(
+                    "history/", history.EntityTypeHistoryView.as_view(), name="entity_type_history"
+                ),
                 path("add-field/", views.FieldAddView.as_view(), name="field_add"),
                 path("field-trash/", views.FieldTrashListView.as_view(), name="field_trash_list"),
                 path(
