@@ -238,7 +238,7 @@ class RecordService:
             )
             return len(pks)
         grants.check_role(engine.access_spec(entity), role)
-        user_ids, team_ids = grants.clean(users, teams)
+        user_ids, team_ids = grants.clean(users, teams, active_only=mode != "remove")
         grants.write(entity, pks, role, user_ids, team_ids, mode=mode)
         model.objects.filter(pk__in=pks).update(
             updated_by=user, updated_at=timezone.now(), version=F("version") + 1
