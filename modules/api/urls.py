@@ -7,7 +7,7 @@ so the fixed routes never shadow an entity type.
 from django.urls import include, path, re_path
 
 from modules.api.errors import json_404
-from modules.api.views import accounts, auth, records, schema
+from modules.api.views import accounts, auth, records, schema, users
 
 urlpatterns = [
     path("auth/token/", auth.TokenView.as_view(), name="api-token"),
@@ -15,6 +15,7 @@ urlpatterns = [
     path("docs/", schema.DocsView.as_view(), name="api-docs"),
     path("meta/", include("modules.api.views.meta")),
     *accounts.urlpatterns,
+    *users.urlpatterns,
     *records.urlpatterns,
     # Anything else under /api/v1/ is a 404 in the API's shape, never another app's page.
     re_path(r"^", json_404),
