@@ -19,7 +19,7 @@ from modules.accounts.models import AccountSettings, User, UserStatus
 def filter_users(request=None):
     """The users a list filter offers (the request is django-filter's calling convention)."""
     rows = User.objects.all()
-    if not AccountSettings.current().show_deleted_users_in_filters:
+    if not AccountSettings.show_deleted_users():
         rows = rows.exclude(status=UserStatus.DELETED)
     return rows.order_by("first_name", "last_name", "username")
 

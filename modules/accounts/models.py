@@ -159,14 +159,25 @@ class AccountSettings(models.Model):
 
     @classmethod
     def current(cls) -> "AccountSettings":
-        """The one row; made on first use with `ACCOUNT_SEATS` seats (or the active users)."""
+        """The one row, for reading; before its first write, the unsaved defaults.
+
+        Reading never writes, so a page costs the same queries whether the row exists yet.
+        """
         row = cls.objects.filter(pk=cls.SINGLETON_ID).first()
-        if row is None:
-            active = User.objects.filter(status=UserStatus.ACTIVE).count()
-            row, _created = cls.objects.get_or_create(
-                pk=cls.SINGLETON_ID, defaults={"seats": max(settings.ACCOUNT_SEATS, active)}
-            )
-        return row
+        return row if row is not None else cls.defaults()
+
+    @classmethod
+    def defaults(cls) -> "AccountSettings":
+        """The settings of a new installation: `ACCOUNT_SEATS` seats, or the active users."""
+        active = User.objects.filter(status=UserStatus.ACTIVE).count()
+        return cls(pk=cls.SINGLETON_ID, seats=max(settings.ACCOUNT_SEATS, active))
+
+    @classmethod
+    def show_deleted_users(cls) -> bool:
+        """Whether list filters offer deleted users (one small query)."""
+        row = cls.objects.filter(pk=cls.SINGLETON_ID).values("show_deleted_users_in_filters")
+        found = row.first()
+        return bool(found and found["show_deleted_users_in_filters"])
 
 
 class InvitationStatus(models.TextChoices):

@@ -44,7 +44,11 @@ def seat_usage() -> Seats:
 
 def lock_settings() -> AccountSettings:
     """The settings row, locked until the transaction ends (serialises seat changes)."""
-    AccountSettings.current()
+    if not AccountSettings.objects.filter(pk=AccountSettings.SINGLETON_ID).exists():
+        defaults = AccountSettings.defaults()
+        AccountSettings.objects.get_or_create(
+            pk=AccountSettings.SINGLETON_ID, defaults={"seats": defaults.seats}
+        )
     return AccountSettings.objects.select_for_update().get(pk=AccountSettings.SINGLETON_ID)
 
 

@@ -190,9 +190,7 @@ class UserListView(AccountView):
         value = self.request.query_params.get("include_deleted")
         if value is None or not _flag(value, "include_deleted"):
             return False
-        return (
-            self.caller_is_administrator or AccountSettings.current().show_deleted_users_in_filters
-        )
+        return self.caller_is_administrator or AccountSettings.show_deleted_users()
 
     @extend_schema(
         tags=["users"],

@@ -5,7 +5,8 @@ from django.test import Client
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from modules.accounts.models import AccountSettings, User, UserStatus
+from modules.accounts.lifecycle import LifecycleService
+from modules.accounts.models import User, UserStatus
 from modules.accounts.seats import seat_usage
 
 pytestmark = pytest.mark.django_db
@@ -209,7 +210,7 @@ def test_deleted_users_are_listed_only_on_request(admin_client, user_client, adm
     default = {u["username"] for u in admin_client.get(USERS).json()}
     included = admin_client.get(f"{USERS}?include_deleted=true").json()
     plain_before = user_client.get(f"{USERS}?include_deleted=true").json()
-    AccountSettings.objects.filter(pk=1).update(show_deleted_users_in_filters=True)
+    LifecycleService().set_show_deleted_users(admin, True)
     plain_after = user_client.get(f"{USERS}?include_deleted=true").json()
     # then
     assert "ann" not in default
