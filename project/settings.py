@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "modules.accounts.middleware.PasswordChangeRequiredMiddleware",
     "modules.access.context.ActingUserMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -110,6 +111,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "wagtailadmin_login"
+WAGTAILADMIN_USER_LOGIN_FORM = "modules.accounts.screens.login.LoginForm"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("pl", _("Polish"))]
@@ -157,6 +159,14 @@ TRASH_GRACE_DAYS = env.int("TRASH_GRACE_DAYS", default=30)
 # The change log exports at most this many changes at once (narrower filters beyond).
 HISTORY_EXPORT_LIMIT = env.int("HISTORY_EXPORT_LIMIT", default=100000)
 
+# Users: the paid seats a new installation starts with (administrators change them later),
+# how long an invitation link works, and sign-in throttling (per username and per address;
+# counted in the cache, so Redis shares the count between web processes).
+ACCOUNT_SEATS = env.int("ACCOUNT_SEATS", default=25)
+INVITATION_EXPIRY_HOURS = env.int("INVITATION_EXPIRY_HOURS", default=72)
+LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_FAILURE_WINDOW_SECONDS = env.int("LOGIN_FAILURE_WINDOW_SECONDS", default=15 * 60)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
@@ -201,7 +211,15 @@ WAGTAIL_I18N_ENABLED = False
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# E-mail (invitations, temporary passwords, password resets): the console in the embedded
+# default; EMAIL_URL picks SMTP, e.g. smtp+tls://user:password@smtp.example.com:587.
+if env.str("EMAIL_URL", default=""):
+    globals().update(env.email_url("EMAIL_URL"))
+else:
+    EMAIL_BACKEND = env.str(
+        "EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
+    )
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="tessera@localhost")
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)

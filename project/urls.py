@@ -8,6 +8,7 @@ urlpatterns = [
     path("api/v1/", include("modules.api.urls")),
     re_path(r"^api/", json_404),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("modules.accounts.urls")),
     path("", include(wagtailadmin_urls)),
 ]
 

@@ -4,6 +4,7 @@ from django.utils import translation
 
 pytest_plugins = [
     "tests.fixtures.users",
+    "tests.fixtures.accounts",
     "tests.fixtures.schema",
     "tests.fixtures.api",
     "tests.fixtures.segmentation",

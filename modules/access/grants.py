@@ -2,6 +2,7 @@
 
     holders(entity, [12, 13])        # {12: {"participant": {"users": [3], "teams": [1]}}, ...}
     write(entity, 12, "participant", users=[3], teams=[1], mode="replace")
+    rows.filter(held_by_q(entity.id, "participant", [3]))   # records user 3 takes part in
 
 Owner and author are columns of the record; the other roles live in RecordGrant rows.
 Only RecordService calls the writers, inside its transaction.
@@ -12,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from modules.access.engine import OPEN_FLAG, AccessSpec, access_spec, user_access
@@ -69,6 +71,12 @@ def attach(entity, records: list) -> None:
         setattr(record, HOLDERS, held[record.pk])
 
 
+def held_by_q(entity_id: int, role: str, user_ids: Iterable[int]) -> Q:
+    """Records on which one of the users holds `role` through a grant to them (one subquery)."""
+    held = RecordGrant.objects.filter(entity_type_id=entity_id, role=role, user_id__in=user_ids)
+    return Q(pk__in=held.values("record_id"))
+
+
 def check_role(spec: AccessSpec, role: str) -> None:
     """Refuse a role the entity type does not keep as grants."""
     if role not in spec.granted_roles:
@@ -87,16 +95,19 @@ def _ids(values, field: str) -> list[int]:
     return sorted({int(v) for v in values})
 
 
-def clean(users=None, teams=None) -> tuple[list[int], list[int]]:
-    """Ids of active users and existing teams; anything else is a GrantInvalid."""
+def clean(users=None, teams=None, *, active_only: bool = True) -> tuple[list[int], list[int]]:
+    """Ids of active users and existing teams; anything else is a GrantInvalid.
+
+    `active_only=False` accepts suspended and deleted users too: taking a grant away from
+    someone who has left must stay possible.
+    """
     from modules.accounts.models import Team
 
     user_ids, team_ids = _ids(users, "users"), _ids(teams, "teams")
-    active = set(
-        get_user_model()
-        .objects.filter(pk__in=user_ids, is_active=True)
-        .values_list("pk", flat=True)
-    )
+    users_found = get_user_model().objects.filter(pk__in=user_ids)
+    if active_only:
+        users_found = users_found.filter(is_active=True)
+    active = set(users_found.values_list("pk", flat=True))
     if set(user_ids) - active:
         raise GrantInvalid(_("Choose active users."), field="users")
     known = set(Team.objects.filter(pk__in=team_ids).values_list("pk", flat=True))

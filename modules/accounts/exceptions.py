@@ -55,3 +55,46 @@ class LastAdministrator(TesseraError):
     """Raised when a change would leave Tessera without any active administrator."""
 
     code = "last_administrator"
+
+
+class NoFreeSeat(TesseraError):
+    """Raised when adding, inviting or unsuspending a user needs a seat and none is free."""
+
+    code = "no_free_seat"
+
+
+class SeatsBelowUsage(TesseraError):
+    """Raised when the paid seats would be fewer than the users who use one."""
+
+    code = "seats_below_usage"
+
+
+class OwnAccount(TesseraError):
+    """Raised when administrators suspend, delete or anonymise their own account."""
+
+    code = "own_account"
+
+
+class WrongUserStatus(TesseraError):
+    """Raised when a user's status does not allow the change (e.g. suspending a deleted user)."""
+
+    code = "wrong_user_status"
+    status = 409
+
+
+class InvitationNotFound(NotFound):
+    """Raised when no invitation has the given id."""
+
+    code = "not_found"
+
+
+class InvitationUnusable(TesseraError):
+    """Raised when an invitation link has expired, been used or been revoked."""
+
+    code = "invitation_unusable"
+
+
+class HandOverInvalid(TesseraError):
+    """Raised when a hand-over names no successor, the same user twice or an inactive one."""
+
+    code = "invalid"

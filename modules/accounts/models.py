@@ -3,11 +3,20 @@
 team = Team.objects.create(name="Sales North", parent=sales)
 Membership.objects.create(user=alice, team=team, role=Role.MANAGER)
 alice.is_administrator   # True for superusers and team administrators
+alice.status             # active, suspended or deleted (only active users sign in)
+AccountSettings.current().seats
+
+Users are written by `AccountService` and `LifecycleService`; `is_active` is kept
+equal to "status is active", so every check Django and DRF make on it (sign-in,
+sessions, tokens, password reset) follows the status.
 """
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class Role(models.TextChoices):
@@ -18,12 +27,53 @@ class Role(models.TextChoices):
     USER = "user", _("User")
 
 
+class UserStatus(models.TextChoices):
+    """Where a user is in their life cycle; only active users sign in and use a seat."""
+
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Suspended")
+    DELETED = "deleted", _("Deleted")
+
+
 class User(AbstractUser):
     """A person who signs in to Tessera."""
+
+    status = models.CharField(
+        _("status"), max_length=16, choices=UserStatus.choices, default=UserStatus.ACTIVE
+    )
+    must_change_password = models.BooleanField(
+        _("must change password"),
+        default=False,
+        help_text=_("Set with a temporary password: the user chooses their own at sign-in."),
+    )
+    deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+
+    def set_password(self, raw_password) -> None:
+        """A password the user chose (change, reset) is no longer a temporary one.
+
+        `AccountService` sets `must_change_password` again after giving a temporary one.
+        """
+        super().set_password(raw_password)
+        self.must_change_password = False
+
+    @property
+    def is_deleted(self) -> bool:
+        """Deleted users stay as rows: their records keep pointing at them."""
+        return self.status == UserStatus.DELETED
+
+    @property
+    def filter_label(self) -> str:
+        """How the user is named in list filters: marked when deleted or suspended."""
+        if self.status == UserStatus.DELETED:
+            return str(_("%(user)s (deleted)") % {"user": self})
+        if self.status == UserStatus.SUSPENDED:
+            return str(_("%(user)s (suspended)") % {"user": self})
+        return str(self)
 
     @property
     def is_administrator(self) -> bool:
@@ -80,3 +130,116 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.team} ({self.get_role_display()})"
+
+
+class AccountSettings(models.Model):
+    """Installation-wide user settings: paid seats and how lists show deleted users. One row."""
+
+    SINGLETON_ID = 1
+
+    seats = models.PositiveIntegerField(
+        _("paid seats"), help_text=_("Every active user uses a seat; suspended users do not.")
+    )
+    show_deleted_users_in_filters = models.BooleanField(
+        _("show deleted users in list filters"),
+        default=False,
+        help_text=_(
+            "Deleted users appear in the owner and participant filters, marked (deleted), "
+            "so their records can be found and handed over."
+        ),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("account settings")
+        verbose_name_plural = _("account settings")
+
+    def __str__(self) -> str:
+        return str(_("%(n)s seats") % {"n": self.seats})
+
+    @classmethod
+    def current(cls) -> "AccountSettings":
+        """The one row, for reading; before its first write, the unsaved defaults.
+
+        Reading never writes, so a page costs the same queries whether the row exists yet.
+        """
+        row = cls.objects.filter(pk=cls.SINGLETON_ID).first()
+        return row if row is not None else cls.defaults()
+
+    @classmethod
+    def defaults(cls) -> "AccountSettings":
+        """The settings of a new installation: `ACCOUNT_SEATS` seats, or the active users."""
+        active = User.objects.filter(status=UserStatus.ACTIVE).count()
+        return cls(pk=cls.SINGLETON_ID, seats=max(settings.ACCOUNT_SEATS, active))
+
+    @classmethod
+    def show_deleted_users(cls) -> bool:
+        """Whether list filters offer deleted users (one small query)."""
+        row = cls.objects.filter(pk=cls.SINGLETON_ID).values("show_deleted_users_in_filters")
+        found = row.first()
+        return bool(found and found["show_deleted_users_in_filters"])
+
+
+class InvitationStatus(models.TextChoices):
+    """Where an invitation stands (expiry is computed, not stored)."""
+
+    PENDING = "pending", _("Pending")
+    EXPIRED = "expired", _("Expired")
+    ACCEPTED = "accepted", _("Accepted")
+    REVOKED = "revoked", _("Revoked")
+
+
+class Invitation(models.Model):
+    """An e-mail invitation to join in a team with a role; its link works until it expires.
+
+    Only a hash of the link's token is stored, so the table does not hold working links.
+    """
+
+    email = models.EmailField(_("e-mail address"))
+    team = models.ForeignKey(
+        Team, verbose_name=_("team"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.USER)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("last sent at"), default=timezone.now)
+    send_count = models.PositiveIntegerField(_("times sent"), default=1)
+    expires_at = models.DateTimeField(_("expires at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="invitations",
+        help_text=_("The user who accepted it."),
+    )
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["email"], name="invitation_email")]
+
+    def __str__(self) -> str:
+        return self.email
+
+    @property
+    def status(self) -> str:
+        """Pending, expired, accepted or revoked, as of now."""
+        if self.accepted_at:
+            return InvitationStatus.ACCEPTED
+        if self.revoked_at:
+            return InvitationStatus.REVOKED
+        if self.expires_at <= timezone.now():
+            return InvitationStatus.EXPIRED
+        return InvitationStatus.PENDING
+
+    def get_status_display(self) -> str:
+        """The status in the interface language."""
+        return str(InvitationStatus(self.status).label)

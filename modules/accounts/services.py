@@ -5,19 +5,24 @@
     service.update_team(admin, north.pk, parent=sales.pk)    # TeamCycle if sales is under north
     service.delete_team(admin, sales.pk)                     # TeamHasChildren, TeamInUse
     service.create_user(admin, username="ada", password=None, teams=[{"team": 3, "role": "user"}])
+    service.create_user(admin, username="bo@example.com", email="bo@example.com",
+                        temporary_password=True)   # e-mailed; changed at first sign-in
 
 Every method takes the acting user first (`None` is the system) and requires an
 administrator. Each write is one transaction; a refusal changes nothing. Changes to
 the team tree lock every team row first, so two concurrent re-parentings cannot
-together make a cycle that each alone would not.
+together make a cycle that each alone would not. An active user takes a paid seat:
+creating one, or turning `is_active` on, is refused when none is free.
 """
 
 from __future__ import annotations
 
+import secrets
 import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.apps import apps
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
@@ -36,9 +41,11 @@ from modules.accounts.exceptions import (
     TeamInUse,
     TeamNotFound,
     UserNotFound,
+    WrongUserStatus,
 )
-from modules.accounts.models import Membership, Role, Team, User
+from modules.accounts.models import Membership, Role, Team, User, UserStatus
 from modules.accounts.permissions import require_administrator
+from modules.accounts.seats import require_free_seat
 
 #: A keyword left out of an update: the value stays as it is.
 UNSET: Any = object()
@@ -132,6 +139,17 @@ def administrators_exist() -> bool:
     )
 
 
+def revoke_tokens(user: User) -> None:
+    """Delete the user's API tokens (DRF's token model, there whenever the API is)."""
+    if apps.is_installed("rest_framework.authtoken"):
+        apps.get_model("authtoken", "Token").objects.filter(user=user).delete()
+
+
+def temporary_password() -> str:
+    """A random password for a new user to replace at first sign-in."""
+    return secrets.token_urlsafe(12)
+
+
 def _id(value: Any) -> Any:
     """An id, from an id or from a model instance."""
     return getattr(value, "pk", value)
@@ -157,7 +175,8 @@ class AccountService:
         return dict(rows)
 
     @staticmethod
-    def _keep_an_administrator(had_one: bool) -> None:
+    def keep_an_administrator(had_one: bool) -> None:
+        """Refuse a change that leaves no active administrator when there was one."""
         if had_one and not administrators_exist():
             raise LastAdministrator(
                 _("This change would leave no active administrator; nobody could manage Tessera.")
@@ -217,7 +236,7 @@ class AccountService:
             self._save(team, "name")
             if members is not UNSET:
                 self._set_members(team, members)
-                self._keep_an_administrator(had_administrator)
+                self.keep_an_administrator(had_administrator)
         return team
 
     def delete_team(self, actor, team_id: Any) -> None:
@@ -243,7 +262,7 @@ class AccountService:
                     }
                 )
             team.delete()
-            self._keep_an_administrator(had_administrator)
+            self.keep_an_administrator(had_administrator)
 
     @staticmethod
     def get_team(team_id: Any) -> Team:
@@ -311,8 +330,13 @@ class AccountService:
         email: str = "",
         is_active: bool = True,
         teams: Iterable[Mapping] = (),
+        temporary_password: bool = False,
     ) -> User:
-        """A new user; without a password (`None`) they cannot sign in with one."""
+        """A new user; without a password (`None`) they cannot sign in with one.
+
+        `temporary_password`: a random password is e-mailed to `email` (after commit) and
+        must be changed at first sign-in; give no `password` then.
+        """
         self.require_administrator(actor)
         with transaction.atomic():
             user = User()
@@ -326,15 +350,40 @@ class AccountService:
             errors: dict[str, list[str]] = {}
             self._apply_user_values(user, values, errors)
             memberships = _clean_pairs(teams, "teams", "team", Team, errors)
-            self._apply_password(user, password, errors)
+            temporary = None
+            if temporary_password:
+                temporary = self._temporary_password(user, password, errors)
+            else:
+                self._apply_password(user, password, errors)
             if errors:
                 raise AccountInvalid(_("Some values are not valid."), errors=errors)
             self._check_username_free(user.username, None)
+            user.status = UserStatus.ACTIVE if user.is_active else UserStatus.SUSPENDED
+            if user.is_active:
+                require_free_seat()
             self._save(user, "username")
             _replace_memberships(
                 Membership.objects.filter(user=user), "team_id", memberships, user=user
             )
+            if temporary is not None:
+                from modules.accounts.emails import send_temporary_password
+
+                transaction.on_commit(lambda: send_temporary_password(user, temporary))
         return user
+
+    @staticmethod
+    def _temporary_password(user: User, password: Any, errors: dict) -> str | None:
+        """Give `user` a random password they must change; it is e-mailed to them."""
+        if password is not None:
+            errors["password"] = [_("Leave the password out: a temporary one is e-mailed.")]
+        if not user.email and "email" not in errors:
+            errors["email"] = [_("Give the e-mail address the temporary password goes to.")]
+        if errors:
+            return None
+        temporary = temporary_password()
+        user.set_password(temporary)
+        user.must_change_password = True
+        return temporary
 
     def update_user(self, actor, user_id: Any, **changes: Any) -> User:
         """Change any of username, password, first_name, last_name, email, is_active, teams.
@@ -371,13 +420,27 @@ class AccountService:
                 raise AccountInvalid(_("Some values are not valid."), errors=errors)
             if user.username != old_username:
                 self._check_username_free(user.username, user.pk)
+            if "is_active" in changes:
+                self._follow_is_active(user)
             self._save(user, "username")
             if memberships is not UNSET:
                 _replace_memberships(
                     Membership.objects.filter(user=user), "team_id", memberships, user=user
                 )
-            self._keep_an_administrator(had_administrator)
+            self.keep_an_administrator(had_administrator)
         return user
+
+    @staticmethod
+    def _follow_is_active(user: User) -> None:
+        """`is_active` switched by hand: suspend, or unsuspend (a seat needed)."""
+        if user.is_active and user.status == UserStatus.SUSPENDED:
+            require_free_seat()
+            user.status = UserStatus.ACTIVE
+        elif user.is_active and user.status == UserStatus.DELETED:
+            raise WrongUserStatus(_("A deleted user cannot be made active again."))
+        elif not user.is_active and user.status == UserStatus.ACTIVE:
+            user.status = UserStatus.SUSPENDED
+            revoke_tokens(user)
 
     @staticmethod
     def get_user(user_id: Any, *, lock: bool = False) -> User:

@@ -14,7 +14,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from modules.access import grants
+from modules.access import engine, grants
 from modules.access.engine import OPEN_FLAG, access_spec
 from modules.metamodel.runtime.builder import class_name
 from modules.metamodel.runtime.snapshot import SchemaSnapshot
@@ -150,6 +150,25 @@ def output_keys(entity: EntitySpec) -> set[str]:
     return keys
 
 
+class GrantHolderFilter(django_filters.BaseInFilter, django_filters.NumberFilter):
+    """`?participant=3` / `?participant__in=3,4`: records one of these users holds the role on.
+
+    Any user id counts, a deleted user's too. Only records the caller may open match:
+    a non-public record they may only list does not show who takes part in it.
+    """
+
+    def __init__(self, *args, role: str, entity_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.role, self.entity_id = role, entity_id
+
+    def filter(self, qs, value):
+        if value in (None, [], ()):
+            return qs
+        entity = qs.model.entity
+        held = grants.held_by_q(self.entity_id, self.role, value)
+        return qs.filter(held, engine.open_q(self.parent.request.user, entity))
+
+
 def _build_filterset(entity: EntitySpec, model) -> type[django_filters.FilterSet]:
     filters: dict = {}
     for spec in entity.fields:
@@ -178,6 +197,9 @@ def _build_filterset(entity: EntitySpec, model) -> type[django_filters.FilterSet
             },
         }
     )
+    for role in access_spec(entity).granted_roles:
+        for name in (str(role), f"{role}__in"):
+            filters[name] = GrantHolderFilter(field_name="id", role=str(role), entity_id=entity.id)
     if entity.supports_segmentation:
         filters["segment"] = django_filters.CharFilter(field_name="segment")
         filters["segment__in"] = type(

@@ -13,7 +13,7 @@ keys marked "always" (what a picker needs).
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from modules.accounts.models import Role
+from modules.accounts.models import Role, UserStatus
 from modules.api.serializers_meta import (
     StrictBooleanField,
     StrictCharField,
@@ -122,6 +122,13 @@ class UserCreateSerializer(UserUpdateSerializer):
     """`POST /users/`: a username is required; no password means none can be used."""
 
     username = StrictCharField(max_length=150)
+    temporary_password = StrictBooleanField(
+        required=False,
+        help_text=_(
+            "true: a random password is e-mailed to `email`, to be changed at first sign-in "
+            "(leave `password` out). Either way, an active user needs a free seat."
+        ),
+    )
     password = StrictCharField(
         required=False,
         allow_null=True,
@@ -158,10 +165,21 @@ class UserSerializer(serializers.Serializer):
     name = serializers.CharField(
         source="__str__", help_text=_("Always: the full name, or the username without one.")
     )
+    status = serializers.ChoiceField(
+        choices=UserStatus.choices,
+        help_text=_("Always: active, suspended (no sign-in, no seat) or deleted."),
+    )
     first_name = serializers.CharField(required=False)
     last_name = serializers.CharField(required=False)
     email = serializers.CharField(required=False)
-    is_active = serializers.BooleanField(required=False)
+    is_active = serializers.BooleanField(
+        required=False, help_text=_("Read: true exactly when the status is active.")
+    )
+    must_change_password = serializers.BooleanField(
+        required=False, help_text=_("A temporary password, to be changed at the next sign-in.")
+    )
+    deleted_at = serializers.DateTimeField(required=False, allow_null=True)
+    anonymised_at = serializers.DateTimeField(required=False, allow_null=True)
     is_administrator = AdministratorField(
         required=False,
         help_text=_("Read-only: a superuser, or an administrator in any team."),
@@ -175,5 +193,5 @@ class UserSerializer(serializers.Serializer):
 
 
 #: The keys everyone signed in sees; the rest are for administrators.
-PUBLIC_USER_KEYS = ("id", "username", "name")
+PUBLIC_USER_KEYS = ("id", "username", "name", "status")
 PUBLIC_TEAM_KEYS = ("id", "name")

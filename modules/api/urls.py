@@ -7,7 +7,7 @@ so the fixed routes never shadow an entity type.
 from django.urls import include, path, re_path
 
 from modules.api.errors import json_404
-from modules.api.views import accounts, auth, history, records, schema
+from modules.api.views import accounts, auth, history, records, schema, users
 
 urlpatterns = [
     path("auth/token/", auth.TokenView.as_view(), name="api-token"),
@@ -16,6 +16,7 @@ urlpatterns = [
     path("meta/", include("modules.api.views.meta")),
     *accounts.urlpatterns,
     *history.urlpatterns,
+    *users.urlpatterns,
     *records.urlpatterns,
     # Anything else under /api/v1/ is a 404 in the API's shape, never another app's page.
     re_path(r"^", json_404),

@@ -277,7 +277,7 @@ class RecordService:
             )
             return len(pks)
         grants.check_role(engine.access_spec(entity), role)
-        user_ids, team_ids = grants.clean(users, teams)
+        user_ids, team_ids = grants.clean(users, teams, active_only=mode != "remove")
         before = recorder.holders_of(entity, pks, role)
         grants.write(entity, pks, role, user_ids, team_ids, mode=mode)
         after = recorder.holders_of(entity, pks, role)

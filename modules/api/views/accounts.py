@@ -3,7 +3,9 @@
     GET    /api/v1/users/?search=ada          -> [{"id", "username", "name", ...}]
     POST   /api/v1/users/                     {"username": "ada", "password": "...",
                                                "teams": [{"team": 3, "role": "manager"}]}
-    PATCH  /api/v1/users/7/                   {"is_active": false}
+    PATCH  /api/v1/users/7/                   {"is_active": false}   -> suspended
+    DELETE /api/v1/users/7/?keep_seat=false   -> 204; records stay, one paid seat fewer
+    GET    /api/v1/users/?include_deleted=true
     GET    /api/v1/teams/                     -> the tree, depth first
     POST   /api/v1/teams/                     {"name": "Sales North", "parent": 3,
                                                "members": [{"user": 7, "role": "manager"}]}
@@ -25,7 +27,8 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from modules.accounts.models import Membership, Role, Team, User
+from modules.accounts.lifecycle import LifecycleService
+from modules.accounts.models import AccountSettings, Membership, Role, Team, User, UserStatus
 from modules.accounts.services import AccountService, team_tree
 from modules.api import serializers_accounts as s
 from modules.api.serializers_meta import ErrorSerializer
@@ -34,7 +37,7 @@ E = ErrorSerializer
 READ_ERRORS = {401: E, 404: E}
 WRITE_ERRORS = {400: E, 401: E, 403: E, 404: E}
 LIST_ERRORS = {400: E, 401: E}
-USER_PARAMETERS = {"search", "is_active"}
+USER_PARAMETERS = {"search", "is_active", "include_deleted"}
 SEARCH = OpenApiParameter(
     "search",
     str,
@@ -45,6 +48,21 @@ SEARCH = OpenApiParameter(
 )
 IS_ACTIVE = OpenApiParameter(
     "is_active", bool, description=gettext_lazy("true: active users only; false: inactive only.")
+)
+INCLUDE_DELETED = OpenApiParameter(
+    "include_deleted",
+    bool,
+    description=gettext_lazy(
+        "true: deleted users too (administrators; others only while the setting 'show "
+        "deleted users in list filters' is on), so their records can be found."
+    ),
+)
+KEEP_SEAT = OpenApiParameter(
+    "keep_seat",
+    bool,
+    description=gettext_lazy(
+        "true (the default): the paid seat stays, free for a successor; false: one seat fewer."
+    ),
 )
 ADMIN_ONLY_NOTE = gettext_lazy(
     "Administrators get every key; other users only the keys marked 'Always'."
@@ -135,10 +153,14 @@ class UserListView(AccountView):
 
     @extend_schema(
         tags=["users"],
-        parameters=[SEARCH, IS_ACTIVE],
+        parameters=[SEARCH, IS_ACTIVE, INCLUDE_DELETED],
         responses={200: s.UserSerializer(many=True), **LIST_ERRORS},
         summary=gettext_lazy("List users"),
-        description=format_lazy("{} {}", gettext_lazy("Sorted by username."), ADMIN_ONLY_NOTE),
+        description=format_lazy(
+            "{} {}",
+            gettext_lazy("Sorted by username; deleted users only with `include_deleted`."),
+            ADMIN_ONLY_NOTE,
+        ),
         operation_id="users_list",
     )
     def get(self, request):
@@ -159,7 +181,16 @@ class UserListView(AccountView):
             rows = rows.filter(found)
         if "is_active" in request.query_params:
             rows = rows.filter(is_active=_flag(request.query_params["is_active"], "is_active"))
+        if not self.include_deleted():
+            rows = rows.exclude(status=UserStatus.DELETED)
         return Response([self.user_json(user) for user in rows])
+
+    def include_deleted(self) -> bool:
+        """Asked for, and allowed: administrators always, others when the setting is on."""
+        value = self.request.query_params.get("include_deleted")
+        if value is None or not _flag(value, "include_deleted"):
+            return False
+        return self.caller_is_administrator or AccountSettings.show_deleted_users()
 
     @extend_schema(
         tags=["users"],
@@ -168,7 +199,8 @@ class UserListView(AccountView):
         summary=gettext_lazy("Create a user"),
         description=gettext_lazy(
             "Without a password the user has no usable one (they cannot sign in with a "
-            "password until an administrator sets one). The password is never answered."
+            "password until an administrator sets one). The password is never answered. "
+            "An active user takes a paid seat: 400 `no_free_seat` when none is free."
         ),
         operation_id="users_create",
     )
@@ -199,7 +231,8 @@ class UserDetailView(AccountView):
         responses={200: s.UserSerializer, **WRITE_ERRORS},
         summary=gettext_lazy("Change a user"),
         description=gettext_lazy(
-            "`teams` replaces the user's teams. Refused (400) when it would deactivate "
+            "`teams` replaces the user's teams. `is_active` false suspends the user, true "
+            "unsuspends them (a free seat needed). Refused (400) when it would deactivate "
             "yourself or leave no active administrator."
         ),
         operation_id="users_update",
@@ -210,6 +243,24 @@ class UserDetailView(AccountView):
             data["teams"] = _memberships(data["teams"], "team")
         self.service.update_user(request.user, pk, **data)
         return Response(self.user_json(self.get_user(pk)))
+
+    @extend_schema(
+        tags=["users"],
+        request=None,
+        parameters=[KEEP_SEAT],
+        responses={204: None, **WRITE_ERRORS, 409: E},
+        summary=gettext_lazy("Delete a user"),
+        description=gettext_lazy(
+            "The user can no longer sign in; sessions and tokens stop working at once. "
+            "Their records stay (hand them over with `/users/{id}/hand-over/`). Refused for "
+            "yourself (`own_account`) and the last administrator; 409 when already deleted."
+        ),
+        operation_id="users_destroy",
+    )
+    def delete(self, request, pk):
+        keep_seat = _flag(request.query_params.get("keep_seat", "true"), "keep_seat")
+        LifecycleService().delete(request.user, pk, keep_seat=keep_seat)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 def _flag(value: str, name: str) -> bool:

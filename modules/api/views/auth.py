@@ -3,19 +3,24 @@
 POST   {"username": "ada", "password": "..."}  -> {"token": "..."}
 DELETE (authenticated)                         -> 204, the caller's token is revoked
 POST   {"username", "password", "rotate": true} -> a fresh token; the old one stops working
+
+Too many failed attempts for a username or from an address answer 429 `throttled`
+(`modules.accounts.throttle`); a user with a temporary password gets 403
+`password_change_required` until they have chosen their own in the admin.
 """
 
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from modules.core.exceptions import TesseraError
+from modules.accounts import throttle
+from modules.core.exceptions import PermissionDenied, TesseraError
 
 
 class InvalidCredentials(TesseraError):
@@ -31,6 +36,12 @@ class CredentialsSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=4096, trim_whitespace=False)
     rotate = serializers.BooleanField(required=False, default=False)
+
+
+class PasswordChangeRequired(PermissionDenied):
+    """Raised when a user with a temporary password asks for a token."""
+
+    code = "password_change_required"
 
 
 TokenSerializer = inline_serializer("Token", {"token": serializers.CharField()})
@@ -56,6 +67,10 @@ class TokenView(APIView):
     def post(self, request):
         data = CredentialsSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        if throttle.is_blocked(request, data.validated_data["username"]):
+            raise exceptions.Throttled(
+                detail=_("Too many failed sign-ins. Wait a while, then try again.")
+            )
         user = authenticate(
             request,
             username=data.validated_data["username"],
@@ -63,6 +78,10 @@ class TokenView(APIView):
         )
         if user is None or not user.is_active:
             raise InvalidCredentials(_("The username or password is wrong."))
+        if user.must_change_password:
+            raise PasswordChangeRequired(
+                _("Sign in to Tessera and choose your own password before using the API.")
+            )
         if data.validated_data["rotate"]:
             Token.objects.filter(user=user).delete()
         token, _created = Token.objects.get_or_create(user=user)

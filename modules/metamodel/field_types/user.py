@@ -1,6 +1,5 @@
 """A user of Tessera (an account manager, a reviewer, ...); stored as the user's id."""
 
-import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -38,11 +37,9 @@ class UserType(LinkType):
         )
 
     def admin_filter(self, field):
-        return django_filters.ModelMultipleChoiceFilter(
-            field_name=field.api_name,
-            label=field.display_label,
-            queryset=get_user_model().objects.filter(is_active=True),
-        )
+        from modules.accounts.filters import UserFilter
+
+        return UserFilter(field_name=field.api_name, label=field.display_label)
 
     def clean(self, field, value):
         if self.is_empty(value):

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import django_filters
-from django.contrib.auth import get_user_model
 from django.utils.text import format_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 
+from modules.access import engine, grants
+from modules.access.models import ObjectRole
+from modules.accounts.filters import UserFilter
 from modules.metamodel.runtime.builder import class_name
 from modules.metamodel.runtime.snapshot import SchemaSnapshot
 from modules.records.services import VISIBILITIES
@@ -22,11 +24,11 @@ def _build(snapshot: SchemaSnapshot, slug: str):
         admin_filter = spec.type_class.admin_filter(spec)
         if admin_filter is not None:
             filters[spec.api_name] = _name_range_inputs(admin_filter)
-    filters["owner"] = django_filters.ModelMultipleChoiceFilter(
-        field_name="owner",
-        label=_("Owner"),
-        queryset=get_user_model().objects.filter(is_active=True),
-    )
+    filters["owner"] = UserFilter(field_name="owner", label=_("Owner"))
+    for role in engine.access_spec(entity).granted_roles:
+        filters[str(role)] = GrantHolderFilter(
+            field_name=str(role), label=ObjectRole(role).label, role=str(role), entity=entity
+        )
     if entity.supports_segmentation:
         compiled = compiled_scheme(entity)
         names = [name for name, _low, _high in compiled.segments] if compiled else []
@@ -43,6 +45,25 @@ def _build(snapshot: SchemaSnapshot, slug: str):
     return type(
         f"{class_name(entity)}AdminFilterSet", (WagtailFilterSet,), {**filters, "Meta": meta}
     )
+
+
+class GrantHolderFilter(UserFilter):
+    """Records on which one of the chosen users holds a granted role (participant, ...).
+
+    Only records the user may open count: who takes part in a record is not shown on a
+    non-public record they may only list, so filtering by it must not reveal it either.
+    """
+
+    def __init__(self, *args, role: str, entity, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.role, self.entity = role, entity
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        user = self.parent.request.user
+        held = grants.held_by_q(self.entity.id, self.role, [u.pk for u in value])
+        return qs.filter(held, engine.open_q(user, self.entity))
 
 
 def _name_range_inputs(admin_filter):

@@ -86,9 +86,19 @@ def test_non_administrators_read_only_what_a_picker_needs(user_client, tree, adm
     teams = user_client.get(TEAMS).json()
     team = user_client.get(f"{TEAMS}{tree['north'].pk}/").json()
     # then
-    assert all(set(u) == {"id", "username", "name"} for u in users)
-    assert {"id": tree["bob"].pk, "username": "bob", "name": "Bob Builder"} in users
-    assert one == {"id": tree["bob"].pk, "username": "bob", "name": "Bob Builder"}
+    assert all(set(u) == {"id", "username", "name", "status"} for u in users)
+    assert {
+        "id": tree["bob"].pk,
+        "username": "bob",
+        "name": "Bob Builder",
+        "status": "active",
+    } in users
+    assert one == {
+        "id": tree["bob"].pk,
+        "username": "bob",
+        "name": "Bob Builder",
+        "status": "active",
+    }
     assert all(set(t) == {"id", "name"} for t in teams)
     assert team == {"id": tree["north"].pk, "name": "North"}
 
@@ -106,7 +116,11 @@ def test_administrators_read_every_key(admin_client, tree, admin):
         "first_name": "Bob",
         "last_name": "Builder",
         "email": "bob@example.com",
+        "status": "active",
         "is_active": True,
+        "must_change_password": False,
+        "deleted_at": None,
+        "anonymised_at": None,
         "is_administrator": False,
         "teams": [{"team": tree["north"].pk, "role": "manager"}],
     }
@@ -501,7 +515,7 @@ def test_the_openapi_document_describes_users_and_teams(admin_client):
     assert set(paths["/api/v1/teams/"]) >= {"get", "post"}
     assert set(paths["/api/v1/teams/{id}/"]) >= {"get", "patch", "delete"}
     schemas = document["components"]["schemas"]
-    assert set(schemas["User"]["required"]) == {"id", "username", "name"}
+    assert set(schemas["User"]["required"]) == {"id", "username", "name", "status"}
     assert "password" not in schemas["User"]["properties"]
     assert "password" in schemas["UserCreateRequest"]["properties"]
     assert set(schemas["Team"]["required"]) == {"id", "name"}

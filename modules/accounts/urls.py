@@ -1,0 +1,15 @@
+"""Account pages outside the admin's sign-in wall: accepting an invitation, and the
+first-password page (signed in, but held there until the password is changed).
+
+    path("", include("modules.accounts.urls"))   # in project/urls.py, before Wagtail
+"""
+
+from django.urls import path
+
+from modules.accounts.middleware import PASSWORD_URL_NAME
+from modules.accounts.screens.login import AcceptInvitationView, FirstPasswordView
+
+urlpatterns = [
+    path("invitations/<str:token>/", AcceptInvitationView.as_view(), name="tessera_invitation"),
+    path("account/first-password/", FirstPasswordView.as_view(), name=PASSWORD_URL_NAME),
+]
