@@ -8,6 +8,7 @@ pytest_plugins = [
     "tests.fixtures.api",
     "tests.fixtures.segmentation",
     "tests.fixtures.worker",
+    "tests.fixtures.transfer",
 ]
 
 
