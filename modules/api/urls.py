@@ -8,6 +8,7 @@ from django.urls import include, path, re_path
 
 from modules.api.errors import json_404
 from modules.api.views import accounts, auth, records, schema
+from modules.transfer import api as transfer
 
 urlpatterns = [
     path("auth/token/", auth.TokenView.as_view(), name="api-token"),
@@ -15,6 +16,8 @@ urlpatterns = [
     path("docs/", schema.DocsView.as_view(), name="api-docs"),
     path("meta/", include("modules.api.views.meta")),
     *accounts.urlpatterns,
+    # Before the records' routes: `imports/{id}/` would read as a record of a type `imports`.
+    *transfer.urlpatterns,
     *records.urlpatterns,
     # Anything else under /api/v1/ is a 404 in the API's shape, never another app's page.
     re_path(r"^", json_404),
