@@ -21,7 +21,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import IO, Any
@@ -237,7 +237,10 @@ def _csv_rows(source: IO[bytes], reading: dict) -> Iterator[list]:
     try:
         yield from csv.reader(text, delimiter=reading.get("delimiter", ","))
     finally:
-        text.detach()
+        # Leave the source open for its owner; it may be closed already if the reader
+        # was abandoned half-way.
+        with suppress(ValueError):
+            text.detach()
 
 
 # -- zip formats ---------------------------------------------------------------------
