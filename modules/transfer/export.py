@@ -23,18 +23,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from modules.access import engine
+from modules.transfer.cells import escape_formula
 from modules.transfer.pipeline import chunks
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 FORMATS = ("xlsx", "csv")
 CHUNK_ROWS = 1000
-
-
-def escape_formula(value: Any) -> Any:
-    """Text that would run as a formula, made plain text; other values unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def export_columns(entity, wanted: set[str] | None = None) -> list[tuple[str, str]]:
