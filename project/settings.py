@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "modules.relations",
     "modules.segmentation",
     "modules.history",
+    "modules.transfer",
     "wagtail.users",
     "wagtail.documents",
     "wagtail.images",
@@ -148,7 +149,20 @@ CELERY_BEAT_SCHEDULE = {
         "task": "modules.metamodel.tasks.purge_trashed_fields",
         "schedule": 60 * 60 * 6,
     },
+    "fail-dead-imports": {
+        "task": "modules.transfer.tasks.fail_dead_imports",
+        "schedule": 60,
+    },
 }
+
+# Imports: uploaded files are refused above these limits (bytes, data rows, and for
+# xlsx/ods the unpacked size and packing ratio of their zip members). A running import
+# whose worker has not reported for IMPORT_LEASE_SECONDS is taken as dead and failed.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=100_000)
+IMPORT_MAX_UNPACKED_BYTES = env.int("IMPORT_MAX_UNPACKED_BYTES", default=200 * 1024 * 1024)
+IMPORT_MAX_PACKING_RATIO = env.int("IMPORT_MAX_PACKING_RATIO", default=200)
+IMPORT_LEASE_SECONDS = env.int("IMPORT_LEASE_SECONDS", default=60)
 
 # Schema changes: how long an ALTER may wait for a table lock before it retries,
 # so live traffic never queues behind it for long (PostgreSQL only).

@@ -9,6 +9,7 @@ pytest_plugins = [
     "tests.fixtures.api",
     "tests.fixtures.segmentation",
     "tests.fixtures.worker",
+    "tests.fixtures.transfer",
 ]
 
 

@@ -26,7 +26,7 @@ from modules.api.pagination import KeysetPaginator, Ordering
 from modules.api.serializers import record_serializer
 from modules.metamodel.runtime import bind, registry
 from modules.metamodel.services import SchemaService
-from tests.benchmarks import data, history, segmentation
+from tests.benchmarks import data, history, segmentation, transfer
 from tests.benchmarks.harness import (
     Row,
     Target,
@@ -43,7 +43,6 @@ SERIALIZED_OBJECTS = 500
 #: Middleware of the product's runtime (schema snapshot, per-snapshot URLconf): a static
 #: Django app has none of it.
 PRODUCT_MIDDLEWARE_PREFIX = "modules."
-NOT_BUILT = "n/a (not built yet)"
 
 
 @dataclass
@@ -330,10 +329,6 @@ def _relfilenodes(tables: tuple[str, ...]) -> dict[str, int]:
         return dict(cursor.fetchall())
 
 
-def not_built(key: str, what: str, target: Target) -> Row:
-    return Row(key, what, target, note=NOT_BUILT)
-
-
 def run_cases(ctx: Context, log=print) -> list[Row]:
     """Every row of the table, in order; B7 last because it changes the schema."""
     plan: list[tuple[str, Callable[[], Row]]] = [
@@ -346,19 +341,17 @@ def run_cases(ctx: Context, log=print) -> list[Row]:
         ("B5", lambda: segmentation.b5_full(ctx, _measure)),
         ("B5c", lambda: segmentation.b5_partial(ctx, _measure)),
         ("B10", lambda: history.b10_change_log(ctx, _measure, _client(ctx.admin), _check_page)),
-        (
-            "B6",
-            lambda: not_built(
-                "B6", "import 20k x 35 (create) vs hand-written bulk_create", Target(2.0)
-            ),
-        ),
+        ("B6", lambda: transfer.b6_import(ctx, _measure)),
         ("B8", lambda: b8_page_sizes(ctx)),
         ("B9", lambda: b9_serializer(ctx, "persons", 35)),
         ("B9w", lambda: b9_serializer(ctx, "wide_records", 100)),
         ("B7", lambda: b7_add_field(ctx)),
     ]
+    only = set(filter(None, os.environ.get("BENCH_ONLY", "").split(",")))
     rows = []
     for key, case in plan:
+        if only and key not in only:
+            continue
         log(f"  {key} ...")
         row = case()
         if key == "B5c":

@@ -172,6 +172,11 @@ class FieldType:
         """A value from text (imports, conversions); raise ValidationError."""
         return self.clean(field, text.strip() if isinstance(text, str) else text)
 
+    def parse_many(self, field: FieldLike, texts: set[str]) -> dict[str, Any] | None:
+        """Values for many import cells of one column at once (a natural-key lookup in one
+        query), `{text: value}` for the texts it found; None: parse each with `parse_text`."""
+        return None
+
     # -- conversions -------------------------------------------------------------
     def can_convert_to(self, target: FieldType) -> bool:
         return target.type in self.convertible_to

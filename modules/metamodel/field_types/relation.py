@@ -105,6 +105,26 @@ class RelationType(LinkType):
         # A linked record the user may not see shows as its id, never its title.
         return str(record) if record else f"#{value}"
 
+    def parse_many(self, field, texts):
+        """Records the acting user may see, by id or by a title only one of them has."""
+        wanted = {text: " ".join(text.split()).casefold() for text in texts if text.strip()}
+        by_title = any(not key.isdigit() for key in wanted.values())
+        ids = {int(key) for key in wanted.values() if key.isdigit() and len(key) < 18}
+        rows = self.visible_targets(field)
+        seen: set[int] = set()
+        titles: dict[str, list[int]] = {}
+        for record in rows if by_title else rows.filter(pk__in=ids):
+            seen.add(record.pk)
+            if by_title:
+                titles.setdefault(" ".join(str(record).split()).casefold(), []).append(record.pk)
+        found = {}
+        for text, key in wanted.items():
+            if key.isdigit() and len(key) < 18 and int(key) in seen:
+                found[text] = int(key)
+            elif len(titles.get(key, ())) == 1:
+                found[text] = titles[key][0]
+        return found
+
     def parse_text(self, field, text):
         """A record by id or by its title."""
         if self.is_empty(text) or not str(text).strip():

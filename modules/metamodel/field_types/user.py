@@ -66,6 +66,32 @@ class UserType(LinkType):
         names = {u.pk: str(u) for u in get_user_model().objects.filter(pk__in=ids)}
         return ["—" if v is None else names.get(v, f"#{v}") for v in values]
 
+    def parse_many(self, field, texts):
+        """Active users by username or e-mail (any case), or id, in one query."""
+        from django.db.models import Q
+        from django.db.models.functions import Lower
+
+        wanted = {text.strip().casefold() for text in texts if text.strip()}
+        ids = {int(text) for text in wanted if text.isdigit() and len(text) < 18}
+        rows = (
+            get_user_model()
+            .objects.filter(is_active=True)
+            .annotate(login=Lower("username"), mail=Lower("email"))
+            .filter(Q(login__in=wanted) | Q(mail__in=wanted) | Q(pk__in=ids))
+            .values_list("pk", "login", "mail")
+        )
+        found: dict[str, int] = {}
+        for pk, _login, mail in rows:
+            found.setdefault(mail, pk)
+            found[str(pk)] = pk
+        for pk, login, _mail in rows:
+            found[login] = pk  # a username wins over someone else's e-mail
+        return {
+            text: found[text.strip().casefold()]
+            for text in texts
+            if text.strip().casefold() in found
+        }
+
     def parse_text(self, field, text):
         """A user by id, username or e-mail."""
         if self.is_empty(text) or not str(text).strip():

@@ -36,6 +36,7 @@ from modules.relations.screens.listing import related_filter
 from modules.relations.screens.profile import relations_panel
 from modules.relations.services import RelationService
 from modules.segmentation.scoring import compiled_scheme
+from modules.transfer.cells import escape_formula
 
 LIST_COUNT_CAP = 10000
 
@@ -198,6 +199,15 @@ class RecordIndexView(EntityViewMixin, generic.IndexView):
     @cached_property
     def header_more_buttons(self):
         buttons = super().header_more_buttons
+        if engine.can(self.request.user, "import", entity=self.entity):
+            buttons.append(
+                Button(
+                    _("Import"),
+                    url=reverse("transfer:index", args=[self.entity_slug]),
+                    icon_name="upload",
+                    priority=100,
+                )
+            )
         buttons.append(
             Button(
                 _("Trash"),
@@ -269,6 +279,7 @@ class RecordIndexView(EntityViewMixin, generic.IndexView):
                 )
             else:
                 row[name] = getattr(item, name)
+            row[name] = escape_formula(row[name])
         return row
 
     def get_heading(self, queryset, field):

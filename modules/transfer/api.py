@@ -1,0 +1,147 @@
+"""The import and export endpoints of /api/v1/ (see API.md, "Import" and "Export").
+
+    POST /api/v1/persons/imports/          multipart `file`: {"id", "columns", "suggested_mapping"}
+    POST /api/v1/imports/{id}/dry-run/     {"mapping", "mode", "match_on", "skip_invalid"}
+    POST /api/v1/imports/{id}/run/         202, then GET /api/v1/imports/{id}/ for progress
+    POST /api/v1/imports/{id}/undo/
+    GET  /api/v1/persons/export/?format=xlsx|csv&<the list's filters>
+
+Views only translate HTTP; ImportService does the work and raises the domain errors
+the API's exception handler turns into `{"code", "detail", "errors"}`.
+"""
+
+from __future__ import annotations
+
+from django.urls import path
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from modules.access import engine
+from modules.api.views.records import RecordViewSet
+from modules.core.exceptions import PermissionDenied
+from modules.records import query
+from modules.transfer import export
+from modules.transfer.services import ImportService
+
+BATCH_SCHEMA = {"type": "object"}
+
+
+class UploadView(APIView):
+    """Upload a file to import into the entity type of the URL."""
+
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        summary="Upload a file to import",
+        request={
+            "multipart/form-data": {
+                "type": "object",
+                "properties": {"file": {"type": "string", "format": "binary"}},
+            }
+        },
+        responses={201: BATCH_SCHEMA},
+    )
+    def post(self, request, slug):
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise ValidationError({"file": [_("Attach the file as `file`.")]})
+        batch = ImportService().upload(request.user, slug, upload)
+        body = {
+            "id": batch.pk,
+            "columns": batch.columns,
+            "suggested_mapping": batch.mapping,
+            "total": batch.total,
+        }
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class BatchView(APIView):
+    """An import's status, progress, totals and row errors."""
+
+    @extend_schema(summary="Get an import", responses={200: BATCH_SCHEMA})
+    def get(self, request, pk):
+        return Response(ImportService().get(request.user, pk).as_dict())
+
+
+class DryRunView(APIView):
+    """Check every row with a mapping; nothing is written."""
+
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        summary="Check an import (dry run)", request=BATCH_SCHEMA, responses={200: BATCH_SCHEMA}
+    )
+    def post(self, request, pk):
+        data = request.data if isinstance(request.data, dict) else {}
+        batch = ImportService().dry_run(
+            request.user,
+            pk,
+            mapping=data.get("mapping"),
+            mode=data.get("mode", "create"),
+            match_on=data.get("match_on"),
+            skip_invalid=bool(data.get("skip_invalid", False)),
+        )
+        return Response(batch.as_dict())
+
+
+class RunView(APIView):
+    """Start a checked import in the background."""
+
+    @extend_schema(summary="Run an import", request=None, responses={202: BATCH_SCHEMA})
+    def post(self, request, pk):
+        batch = ImportService().run(request.user, pk)
+        return Response(batch.as_dict(), status=status.HTTP_202_ACCEPTED)
+
+
+class UndoView(APIView):
+    """Undo a finished import."""
+
+    @extend_schema(summary="Undo an import", request=None, responses={200: BATCH_SCHEMA})
+    def post(self, request, pk):
+        return Response(ImportService().undo(request.user, pk).as_dict())
+
+
+class ExportViewSet(RecordViewSet):
+    """The list of the URL's entity type as xlsx or csv, with the list's filters."""
+
+    @extend_schema(summary="Export records (xlsx or csv)", responses={200: None})
+    def export(self, request, *args, **kwargs):
+        file_format = request.query_params.get("format", "xlsx")
+        if file_format not in export.FORMATS:
+            raise ValidationError({"format": [_("Give xlsx or csv.")]})
+        if not engine.can(request.user, "export", entity=self.entity):
+            raise PermissionDenied(_("You may not export these records."))
+        self._check_parameters(request)
+        queryset = self.get_queryset()
+        self._check_readable(request, queryset)
+        queryset = self.filter_queryset(queryset)
+        queryset = query.search(
+            queryset, request.user, self.entity, request.query_params.get("search")
+        )
+        queryset = self._related(request, queryset)
+        ordering = self._ordering(request)
+        queryset = queryset.order_by(*(f"-{o.name}" if o.descending else o.name for o in ordering))
+        wanted = self._context(request).get("fields")
+        columns = export.export_columns(self.entity, wanted)
+        return export.spreadsheet_response(
+            request.user, self.entity, queryset, columns, file_format, self.slug
+        )
+
+    def perform_content_negotiation(self, request, force=False):
+        # `?format=xlsx|csv` names the file, not a renderer of DRF's.
+        return super().perform_content_negotiation(request, force=True)
+
+
+urlpatterns = [
+    path("imports/<int:pk>/", BatchView.as_view()),
+    path("imports/<int:pk>/dry-run/", DryRunView.as_view()),
+    path("imports/<int:pk>/run/", RunView.as_view()),
+    path("imports/<int:pk>/undo/", UndoView.as_view()),
+    path("<slug:slug>/imports/", UploadView.as_view()),
+    path("<slug:slug>/export/", ExportViewSet.as_view({"get": "export"})),
+]

@@ -1,0 +1,376 @@
+"""Checking (and, in a run, writing) an import chunk by chunk in one pass over the file.
+
+    pipeline = Pipeline(user, batch, write=True)
+    for chunk in chunks(rows, CHUNK_ROWS):
+        pipeline.feed(chunk)          # parse, match, check, then bulk-write the chunk
+    pipeline.totals, pipeline.errors, pipeline.failed
+
+Cells are parsed by the field types (`parse_text`); user and relation columns are
+resolved by natural key with one query per column and chunk (`parse_many`). Records to
+update are matched on the `match_on` fields with one query per chunk and must be ones
+the user may edit; unique fields are checked within the file and against the database.
+A run writes each valid chunk with `bulk_create`/`bulk_update`, numbers allocated in
+bulk, every record scored, history and undo rows written in bulk. Once a row is invalid
+(and invalid rows are not skipped) nothing more is written and the caller rolls the
+transaction back: an import applies whole or not at all, and checking goes on so the
+report names every bad row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from modules.access import engine, grants
+from modules.history import recorder
+from modules.metamodel.runtime import get_snapshot
+from modules.records import numbering
+from modules.segmentation.scoring import score_record
+from modules.transfer.models import ImportBatch, ImportedRow, Mode
+
+CHUNK_ROWS = 1000
+#: The report keeps this many row errors; the totals count them all.
+ERROR_LIMIT = 500
+TOTAL_KEYS = ("new", "updated", "unchanged", "skipped", "invalid")
+MISSING = object()
+
+
+def chunks(rows: Iterable, size: int = CHUNK_ROWS) -> Iterator[list]:
+    """Lists of up to `size` items of `rows`."""
+    chunk: list = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def cell_text(value: Any) -> str:
+    """A cell as text (a number read from a workbook as 12.0 reads "12")."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        value = value.date()
+    return "" if value is None else str(value)
+
+
+def _key(value: Any) -> Any:
+    return value.casefold() if isinstance(value, str) else value
+
+
+class Pipeline:
+    """One pass of an import over its rows: check every row, write the valid chunks."""
+
+    def __init__(self, user, batch: ImportBatch, *, write: bool):
+        self.user, self.batch, self.write = user, batch, write
+        self.model = get_snapshot().model_by_id(batch.entity_type_id)
+        self.entity = self.model.entity
+        position = {name: index for index, name in enumerate(batch.columns)}
+        self.mapped = [
+            (position[column], column, self.entity.field(api_name))
+            for column, api_name in batch.mapping.items()
+            if api_name
+        ]
+        self.column_of = {spec.api_name: column for _i, column, spec in self.mapped}
+        self.match_on = [self.entity.field(name) for name in batch.match_on]
+        self.unique = [spec for _i, _c, spec in self.mapped if spec.unique]
+        self.required = [
+            spec
+            for spec in self.entity.fields
+            if spec.required and not spec.type_class.allocates_on_create
+        ]
+        self.numbered = [spec for spec in self.entity.fields if spec.type_class.allocates_on_create]
+        self.resolved: dict[str, dict | None] = {}
+        self.seen_keys: dict[tuple, int] = {}
+        self.seen_unique: dict[str, dict[Any, int]] = {spec.api_name: {} for spec in self.unique}
+        self.totals: Counter = Counter(dict.fromkeys(TOTAL_KEYS, 0))
+        self.errors: list[dict] = []
+        self.access = engine.access_spec(self.entity)
+        self.participants = grants.defaults(self.entity, user)
+
+    @property
+    def failed(self) -> bool:
+        """Invalid rows were found and the import may not skip them."""
+        return bool(self.totals["invalid"]) and not self.batch.skip_invalid
+
+    # -- one chunk ---------------------------------------------------------------------
+    def feed(self, chunk: list[tuple[int, list]]) -> None:
+        """Check a chunk of (row number, cells); write its valid rows unless failed."""
+        problems: dict[int, list[tuple[str, str]]] = {}
+        parsed = self._parse(chunk, problems)
+        self._taken = self._taken_values(parsed)
+        targets = self._match(parsed, problems) if self.batch.mode != Mode.CREATE else {}
+        creates, updates = [], []
+        for number, values in parsed:
+            record = targets.get(number)
+            if number not in problems and record is None and self.batch.mode == Mode.UPDATE:
+                self.totals["skipped"] += 1
+                continue
+            if record is None:
+                self._check_required(number, values, problems)
+            self._check_unique(number, values, record, problems)
+            if number in problems:
+                self._report(number, problems[number])
+            elif record is None:
+                creates.append(values)
+            else:
+                updates.append((record, values))
+        if self.write and not self.failed:
+            self._create(creates)
+            self._update(updates)
+        else:
+            self.totals["new"] += len(creates)
+            self.totals["updated"] += len(updates)
+
+    def _report(self, number: int, problems: list[tuple[str, str]]) -> None:
+        self.totals["invalid"] += 1
+        for column, message in problems:
+            if len(self.errors) < ERROR_LIMIT:
+                self.errors.append({"row": number, "column": column, "message": message})
+
+    # -- checking ----------------------------------------------------------------------
+    def _parse(self, chunk, problems) -> list[tuple[int, dict]]:
+        lookups = {
+            spec.api_name: self._lookup(index, spec, chunk) for index, _c, spec in self.mapped
+        }
+        parsed = []
+        for number, cells in chunk:
+            values = {}
+            for index, column, spec in self.mapped:
+                cell = cells[index] if index < len(cells) else None
+                text = cell_text(cell).strip()
+                if not text:
+                    values[spec.api_name] = None
+                    continue
+                found = lookups[spec.api_name]
+                try:
+                    if found is not None:
+                        if text not in found:
+                            raise ValidationError(
+                                _("Nothing called %(value)s was found.") % {"value": text}
+                            )
+                        values[spec.api_name] = found[text]
+                    else:
+                        values[spec.api_name] = self._parse_cell(spec, cell, text)
+                except ValidationError as error:
+                    problems.setdefault(number, []).append((column, " ".join(error.messages)))
+            parsed.append((number, values))
+        return parsed
+
+    def _parse_cell(self, spec, cell: Any, text: str) -> Any:
+        if isinstance(cell, (bool, int, Decimal, dt.date)) and not isinstance(cell, str):
+            try:
+                return spec.type_class.parse_text(spec, cell)
+            except (ValidationError, TypeError, AttributeError):
+                pass  # the type wants text; it gets it below
+        return spec.type_class.parse_text(spec, text)
+
+    def _lookup(self, index: int, spec, chunk) -> dict | None:
+        """{text: value} for a natural-key column (one query), or None to parse cell by cell."""
+        cache = self.resolved.get(spec.api_name, {})
+        if cache is None:
+            return None
+        texts = {cell_text(c[index]).strip() for _n, c in chunk if index < len(c)} - {""}
+        found = spec.type_class.parse_many(spec, texts - set(cache))
+        if found is None:
+            self.resolved[spec.api_name] = None
+            return None
+        cache.update(found)
+        self.resolved[spec.api_name] = cache
+        return cache
+
+    def _check_required(self, number: int, values: dict, problems) -> None:
+        for spec in self.required:
+            if values.get(spec.api_name) is None:
+                column = self.column_of.get(spec.api_name, spec.display_label)
+                problems.setdefault(number, []).append((column, _("This field is required.")))
+
+    def _check_unique(self, number: int, values: dict, record, problems) -> None:
+        for spec in self.unique:
+            value = values.get(spec.api_name)
+            if value is None:
+                continue
+            seen = self.seen_unique[spec.api_name]
+            first = seen.setdefault(_key(value), number)
+            taken = self._taken.get(spec.api_name, {}).get(_key(value))
+            if first != number:
+                message = _("Row %(row)s has the same value.") % {"row": first}
+            elif taken is not None and (record is None or taken != record.pk):
+                message = _("Another record already has this value.")
+            else:
+                continue
+            problems.setdefault(number, []).append((self.column_of[spec.api_name], message))
+
+    def _match(self, parsed, problems) -> dict[int, Any]:
+        """The record each row updates (row number -> record), one query for the chunk."""
+        keys: dict[int, tuple] = {}
+        for number, values in parsed:
+            key = tuple(_key(values.get(spec.api_name)) for spec in self.match_on)
+            if any(part is None for part in key):
+                if number not in problems:
+                    problems.setdefault(number, []).append(
+                        (
+                            self.column_of.get(self.match_on[0].api_name, ""),
+                            _("Give a value to match existing records on."),
+                        )
+                    )
+                continue
+            first = self.seen_keys.setdefault(key, number)
+            if first != number:
+                problems.setdefault(number, []).append(
+                    (
+                        self.column_of[self.match_on[0].api_name],
+                        _("Row %(row)s matches the same record.") % {"row": first},
+                    )
+                )
+                continue
+            keys[number] = key
+        if not keys:
+            return {}
+        rows = self._live()
+        for position, spec in enumerate(self.match_on):
+            values = {key[position] for key in keys.values()}
+            rows = self._filter_in(rows, spec, values)
+        if self.write:
+            rows = rows.select_for_update()
+        found: dict[tuple, list] = {}
+        for record in rows:
+            key = tuple(_key(spec.type_class.get_value(record, spec)) for spec in self.match_on)
+            found.setdefault(key, []).append(record)
+        engine.prime_roles(self.user, [r for group in found.values() for r in group])
+        targets = {}
+        for number, key in keys.items():
+            group = found.get(key, [])
+            if len(group) > 1:
+                message = _("Matches %(count)s records.") % {"count": len(group)}
+            elif group and not engine.can(self.user, "edit", group[0]):
+                message = _("You may not edit record #%(id)s.") % {"id": group[0].pk}
+            else:
+                if group:
+                    targets[number] = group[0]
+                continue
+            column = self.column_of[self.match_on[0].api_name]
+            problems.setdefault(number, []).append((column, message))
+        return targets
+
+    def _taken_values(self, parsed) -> dict[str, dict]:
+        """{api name: {value: record id}} of the chunk's unique values already stored."""
+        taken = {}
+        for spec in self.unique:
+            values = {
+                _key(v[spec.api_name]) for _n, v in parsed if v.get(spec.api_name) is not None
+            }
+            if not values:
+                continue
+            rows = self._filter_in(self.model.objects.filter(deleted_at__isnull=True), spec, values)
+            taken[spec.api_name] = {
+                _key(spec.type_class.get_value(r, spec)): r.pk
+                for r in rows.only("pk", *self._attributes([spec]))
+            }
+        return taken
+
+    def _live(self):
+        return self.model.objects.filter(
+            engine.visible_q(self.user, self.entity), deleted_at__isnull=True
+        )
+
+    def _filter_in(self, rows, spec, values: set):
+        if any(isinstance(v, str) for v in values):
+            alias = f"_folded_{spec.api_name}"
+            return rows.alias(**{alias: Lower(spec.api_name)}).filter(**{f"{alias}__in": values})
+        return rows.filter(**{f"{spec.api_name}__in": values})
+
+    def _attributes(self, specs) -> list[str]:
+        names = {n for spec in specs for n in spec.type_class.attribute_names(spec.api_name)}
+        return [f.name for f in self.model._meta.concrete_fields if f.name in names]
+
+    # -- writing -----------------------------------------------------------------------
+    def _create(self, rows: list[dict]) -> None:
+        if not rows:
+            return
+        numbers = {
+            spec.api_name: numbering.allocate_many(spec, self.user, len(rows))
+            for spec in self.numbered
+        }
+        now = timezone.now()
+        records = []
+        for index, values in enumerate(rows):
+            record = self.model(
+                owner_id=self.user.pk,
+                created_by_id=self.user.pk,
+                updated_by_id=self.user.pk,
+                visibility=self.access.default_visibility,
+                created_at=now,
+                updated_at=now,
+            )
+            for api_name, value in values.items():
+                spec = self.entity.field(api_name)
+                spec.type_class.set_value(record, spec, value)
+            for api_name, allocated in numbers.items():
+                spec = self.entity.field(api_name)
+                spec.type_class.set_value(record, spec, allocated[index])
+            score_record(self.entity, record)
+            records.append(record)
+        self.model.objects.bulk_create(records)
+        users, teams = self.participants
+        if users or teams:
+            grants.write(self.entity, [r.pk for r in records], "participant", users, teams)
+        self._log(records, [recorder.created(self.entity, r) for r in records])
+        ImportedRow.objects.bulk_create(
+            ImportedRow(batch=self.batch, record_id=r.pk, created=True, version=r.version)
+            for r in records
+        )
+        self.totals["new"] += len(records)
+
+    def _update(self, rows: list[tuple[Any, dict]]) -> None:
+        changed, changes, before = [], [], []
+        for record, values in rows:
+            old = recorder.values_of(self.entity, record)
+            for api_name, value in values.items():
+                if value is not None:
+                    spec = self.entity.field(api_name)
+                    spec.type_class.set_value(record, spec, value)
+            score_record(self.entity, record)
+            diff = recorder.diff(old, recorder.values_of(self.entity, record))
+            if not diff:
+                self.totals["unchanged"] += 1
+                continue
+            record.updated_by_id = self.user.pk
+            record.updated_at = timezone.now()
+            record.version += 1
+            changed.append(record)
+            changes.append(diff)
+            before.append({key: pair[0] for key, pair in diff.items()})
+        if not changed:
+            return
+        specs = [spec for _i, _c, spec in self.mapped]
+        segmentation = ["score", "segment"] if self.entity.supports_segmentation else []
+        fields = [*self._attributes(specs), *segmentation, "updated_by", "updated_at", "version"]
+        self.model.objects.bulk_update(changed, fields)
+        self._log(changed, changes)
+        ImportedRow.objects.bulk_create(
+            ImportedRow(
+                batch=self.batch, record_id=r.pk, created=False, version=r.version, before=b
+            )
+            for r, b in zip(changed, before, strict=True)
+        )
+        self.totals["updated"] += len(changed)
+
+    def _log(self, records: list, changes: list[dict]) -> None:
+        entries = [
+            recorder.Entry(r.pk, c, title=self.entity.title_of(r))
+            for r, c in zip(records, changes, strict=True)
+        ]
+        recorder.log_many(
+            self.user, self.entity, "import", entries, action="import", batch=self.batch.batch_key
+        )
