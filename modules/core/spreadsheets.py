@@ -1,7 +1,8 @@
 """Spreadsheets Tessera writes: cells safe to open, workbooks streamed row by row.
 
     data = xlsx_bytes(_("Changes"), ["When", "Who"], rows)     # rows: iterables of cells
-    safe_cell("=HYPERLINK(...)")                                 # "'=HYPERLINK(...)"
+    escape_formula("=HYPERLINK(...)")                            # "'=HYPERLINK(...)"
+    escape_formula(-5)                                           # -5 (numbers are not text)
 
 A text cell starting with `= + - @`, a tab or a carriage return would be run as a
 formula by spreadsheet programs (CSV/formula injection), so it gets a leading quote.
@@ -22,11 +23,18 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 SHEET_NAME_LENGTH = 31
 
 
+def escape_formula(value: Any) -> Any:
+    """Text that would run as a formula, made plain text; other values unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def safe_cell(value: Any) -> Any:
     """The value as a cell: text that could run as a formula is quoted; dates stay dates
     (aware date-times in the current time zone, as spreadsheets have no zones)."""
     if isinstance(value, str):
-        return "'" + value if value.startswith(FORMULA_STARTS) else value
+        return escape_formula(value)
     if isinstance(value, dt.datetime) and timezone.is_aware(value):
         return timezone.localtime(value).replace(tzinfo=None)
     return value

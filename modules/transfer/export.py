@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from modules.access import engine
-from modules.transfer.cells import escape_formula
+from modules.core.spreadsheets import escape_formula
 from modules.transfer.pipeline import chunks
 
 FORMATS = ("xlsx", "csv")

@@ -27,6 +27,7 @@ from modules.access import engine, grants
 from modules.access.models import Visibility
 from modules.core.exceptions import PermissionDenied as Refused
 from modules.core.exceptions import TesseraError
+from modules.core.spreadsheets import escape_formula
 from modules.history.services import may_read_history
 from modules.metamodel.runtime import get_snapshot
 from modules.records import query
@@ -36,7 +37,6 @@ from modules.relations.screens.listing import related_filter
 from modules.relations.screens.profile import relations_panel
 from modules.relations.services import RelationService
 from modules.segmentation.scoring import compiled_scheme
-from modules.transfer.cells import escape_formula
 
 LIST_COUNT_CAP = 10000
 
