@@ -9,7 +9,6 @@ see), with values of fields the caller may not read redacted. The change log is 
 administrators. Pages are keyset pages: follow `next` and `previous`.
 """
 
-from django.conf import settings
 from django.http import HttpResponse
 from django.urls import path
 from django.utils import timezone
@@ -22,6 +21,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from modules.api.paging import page_link, page_size
 from modules.api.serializers_history import HistoryPageSerializer
 from modules.api.serializers_meta import ErrorSerializer
 from modules.history.export import change_log_xlsx
@@ -72,36 +72,14 @@ def row_json(shown: ShownRow, slugs: dict) -> dict:
 
 
 class HistoryPageMixin:
-    """Keyset links and page size shared by both history lists."""
-
-    def page_size(self, request) -> int:
-        raw = request.query_params.get("page_size")
-        if raw is None:
-            return settings.API_DEFAULT_PAGE_SIZE
-        if not raw.isdigit() or not 1 <= int(raw) <= settings.API_MAX_PAGE_SIZE:
-            raise ValidationError(
-                {
-                    "page_size": [
-                        _("Give a page size from 1 to %(max)s.")
-                        % {"max": settings.API_MAX_PAGE_SIZE}
-                    ]
-                }
-            )
-        return int(raw)
-
-    def link(self, request, cursor):
-        if cursor is None:
-            return None
-        query = request.query_params.copy()
-        query["cursor"] = cursor
-        return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+    """A page of history rows as the API answers it."""
 
     def page(self, request, rows, links) -> Response:
         slugs = {entity.id: entity.slug for entity in get_snapshot().entities}
         return Response(
             {
-                "next": self.link(request, links["next"]),
-                "previous": self.link(request, links["previous"]),
+                "next": page_link(request, links["next"]),
+                "previous": page_link(request, links["previous"]),
                 "results": [row_json(shown, slugs) for shown in rows],
             }
         )
@@ -129,7 +107,7 @@ class RecordHistoryView(HistoryPageMixin, APIView):
             slug,
             pk,
             cursor=request.query_params.get("cursor"),
-            page_size=self.page_size(request),
+            page_size=page_size(request),
         )
         return self.page(request, rows, links)
 
@@ -173,7 +151,7 @@ class ChangeLogView(HistoryPageMixin, APIView):
             request.user,
             filters,
             cursor=request.query_params.get("cursor"),
-            page_size=self.page_size(request),
+            page_size=page_size(request),
         )
         return self.page(request, rows, links)
 

@@ -25,6 +25,7 @@ from rest_framework.response import Response
 
 from modules.access import engine
 from modules.api.pagination import KeysetPaginator, Ordering, capped_count
+from modules.api.paging import page_link, page_size
 from modules.api.schema_support import KeysetPaginationDoc, RecordSchema
 from modules.api.serializers import (
     READ_ONLY_SYSTEM,
@@ -116,12 +117,12 @@ class RecordViewSet(viewsets.GenericViewSet):
             queryset, request.user, self.entity, request.query_params.get("search")
         )
         queryset = self._related(request, queryset)
-        paginator = KeysetPaginator(self._ordering(request), self._page_size(request))
+        paginator = KeysetPaginator(self._ordering(request), page_size(request))
         rows, links = paginator.paginate(queryset, request.query_params.get("cursor"))
         serializer = self.get_serializer(rows, many=True, context=self._context(request))
         body = {
-            "next": self._link(request, links["next"]),
-            "previous": self._link(request, links["previous"]),
+            "next": page_link(request, links["next"]),
+            "previous": page_link(request, links["previous"]),
             "results": serializer.data,
         }
         count = request.query_params.get("count", "false")
@@ -299,21 +300,6 @@ class RecordViewSet(viewsets.GenericViewSet):
             terms.append(Ordering("id", terms[0].descending if terms else True, nullable=False))
         return terms
 
-    def _page_size(self, request) -> int:
-        raw = request.query_params.get("page_size")
-        if raw is None:
-            return settings.API_DEFAULT_PAGE_SIZE
-        if not raw.isdigit() or not 1 <= int(raw) <= settings.API_MAX_PAGE_SIZE:
-            raise ValidationError(
-                {
-                    "page_size": [
-                        _("Give a page size from 1 to %(max)s.")
-                        % {"max": settings.API_MAX_PAGE_SIZE}
-                    ]
-                }
-            )
-        return int(raw)
-
     def _context(self, request) -> dict:
         raw = request.query_params.get("fields")
         if not raw:
@@ -325,13 +311,6 @@ class RecordViewSet(viewsets.GenericViewSet):
                 {"fields": [_("Unknown fields: %(names)s.") % {"names": ", ".join(unknown)}]}
             )
         return {"fields": wanted | {"id"}}
-
-    def _link(self, request, cursor: str | None) -> str | None:
-        if cursor is None:
-            return None
-        query = request.query_params.copy()
-        query["cursor"] = cursor
-        return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
 
 
 LIST = {"get": "list", "post": "create"}
