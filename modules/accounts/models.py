@@ -16,6 +16,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 
@@ -32,7 +33,7 @@ class UserStatus(models.TextChoices):
 
     ACTIVE = "active", _("Active")
     SUSPENDED = "suspended", _("Suspended")
-    DELETED = "deleted", _("Deleted")
+    DELETED = "deleted", pgettext_lazy("user status", "Deleted")
 
 
 class User(AbstractUser):

@@ -11,17 +11,18 @@ transaction, so a refused or failed write leaves no history either.
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Operation(models.TextChoices):
     """What a write did to the record."""
 
-    CREATE = "create", _("Added")
-    UPDATE = "update", _("Edited")
-    DELETE = "delete", _("Deleted")
-    RESTORE = "restore", _("Restored")
-    ANONYMISE = "anonymise", _("Anonymised")
-    IMPORT = "import", _("Imported")
+    CREATE = "create", pgettext_lazy("history operation", "Added")
+    UPDATE = "update", pgettext_lazy("history operation", "Edited")
+    DELETE = "delete", pgettext_lazy("history operation", "Deleted")
+    RESTORE = "restore", pgettext_lazy("history operation", "Restored")
+    ANONYMISE = "anonymise", pgettext_lazy("history operation", "Anonymised")
+    IMPORT = "import", pgettext_lazy("history operation", "Imported")
 
 
 class RowHistory(models.Model):

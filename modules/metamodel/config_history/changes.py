@@ -23,7 +23,7 @@ from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import CharField, OuterRef, Q, Subquery, Value
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from simple_history import utils as history_utils
 
 from modules.metamodel.config_history.kinds import HistoryKind
@@ -32,9 +32,9 @@ from modules.metamodel.config_history.values import NOISE, json_changes, readabl
 PER_PAGE = 50
 
 OPERATIONS = {
-    "+": gettext_lazy("created"),
-    "~": gettext_lazy("changed"),
-    "-": gettext_lazy("deleted"),
+    "+": pgettext_lazy("configuration change", "created"),
+    "~": pgettext_lazy("configuration change", "changed"),
+    "-": pgettext_lazy("configuration change", "deleted"),
     "trash": gettext_lazy("moved to the trash"),
     "restore": gettext_lazy("restored from the trash"),
 }
