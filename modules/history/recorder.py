@@ -24,9 +24,6 @@ from django.utils import timezone
 
 from modules.history.models import Operation, RowHistory
 
-#: Keys every record has besides its fields.
-RECORD_KEYS = ("owner", "visibility")
-SEGMENTATION_KEYS = ("score", "segment")
 BATCH_SIZE = 2000
 TITLE_LENGTH = 255
 
