@@ -1,6 +1,6 @@
 """Reading history: one record's, and the administrators' change log of every record.
 
-    rows, links = HistoryService().of_record(user, "deals", 42)            # newest first
+    record, rows, links = HistoryService().of_record(user, "deals", 42)    # newest first
     rows, links = HistoryService().change_log(admin, {"entity": "deals", "operation": "delete"})
     HistoryService().log_rows(admin, filters)        # the filtered queryset (exports)
 
@@ -52,8 +52,9 @@ class HistoryService:
         *,
         cursor: str | None = None,
         page_size: int = PAGE_SIZE,
-    ) -> tuple[list[ShownRow], dict]:
-        """A page of a record's history (live or in the trash), newest first, redacted."""
+    ) -> tuple[Any, list[ShownRow], dict]:
+        """The record (live or in the trash) and a page of its history, newest first,
+        redacted for `user`."""
         record = self._readable_record(user, entity_slug, record_id)
         entity = record.entity
         mask = None if engine.is_open(user, record) else engine.field_mask(user, record)
@@ -61,7 +62,7 @@ class HistoryService:
         page, links = KeysetPaginator(ORDERING, page_size).paginate(
             rows.select_related("user"), cursor
         )
-        return present(user, page, masks={(entity.id, record.pk): mask}), links
+        return record, present(user, page, masks={(entity.id, record.pk): mask}), links
 
     def change_log(
         self, user, filters: dict, *, cursor: str | None = None, page_size: int = PAGE_SIZE

@@ -102,7 +102,7 @@ class RecordHistoryView(HistoryPageMixin, APIView):
     )
     def get(self, request, pk, **kwargs):
         slug = self.entity_slug or kwargs["slug"]
-        rows, links = HistoryService().of_record(
+        _record, rows, links = HistoryService().of_record(
             request.user,
             slug,
             pk,

@@ -163,8 +163,7 @@ class RecordHistoryView(WagtailAdminTemplateMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         try:
-            self.record = self._record()
-            self.rows, self.links = HistoryService().of_record(
+            self.record, self.rows, self.links = HistoryService().of_record(
                 request.user, self.entity_slug, kwargs["pk"], cursor=request.GET.get("cursor")
             )
         except RecordNotFound:
@@ -172,15 +171,6 @@ class RecordHistoryView(WagtailAdminTemplateMixin, TemplateView):
         except PermissionDenied as refusal:
             return defaults.permission_denied(request, DjangoPermissionDenied(refusal.detail))
         return super().get(request, *args, **kwargs)
-
-    def _record(self):
-        from modules.records.services import RecordService
-
-        service = RecordService()
-        try:
-            return service.get(self.request.user, self.entity_slug, self.kwargs["pk"])
-        except RecordNotFound:
-            return service.get(self.request.user, self.entity_slug, self.kwargs["pk"], trashed=True)
 
     def get_page_title(self):
         return _("History of %(record)s") % {"record": self.record}
