@@ -138,9 +138,9 @@ def create_people(config: dict, users: str, teams: str, memberships: str) -> Non
     with connect(config) as conn:
         conn.execute(
             f"INSERT INTO {users} (password, is_superuser, username, first_name, last_name,"
-            " email, is_staff, is_active, date_joined)"
+            " email, is_staff, is_active, date_joined, status, must_change_password)"
             f" SELECT '!', false, '{OWNER_PREFIX}' || g, 'Owner', g::text,"
-            " 'owner' || g || '@example.com', false, true, now()"
+            " 'owner' || g || '@example.com', false, true, now(), 'active', false"
             f" FROM generate_series(1, {OWNERS}) AS g"
         )
         conn.execute(
