@@ -22,9 +22,9 @@ from typing import Any
 
 from django.utils import timezone
 
+from modules.core.bulk import copy_insert
 from modules.history.models import Operation, RowHistory
 
-BATCH_SIZE = 2000
 TITLE_LENGTH = 255
 
 
@@ -43,11 +43,12 @@ def new_batch() -> str:
     return uuid.uuid4().hex
 
 
-def values_of(entity, record) -> dict[str, Any]:
-    """Every tracked value of a record as JSON, keyed like `changes`."""
+def values_of(entity, record, readers: list | None = None) -> dict[str, Any]:
+    """Every tracked value of a record as JSON, keyed like `changes`; `readers` (from
+    `field_readers`) saves working them out again for each of many records."""
     values = {
-        str(spec.id): spec.type_class.to_json(spec, spec.type_class.get_value(record, spec))
-        for spec in entity.fields
+        key: to_json(spec, get_value(record, spec))
+        for key, spec, get_value, to_json in readers or field_readers(entity)
     }
     values["owner"] = getattr(record, "owner_id", None)
     values["visibility"] = getattr(record, "visibility", None)
@@ -67,10 +68,20 @@ def diff(before: dict, after: dict) -> dict[str, list]:
     }
 
 
-def created(entity, record) -> dict[str, list]:
+def field_readers(entity) -> list[tuple]:
+    """(key, spec, get_value, to_json) of each field, for `values_of`."""
+    return [
+        (str(spec.id), spec, spec.type_class.get_value, spec.type_class.to_json)
+        for spec in entity.fields
+    ]
+
+
+def created(entity, record, readers: list | None = None) -> dict[str, list]:
     """The changes of a new record: each value it was given, from nothing."""
     return {
-        key: [None, value] for key, value in values_of(entity, record).items() if not _empty(value)
+        key: [None, value]
+        for key, value in values_of(entity, record, readers).items()
+        if not _empty(value)
     }
 
 
@@ -125,7 +136,7 @@ def log_many(
         for entry in entries
         if entry.changes or operation != Operation.UPDATE
     ]
-    RowHistory.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+    copy_insert(RowHistory, rows)
     return len(rows)
 
 
@@ -142,7 +153,7 @@ def _common(user, entity, operation: str, action: str, batch: str) -> dict:
 
 
 def _empty(value: Any) -> bool:
-    return value is None or value == "" or value == [] or value == {}
+    return value is None or (isinstance(value, (str, list, dict)) and not value)
 
 
 def holders_of(entity, record_ids: Iterable[int], role: str) -> dict[int, dict]:

@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from modules.access import engine, grants
+from modules.core.bulk import copy_insert, gc_paused
 from modules.history import recorder
 from modules.metamodel.runtime import get_snapshot
 from modules.records import numbering
@@ -41,6 +42,10 @@ CHUNK_ROWS = 1000
 ERROR_LIMIT = 500
 TOTAL_KEYS = ("new", "updated", "unchanged", "skipped", "invalid")
 MISSING = object()
+#: Distinct texts per column whose parsed value is kept, and the kinds of value kept (a
+#: shared list or dict could be changed through one record and show up in another).
+MEMO_SIZE = 4096
+MEMO_TYPES = (str, int, Decimal, dt.date, ValidationError)
 
 
 def chunks(rows: Iterable, size: int = CHUNK_ROWS) -> Iterator[list]:
@@ -57,6 +62,8 @@ def chunks(rows: Iterable, size: int = CHUNK_ROWS) -> Iterator[list]:
 
 def cell_text(value: Any) -> str:
     """A cell as text (a number read from a workbook as 12.0 reads "12")."""
+    if type(value) is str:
+        return value
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, dt.datetime) and value.time() == dt.time():
@@ -91,6 +98,7 @@ class Pipeline:
         ]
         self.numbered = [spec for spec in self.entity.fields if spec.type_class.allocates_on_create]
         self.resolved: dict[str, dict | None] = {}
+        self.memo: dict[str, dict[str, Any]] = {}
         self.seen_keys: dict[tuple, int] = {}
         self.seen_unique: dict[str, dict[Any, int]] = {spec.api_name: {} for spec in self.unique}
         self.totals: Counter = Counter(dict.fromkeys(TOTAL_KEYS, 0))
@@ -106,6 +114,10 @@ class Pipeline:
     # -- one chunk ---------------------------------------------------------------------
     def feed(self, chunk: list[tuple[int, list]]) -> None:
         """Check a chunk of (row number, cells); write its valid rows unless failed."""
+        with gc_paused():
+            self._feed(chunk)
+
+    def _feed(self, chunk: list[tuple[int, list]]) -> None:
         problems: dict[int, list[tuple[str, str]]] = {}
         parsed = self._parse(chunk, problems)
         self._taken = self._taken_values(parsed)
@@ -140,40 +152,61 @@ class Pipeline:
 
     # -- checking ----------------------------------------------------------------------
     def _parse(self, chunk, problems) -> list[tuple[int, dict]]:
-        lookups = {
-            spec.api_name: self._lookup(index, spec, chunk) for index, _c, spec in self.mapped
-        }
+        columns = [
+            (
+                index,
+                column,
+                spec.api_name,
+                spec,
+                self._lookup(index, spec, chunk),
+                self.memo.setdefault(spec.api_name, {}),
+            )
+            for index, column, spec in self.mapped
+        ]
         parsed = []
         for number, cells in chunk:
             values = {}
-            for index, column, spec in self.mapped:
-                cell = cells[index] if index < len(cells) else None
+            width = len(cells)
+            for index, column, api_name, spec, found, memo in columns:
+                cell = cells[index] if index < width else None
                 text = cell_text(cell).strip()
                 if not text:
-                    values[spec.api_name] = None
+                    values[api_name] = None
                     continue
-                found = lookups[spec.api_name]
-                try:
-                    if found is not None:
-                        if text not in found:
-                            raise ValidationError(
-                                _("Nothing called %(value)s was found.") % {"value": text}
-                            )
-                        values[spec.api_name] = found[text]
-                    else:
-                        values[spec.api_name] = self._parse_cell(spec, cell, text)
-                except ValidationError as error:
-                    problems.setdefault(number, []).append((column, " ".join(error.messages)))
+                if found is not None:
+                    result = found.get(text, MISSING)
+                    if result is MISSING:
+                        result = ValidationError(
+                            _("Nothing called %(value)s was found.") % {"value": text}
+                        )
+                else:
+                    result = memo.get(text, MISSING) if type(cell) is str else MISSING
+                    if result is MISSING:
+                        result = self._parse_cell(spec, cell, text, memo)
+                if type(result) is ValidationError:
+                    problems.setdefault(number, []).append((column, " ".join(result.messages)))
+                else:
+                    values[api_name] = result
             parsed.append((number, values))
         return parsed
 
-    def _parse_cell(self, spec, cell: Any, text: str) -> Any:
-        if isinstance(cell, (bool, int, Decimal, dt.date)) and not isinstance(cell, str):
+    def _parse_cell(self, spec, cell: Any, text: str, memo: dict) -> Any:
+        """The cell's value, or the ValidationError saying why it has none. Text cells'
+        results are kept per column (up to MEMO_SIZE texts) when they are immutable, so a
+        value repeated down a column (a status, a city, a yes/no) is parsed once."""
+        kind = spec.type_class
+        if isinstance(cell, (bool, int, Decimal, dt.date)):
             try:
-                return spec.type_class.parse_text(spec, cell)
+                return kind.parse_text(spec, cell)
             except (ValidationError, TypeError, AttributeError):
                 pass  # the type wants text; it gets it below
-        return spec.type_class.parse_text(spec, text)
+        try:
+            result = kind.parse_text(spec, text)
+        except ValidationError as error:
+            result = error
+        if type(cell) is str and len(memo) < MEMO_SIZE and isinstance(result, MEMO_TYPES):
+            memo[text] = result
+        return result
 
     def _lookup(self, index: int, spec, chunk) -> dict | None:
         """{text: value} for a natural-key column (one query), or None to parse cell by cell."""
@@ -303,6 +336,7 @@ class Pipeline:
             for spec in self.numbered
         }
         now = timezone.now()
+        setters = {spec.api_name: (spec, spec.type_class.set_value) for spec in self.entity.fields}
         records = []
         for index, values in enumerate(rows):
             record = self.model(
@@ -314,34 +348,39 @@ class Pipeline:
                 updated_at=now,
             )
             for api_name, value in values.items():
-                spec = self.entity.field(api_name)
-                spec.type_class.set_value(record, spec, value)
+                spec, set_value = setters[api_name]
+                set_value(record, spec, value)
             for api_name, allocated in numbers.items():
                 spec = self.entity.field(api_name)
                 spec.type_class.set_value(record, spec, allocated[index])
             score_record(self.entity, record)
             records.append(record)
-        self.model.objects.bulk_create(records)
+        copy_insert(self.model, records)
         users, teams = self.participants
         if users or teams:
             grants.write(self.entity, [r.pk for r in records], "participant", users, teams)
-        self._log(records, [recorder.created(self.entity, r) for r in records])
-        ImportedRow.objects.bulk_create(
-            ImportedRow(batch=self.batch, record_id=r.pk, created=True, version=r.version)
-            for r in records
+        readers = recorder.field_readers(self.entity)
+        self._log(records, [recorder.created(self.entity, r, readers) for r in records])
+        copy_insert(
+            ImportedRow,
+            [
+                ImportedRow(batch=self.batch, record_id=r.pk, created=True, version=r.version)
+                for r in records
+            ],
         )
         self.totals["new"] += len(records)
 
     def _update(self, rows: list[tuple[Any, dict]]) -> None:
         changed, changes, before = [], [], []
+        readers = recorder.field_readers(self.entity)
         for record, values in rows:
-            old = recorder.values_of(self.entity, record)
+            old = recorder.values_of(self.entity, record, readers)
             for api_name, value in values.items():
                 if value is not None:
                     spec = self.entity.field(api_name)
                     spec.type_class.set_value(record, spec, value)
             score_record(self.entity, record)
-            diff = recorder.diff(old, recorder.values_of(self.entity, record))
+            diff = recorder.diff(old, recorder.values_of(self.entity, record, readers))
             if not diff:
                 self.totals["unchanged"] += 1
                 continue

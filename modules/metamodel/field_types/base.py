@@ -148,8 +148,18 @@ class FieldType:
         """Turn an input value (JSON or Python) into the stored value; raise ValidationError."""
         if self.is_empty(value):
             return None
-        cleaned = self.form_field(field).clean(value)
+        cleaned = self.cleaning_field(field).clean(value)
         return None if self.is_empty(cleaned) else cleaned
+
+    def cleaning_field(self, field: FieldLike) -> forms.Field:
+        """The form field `clean` runs; a snapshot's field spec (immutable) keeps it, so
+        cleaning many values (an import, a bulk edit) builds it once."""
+        cache = getattr(field, "cache", None)
+        if cache is None:
+            return self.form_field(field)
+        if "form_field" not in cache:
+            cache["form_field"] = self.form_field(field)
+        return cache["form_field"]
 
     def is_empty(self, value: Any) -> bool:
         return value is None or (isinstance(value, (str, list, dict, tuple)) and not value)

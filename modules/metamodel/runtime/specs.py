@@ -33,6 +33,8 @@ class FieldSpec:
     is_basic: bool = False
     is_system: bool = False
     position: int = 0
+    #: What the field type builds once per spec and reuses (the form field `clean` uses).
+    cache: dict = field(default_factory=dict, init=False, compare=False, repr=False)
 
     @classmethod
     def from_row(cls, row) -> FieldSpec:

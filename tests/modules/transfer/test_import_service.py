@@ -225,3 +225,31 @@ def test_unique_values_are_checked_in_the_file_and_against_the_database(upload, 
     # then
     assert checked.totals["invalid"] == 2
     assert {e["row"] for e in checked.errors} == {2, 4}
+
+
+def test_a_value_repeated_down_a_column_is_checked_and_stored_on_every_row(
+    upload, imports, admin, django_capture_on_commit_callbacks
+):
+    # given: the same good and bad texts on many rows (each column's results are reused)
+    header = ["Imię", "Nazwisko", "E-mail", "Źródło", "Tags", "Sales potential"]
+    rows = [[f"P{n}", "Nowak", f"p{n}@example.com", "Polecenie", "vip, b2b", "7"] for n in range(5)]
+    rows += [[f"Q{n}", "Nowak", "not-an-email", "Nowhere", "vip, b2b", "700"] for n in range(3)]
+    batch = upload("persons", "csv", header, rows)
+    mapping = {**batch.mapping, "Tags": "tags", "Sales potential": "sales_potential"}
+    # when
+    checked = imports.dry_run(admin, batch.pk, mapping=mapping, mode="create", skip_invalid=True)
+    done = run_now(imports, admin, checked, django_capture_on_commit_callbacks)
+    # then: every bad row is reported with each of its bad cells
+    assert checked.totals == {**checked.totals, "new": 5, "invalid": 3}
+    for row in (7, 8, 9):
+        assert {e["column"] for e in checked.errors if e["row"] == row} == {
+            "E-mail",
+            "Źródło",
+            "Sales potential",
+        }
+    # and every good row holds its values
+    people = list(get_model("persons").objects.filter(last_name="Nowak").order_by("pk"))
+    assert done.status == Status.DONE, done.error
+    assert [(p.source, p.sales_potential, p.tags) for p in people] == [
+        ("referral", 7, ["vip", "b2b"])
+    ] * 5
