@@ -47,6 +47,8 @@ from modules.metamodel.runtime.specs import EntitySpec
 OPEN_FLAG = "access_open"
 #: Rows flagged per grants query when a scoped list is read (a page is one batch).
 FLAG_BATCH = 500
+#: Up to this many members of a manager's teams are written into the query as a list.
+MANAGED_MEMBERS_INLINE = 2000
 
 _generation_lock = threading.Lock()
 _generation = [0]
@@ -201,8 +203,12 @@ def _memberships(user_id: int) -> tuple[list[tuple[int, str]], list[int], list[i
 
 
 def _manager_q(access: UserAccess) -> Q | None:
+    """Records owned by a member of the teams the manager leads: the members read with the
+    user's access, as a list (no scan of memberships per query) unless there are very many."""
     if not access.managed_members:
         return None
+    if len(access.managed_members) <= MANAGED_MEMBERS_INLINE:
+        return Q(owner_id__in=sorted(access.managed_members))
     from modules.accounts.models import Membership
 
     members = Membership.objects.filter(team_id__in=access.subtree_ids).values("user_id")
@@ -335,7 +341,12 @@ class FlaggedIterable(ModelIterable):
         if not rows:
             return rows
         access, spec = user_access(self.user), access_spec(self.entity)
-        held = grants.holders(self.entity, [r.pk for r in rows]) if spec.granted_roles else {}
+        held = {}
+        if spec.granted_roles:
+            along = {r.pk: grants.read_along(spec, r) for r in rows}
+            if None in along.values():
+                along = grants.holders(self.entity, [r.pk for r in rows])
+            held = along
         teams = set(access.team_ids)
         for row in rows:
             holds = row.owner_id == access.user_id or (

@@ -13,7 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connections
+from django.db.models import OuterRef, Q
+from django.db.models.functions import JSONObject
 from django.utils.translation import gettext as _
 
 from modules.access.engine import OPEN_FLAG, AccessSpec, access_spec, user_access
@@ -23,6 +26,8 @@ from modules.core.exceptions import TesseraError
 MODES = ("replace", "add", "remove")
 #: The attribute `attach` sets on records: {role: {"users": [...], "teams": [...]}}.
 HOLDERS = "grant_holders"
+#: The annotation `with_holders` adds: the record's grants, read with the record.
+GRANT_ROWS = "_grant_rows"
 #: The key of each granted role in a record's JSON.
 ROLE_KEYS = {"participant": "participants", "responsible": "responsible"}
 
@@ -57,17 +62,56 @@ def holders(entity, record_ids: Iterable[int]) -> dict[int, dict]:
     return found
 
 
+def with_holders(queryset, entity):
+    """`queryset` whose rows bring their grants along (PostgreSQL: an array subquery per
+    row), so a page of records and its participants cost one query; unchanged elsewhere."""
+    spec = access_spec(entity)
+    if not spec.granted_roles or connections[queryset.db].vendor != "postgresql":
+        return queryset
+    rows = (
+        RecordGrant.objects.filter(
+            entity_type_id=spec.entity_id, record_id=OuterRef("pk"), role__in=spec.granted_roles
+        )
+        .order_by("id")
+        .values(grant=JSONObject(role="role", user="user_id", team="team_id"))
+    )
+    return queryset.annotate(**{GRANT_ROWS: ArraySubquery(rows)})
+
+
+def read_along(spec: AccessSpec, record) -> dict | None:
+    """The holders `with_holders` read with `record`, or None when it read none."""
+    rows = getattr(record, GRANT_ROWS, None)
+    if rows is None:
+        return None
+    found = empty(spec)
+    for row in rows:
+        slot = found[row["role"]]
+        if row["user"] is not None:
+            slot["users"].append(row["user"])
+        else:
+            slot["teams"].append(row["team"])
+    return found
+
+
 def attach(entity, records: list) -> None:
-    """Set `grant_holders` on each record that may show them and lacks them, in one query."""
-    if not access_spec(entity).granted_roles:
+    """Set `grant_holders` on each record that may show them and lacks them, in at most
+    one query (none when the rows were read `with_holders`)."""
+    spec = access_spec(entity)
+    if not spec.granted_roles:
         return
-    shown = [
-        r for r in records if getattr(r, OPEN_FLAG, True) and getattr(r, HOLDERS, None) is None
-    ]
-    if not shown:
+    missing = []
+    for record in records:
+        if not getattr(record, OPEN_FLAG, True) or getattr(record, HOLDERS, None) is not None:
+            continue
+        held = read_along(spec, record)
+        if held is None:
+            missing.append(record)
+        else:
+            setattr(record, HOLDERS, held)
+    if not missing:
         return
-    held = holders(entity, [r.pk for r in shown])
-    for record in shown:
+    held = holders(entity, [r.pk for r in missing])
+    for record in missing:
         setattr(record, HOLDERS, held[record.pk])
 
 

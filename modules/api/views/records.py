@@ -23,7 +23,7 @@ from rest_framework import status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from modules.access import engine
+from modules.access import engine, grants
 from modules.api.pagination import KeysetPaginator, Ordering, capped_count
 from modules.api.paging import page_link, page_size
 from modules.api.schema_support import KeysetPaginationDoc, RecordSchema
@@ -118,7 +118,9 @@ class RecordViewSet(viewsets.GenericViewSet):
         )
         queryset = self._related(request, queryset)
         paginator = KeysetPaginator(self._ordering(request), page_size(request))
-        rows, links = paginator.paginate(queryset, request.query_params.get("cursor"))
+        rows, links = paginator.paginate(
+            grants.with_holders(queryset, self.entity), request.query_params.get("cursor")
+        )
         serializer = self.get_serializer(rows, many=True, context=self._context(request))
         body = {
             "next": page_link(request, links["next"]),

@@ -345,3 +345,47 @@ def test_a_bulk_call_checks_permissions_without_a_query_per_record(make_user):
         assert response.status_code == 200 and response.json()["count"] == size
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def test_a_list_page_brings_its_participants_in_the_same_query(admin, make_user):
+    # given: companies with users and teams as participants, some non-public
+    team = Team.objects.create(name="Key accounts")
+    rep, guest = make_user("rep"), make_user("guest")
+    Membership.objects.create(user=rep, team=team, role=Role.USER)
+    made, non_public = {}, set()
+    for i in range(6):
+        participants = {"users": [guest.pk], "teams": [team.pk]} if i % 2 else None
+        record = RecordService().create(
+            admin,
+            "companies",
+            {"name": f"C{i}"},
+            visibility="non_public" if i >= 3 else "public",
+            participants=participants,
+        )
+        made[record.pk] = participants or {"users": [], "teams": []}
+        if i >= 3:
+            non_public.add(record.pk)
+    outsider = make_user("outsider")
+    # the rep's team takes part in the odd ones; the outsider takes part in none
+    restricted = {
+        "root": set(),
+        "rep": {pk for pk in non_public if not made[pk]["teams"]},
+        "outsider": non_public,
+    }
+    for who in (admin, rep, outsider):
+        api = client_for(who)
+        api.get("/api/v1/companies/")
+        # when
+        with CaptureQueriesContext(connection) as queries:
+            response = api.get("/api/v1/companies/?page_size=50")
+        # then: the schema version and the page; each open row has its own participants
+        assert response.status_code == 200
+        assert len(queries) == 2, [q["sql"][:80] for q in queries.captured_queries]
+        rows = {row["id"]: row for row in response.json()["results"]}
+        assert set(rows) == set(made)
+        assert {pk for pk, row in rows.items() if row["restricted"]} == restricted[who.username]
+        for pk, row in rows.items():
+            if row["restricted"]:
+                assert "participants" not in row
+            else:
+                assert row["participants"] == made[pk]
