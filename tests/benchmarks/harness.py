@@ -50,16 +50,21 @@ def alternate(
     scale: float = 1e-6,
     seconds: float = SECONDS_PER_ROW,
     max_rounds: int = MAX_ROUNDS,
+    warmup: int = WARMUP,
+    rounds: int | None = None,
 ) -> tuple[Stats, Stats]:
-    """Time both sides round by round; `scale` turns nanoseconds into the row's unit."""
-    for _ in range(WARMUP):
+    """Time both sides round by round; `scale` turns nanoseconds into the row's unit.
+    Without `rounds`, one more untimed round sizes the run to `seconds` per table row;
+    cases whose calls take seconds give `rounds` (and a short `warmup`) instead."""
+    for _ in range(warmup):
         run_a()
         run_b()
-    started = time.perf_counter()
-    run_a()
-    run_b()
-    per_round = max(time.perf_counter() - started, 1e-6)
-    rounds = min(max_rounds, max(MIN_ROUNDS, int(seconds / per_round)))
+    if rounds is None:
+        started = time.perf_counter()
+        run_a()
+        run_b()
+        per_round = max(time.perf_counter() - started, 1e-6)
+        rounds = min(max_rounds, max(MIN_ROUNDS, int(seconds / per_round)))
     samples: tuple[list[float], list[float]] = ([], [])
     sides = ((run_a, samples[0]), (run_b, samples[1]))
     gc.collect()
