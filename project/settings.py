@@ -153,6 +153,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "modules.transfer.tasks.fail_dead_imports",
         "schedule": 60,
     },
+    "resume-dead-recomputes": {
+        "task": "modules.segmentation.tasks.resume_dead_recomputes",
+        "schedule": 60,
+    },
 }
 
 # Imports: uploaded files are refused above these limits (bytes, data rows, and for
@@ -163,6 +167,9 @@ IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=100_000)
 IMPORT_MAX_UNPACKED_BYTES = env.int("IMPORT_MAX_UNPACKED_BYTES", default=200 * 1024 * 1024)
 IMPORT_MAX_PACKING_RATIO = env.int("IMPORT_MAX_PACKING_RATIO", default=200)
 IMPORT_LEASE_SECONDS = env.int("IMPORT_LEASE_SECONDS", default=60)
+# A running segmentation recompute whose worker has not reported for this long is sent
+# again; it goes on from the start, and rows already re-scored are not written twice.
+RECOMPUTE_LEASE_SECONDS = env.int("RECOMPUTE_LEASE_SECONDS", default=60)
 
 # Schema changes: how long an ALTER may wait for a table lock before it retries,
 # so live traffic never queues behind it for long (PostgreSQL only).

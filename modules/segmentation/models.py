@@ -12,11 +12,13 @@ is the only writer.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from polymorphic.models import PolymorphicModel
@@ -212,6 +214,9 @@ class Recompute(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    #: Moved by the worker with every batch; a running run whose heartbeat is older than
+    #: RECOMPUTE_LEASE_SECONDS lost its worker and is sent again.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True, default="")
 
     class Meta:
@@ -223,6 +228,18 @@ class Recompute(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.SUPERSEDED, self.Status.FAILED)
+
+    @property
+    def batch_key(self) -> str:
+        """The `batch` of the history rows this run writes."""
+        return f"recompute-{self.pk}"
+
+    def lease_expired(self, now=None) -> bool:
+        """A running run whose worker stopped reporting (killed, lost)."""
+        if self.status != self.Status.RUNNING or self.heartbeat_at is None:
+            return False
+        lease = timedelta(seconds=settings.RECOMPUTE_LEASE_SECONDS)
+        return (now or timezone.now()) - self.heartbeat_at > lease
 
     @property
     def percent(self) -> int:

@@ -10,6 +10,13 @@ round trip per record. Each batch commits on its own and moves the progress
 Elsewhere (the embedded SQLite default) the same rule runs in Python.
 A run whose scheme was saved again meanwhile stops as superseded: the newer run
 re-scores everything anyway.
+
+Every progress update moves the run's heartbeat. A running run whose heartbeat is
+older than RECOMPUTE_LEASE_SECONDS lost its worker (killed mid-run, with some batches
+committed and others not): the beat task `resume_dead_recomputes` claims it and sends
+it again, and it goes through every batch from the start. Batches the dead worker
+committed change nothing the second time (the UPDATE skips rows already right), so
+each row is re-scored, and gets its history row, once.
 """
 
 from __future__ import annotations
@@ -45,9 +52,21 @@ def batch_starts(table: str, size: int) -> list[int]:
 
 
 def _progress(run: Recompute, **changes) -> None:
+    changes["heartbeat_at"] = timezone.now()
     for name, value in changes.items():
         setattr(run, name, value)
     Recompute.objects.filter(pk=run.pk).update(**changes)
+
+
+def claim_dead(run: Recompute) -> bool:
+    """Take over a running run whose worker stopped reporting; False if it is alive
+    or another caller took it first (the claim moves the heartbeat)."""
+    if not run.lease_expired():
+        return False
+    claimed = Recompute.objects.filter(
+        pk=run.pk, status=Recompute.Status.RUNNING, heartbeat_at=run.heartbeat_at
+    ).update(heartbeat_at=timezone.now())
+    return bool(claimed)
 
 
 def _superseded(run: Recompute) -> bool:
@@ -68,8 +87,13 @@ def run_recompute(run_id: int, *, batch_rows: int = BATCH_ROWS) -> Recompute | N
         model = snapshot.model_by_id(run.scheme.entity_type_id)
         compiled = compile_scheme(model.entity)
         rows = model.objects.all()
+        # A resumed run starts over: its progress counts from the first batch again.
         _progress(
-            run, status=Recompute.Status.RUNNING, started_at=timezone.now(), total=rows.count()
+            run,
+            status=Recompute.Status.RUNNING,
+            started_at=run.started_at or timezone.now(),
+            total=rows.count(),
+            done=0,
         )
         if connection.vendor == "postgresql":
             rescore_in_sql(run, compiled, model._meta.db_table, batch_rows)
@@ -103,7 +127,7 @@ def rescore_in_sql(run: Recompute, compiled, table: str, batch_rows: int = BATCH
             low,
             high if high is not None else 2**63 - 1,
             run.scheme.entity_type_id,
-            f"recompute-{run.pk}",
+            run.batch_key,
         )
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql, params)
@@ -166,7 +190,7 @@ def _in_python(run: Recompute, compiled, entity, rows, batch_rows: int) -> None:
             changed = [record for record in batch if record.pk in {e.record_id for e in entries}]
             rows.model.objects.bulk_update(changed, ["score", "segment"])
             recorder.log_many(
-                None, entity, "update", entries, action="recompute", batch=f"recompute-{run.pk}"
+                None, entity, "update", entries, action="recompute", batch=run.batch_key
             )
         _progress(run, done=run.done + len(batch), changed=run.changed + len(changed))
         batch.clear()

@@ -1,18 +1,22 @@
 """Re-scoring every record: the set-based SQL, its guard, progress, and the fields it follows."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from modules.history.models import RowHistory
 from modules.metamodel.exceptions import FieldInUse
 from modules.metamodel.runtime import get_model, get_snapshot
 from modules.records.services import RecordService
 from modules.segmentation.models import Recompute
-from modules.segmentation.recompute import run_recompute
+from modules.segmentation.recompute import rescore_with_history_sql, run_recompute
 from modules.segmentation.scoring import compile_scheme
+from modules.segmentation.tasks import resume_dead_recomputes
 from tests.fixtures.segmentation import potential_scheme
 
 pytestmark = pytest.mark.django_db
@@ -79,6 +83,54 @@ def test_a_run_of_an_older_scheme_version_stops_as_superseded(admin, segmentatio
     finished = run_recompute(old.pk)
     # then
     assert finished.status == Recompute.Status.SUPERSEDED
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="batches are SQL on PostgreSQL")
+def test_a_recompute_whose_worker_died_mid_run_is_resumed_and_rescores_each_row_once(
+    admin, segmentation, settings
+):
+    # given records scored by the shipped scheme and a scheme that moves three of them
+    records = people(admin, [10, 30, 60, 90])
+    saved = segmentation.save(admin, "persons", potential_scheme(weight="2"))
+    run = Recompute.objects.get(pk=saved["recompute"]["id"])
+    # and a worker that committed the run's first batch (two rows) and died
+    entity, model = get_snapshot().entity("persons"), get_model("persons")
+    ids = sorted(r.pk for r in records)
+    sql, params = rescore_with_history_sql(
+        compile_scheme(entity), model._meta.db_table, ids[0], ids[2], entity.id, run.batch_key
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+    lost = timezone.now() - timedelta(seconds=settings.RECOMPUTE_LEASE_SECONDS + 1)
+    Recompute.objects.filter(pk=run.pk).update(
+        status=Recompute.Status.RUNNING, started_at=lost, heartbeat_at=lost, done=2, changed=1
+    )
+    # when the beat task looks for lost runs
+    resumed = resume_dead_recomputes()
+    # then it sent the run again, and the run re-scored the rows the dead worker left
+    assert resumed == 1
+    run.refresh_from_db()
+    assert run.status == Recompute.Status.DONE
+    assert run.done == run.total == model.objects.count()
+    assert run.heartbeat_at > lost
+    assert [s for _score, s in stored(records)] == ["Weak", "Good", "Ideal", "Ideal"]
+    # and each changed row has one history row: the first batch was not written twice
+    history = list(RowHistory.objects.filter(batch=run.batch_key).values_list("record_id"))
+    assert sorted(history) == [(ids[1],), (ids[2],), (ids[3],)]
+    assert run.changed == 3
+
+
+def test_a_running_recompute_whose_worker_still_reports_is_left_alone(admin, segmentation):
+    # given
+    run = segmentation.recompute(admin, "persons")
+    Recompute.objects.filter(pk=run.pk).update(
+        status=Recompute.Status.RUNNING, heartbeat_at=timezone.now()
+    )
+    # when
+    resumed = resume_dead_recomputes()
+    # then
+    assert resumed == 0
+    assert Recompute.objects.get(pk=run.pk).status == Recompute.Status.RUNNING
 
 
 @pytest.fixture
