@@ -179,7 +179,7 @@ class AccessService:
     @transaction.atomic
     def _save(self, user, entity, *, m2m: dict | None = None, **changes) -> None:
         # Lock the entity type, as schema changes do: changes to one type are serialised.
-        row = EntityType.objects.select_for_update().get(pk=entity.id)
+        row = EntityType.objects.select_for_update(no_key=True).get(pk=entity.id)
         access, _created = EntityAccess.objects.get_or_create(entity_type=row)
         for name, value in changes.items():
             setattr(access, name, value)

@@ -130,7 +130,11 @@ def schema_change(entity_type_id: int | None = None) -> Iterator[Tables]:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         if entity_type_id is not None:
             # Serialise changes per entity type: the second waits and then sees the first.
-            list(EntityType.objects.select_for_update().filter(pk=entity_type_id))
+            # FOR NO KEY UPDATE, not FOR UPDATE: a record write checks its history row's
+            # foreign key to this row (FOR KEY SHARE) when it commits, while holding its
+            # lock on the entity table. Under FOR UPDATE that check would wait for this
+            # change, which waits for the table: a deadlock, and one of the two fails.
+            list(EntityType.objects.select_for_update(no_key=True).filter(pk=entity_type_id))
         yield Tables(editor)
         SchemaState.bump()
 

@@ -153,7 +153,7 @@ class SegmentationService:
         parameters, segments = self.validate(entity, payload)
         with transaction.atomic():
             # Lock the entity type, as schema changes do: changes to one type are serialised.
-            row = EntityType.objects.select_for_update().get(pk=entity.id)
+            row = EntityType.objects.select_for_update(no_key=True).get(pk=entity.id)
             scheme, _created = Scheme.objects.get_or_create(entity_type=row)
             if expected_version is not None and expected_version != scheme.version:
                 raise StaleScheme(

@@ -5,10 +5,12 @@ import time
 
 import psycopg
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from modules.metamodel.exceptions import SchemaBusy
 from modules.metamodel.models import EntityType, FieldDefinition, SchemaState
+from modules.metamodel.runtime import get_model
+from modules.records.services import RecordService
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="lock_timeout is a PostgreSQL setting"
@@ -69,3 +71,37 @@ def test_the_change_goes_through_once_the_lock_is_released(live_schema, schema, 
     with connection.cursor() as cursor:
         names = {c.name for c in connection.introspection.get_table_description(cursor, table)}
     assert field.column in names
+
+
+def test_a_record_write_committing_while_a_change_waits_for_its_table_is_no_deadlock(
+    live_schema, schema, admin, settings
+):
+    # given a record, and a writer whose edit is written but not yet committed
+    settings.SCHEMA_LOCK_TIMEOUT_MS = 5000
+    record = RecordService().create(admin, "companies", {"name": "Before"})
+    written, failures = threading.Event(), []
+
+    def write():
+        try:
+            with transaction.atomic():
+                RecordService().update(admin, "companies", record.pk, {"name": "After"})
+                written.set()
+                # Commit once the schema change below waits for this table.
+                time.sleep(0.5)
+        except Exception as error:
+            failures.append(error)
+        finally:
+            written.set()
+            connection.close()
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    written.wait(10)
+    # when a field is added meanwhile (its ALTER waits for the writer's transaction)
+    field = schema.add_field(admin, "companies", api_name="later", label="Later", type="text")
+    writer.join()
+    # then the writer committed (its history row's check of the entity type did not wait
+    # for the change) and the change went through after it
+    assert failures == []
+    assert get_model("companies").objects.get(pk=record.pk).name == "After"
+    assert FieldDefinition.objects.filter(pk=field.pk, deleted_at__isnull=True).exists()
