@@ -6,7 +6,8 @@
 One transaction holds the metadata write, the DDL and the version bump
 (`schema_editor(atomic=True)` as the outermost transaction, so it works on
 PostgreSQL and SQLite). On PostgreSQL `SET LOCAL lock_timeout` keeps a waiting
-ALTER from queueing live traffic behind it; a timeout rolls back and retries.
+ALTER from queueing live traffic behind it for longer; a timeout rolls back, leaves
+the table alone as long, and retries.
 """
 
 from __future__ import annotations
@@ -151,5 +152,8 @@ def with_retries(work):
             logger.warning("Schema change waited too long for a lock (attempt %s)", attempt + 1)
             if attempt + 1 == attempts:
                 raise SchemaBusy() from error
-            time.sleep(min(0.2 * 2**attempt, 2.0))
+            # While the ALTER waited, requests for the table queued behind it. Leave the
+            # table alone as long before the next attempt, so they all get through: a
+            # shorter pause lets the next attempt catch the same requests again.
+            time.sleep(settings.SCHEMA_LOCK_TIMEOUT_MS / 1000)
     raise AssertionError("unreachable")

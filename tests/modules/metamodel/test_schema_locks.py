@@ -105,3 +105,35 @@ def test_a_record_write_committing_while_a_change_waits_for_its_table_is_no_dead
     assert failures == []
     assert get_model("companies").objects.get(pk=record.pk).name == "After"
     assert FieldDefinition.objects.filter(pk=field.pk, deleted_at__isnull=True).exists()
+
+
+def test_a_reader_held_up_by_one_attempt_is_not_held_up_by_the_next(
+    live_schema, schema, admin, settings
+):
+    # given a transaction that keeps the change's ALTER waiting for 2 s (two attempts)
+    settings.SCHEMA_LOCK_TIMEOUT_MS = 1000
+    settings.SCHEMA_LOCK_RETRIES = 5
+    table = EntityType.objects.get(slug="companies").db_table
+    holder = hold_table(table, seconds=2)
+    # and a reader that queries the table twice, 0.3 s apart, while the first attempt waits
+    db, blocked = connection.settings_dict, []
+
+    def read():
+        with psycopg.connect(
+            dbname=db["NAME"], host=db["HOST"], port=db["PORT"], user=db["USER"], autocommit=True
+        ) as reader:
+            time.sleep(0.3)
+            started = time.monotonic()
+            reader.execute(f'SELECT count(*) FROM "{table}"')
+            time.sleep(0.3)
+            reader.execute(f'SELECT count(*) FROM "{table}"')
+            blocked.append(time.monotonic() - started - 0.3)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    # when a field is added meanwhile
+    schema.add_field(admin, "companies", api_name="waited", label="Waited", type="text")
+    reader.join()
+    holder.join()
+    # then the reader waited behind the first attempt only: the next one left it time
+    assert blocked[0] < 1.0 + 0.2
