@@ -71,3 +71,15 @@ BENCH_ROWS ?= 1000000
 bench: $(BIN)/.installed
 	DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench DEBUG=false BENCH_ROWS=$(BENCH_ROWS) \
 	DJANGO_SETTINGS_MODULE=tests.benchmarks.settings $(BIN)/python -m tests.benchmarks.run
+
+# Load and fault tests: 4 gunicorn workers and a Celery worker on 127.0.0.1, 20 writers while
+# the schema changes, a row lock during a change, the worker killed mid-import and
+# mid-recompute. Drops and recreates its own database, empties its own Redis database, and
+# prints the figures as its last lines (docs/testing.md). 3-4 minutes; not in `make test`.
+SOAK_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tessera_soak
+SOAK_REDIS_URL ?= redis://127.0.0.1:6379/12
+SOAK_PORT ?= 8700
+.PHONY: soak
+soak: $(BIN)/.installed
+	SOAK_DATABASE_URL=$(SOAK_DATABASE_URL) SOAK_REDIS_URL=$(SOAK_REDIS_URL) SOAK_PORT=$(SOAK_PORT) \
+	$(BIN)/python -m tests.soak.run
