@@ -108,7 +108,7 @@ def present(viewer, rows: Iterable[RowHistory], *, masks: dict | None = None) ->
                 specs[row.entity_type_id] = None
     with acting(viewer):
         texts = _texts(viewer, rows, specs, masks)
-    users = _user_names([r.user_id for r in rows if r.user_id])
+    users = _actor_names(rows)
     shown = []
     for row in rows:
         entity = specs[row.entity_type_id]
@@ -241,6 +241,14 @@ def _far_entity(key: str) -> int | None:
         return None
     _prefix, type_id, side = key.split(".", 2)
     return relation_specs.other_entity_id(int(type_id), side) if type_id.isdecimal() else None
+
+
+def _actor_names(rows: list[RowHistory]) -> dict[int, str]:
+    """The name of each row's user: from the row when it was read with its user."""
+    loaded = RowHistory._meta.get_field("user")
+    names = {r.user_id: str(r.user) for r in rows if r.user_id and loaded.is_cached(r)}
+    names.update(_user_names(r.user_id for r in rows if r.user_id and r.user_id not in names))
+    return names
 
 
 def _user_names(ids) -> dict[int, str]:
