@@ -149,7 +149,7 @@ def b6_import(ctx, measure) -> Row:
         memory_10k = peak_memory(small)
         run_a, run_b = ImportSide(ctx.admin, ROWS), BulkSide(ctx.admin, ROWS)
         memory_20k = peak_memory(run_a)
-        measure(row, run_a, run_b, memory=False, warmup=1, rounds=5)
+        measure(row, run_a, run_b, memory=False, warmup=1, rounds=3)
         row.memory = (memory_20k, peak_memory(run_b))
         row.notes.append(
             f"peak Python memory of A at 10k rows {memory_10k // 1024} KiB, "
