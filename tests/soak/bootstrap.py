@@ -16,8 +16,9 @@ import io
 from dataclasses import dataclass
 
 import environ
-import psycopg
 import redis
+
+from tests.benchmarks.data import connect
 
 
 def database_config(url: str) -> dict:
@@ -29,18 +30,6 @@ def database_config(url: str) -> dict:
         "run, so give one whose name contains 'soak'."
     )
     return config
-
-
-def connect(config: dict, dbname: str | None = None) -> psycopg.Connection:
-    """A psycopg connection in autocommit mode."""
-    return psycopg.connect(
-        host=config.get("HOST") or None,
-        port=config.get("PORT") or None,
-        user=config.get("USER") or None,
-        password=config.get("PASSWORD") or None,
-        dbname=dbname or config["NAME"],
-        autocommit=True,
-    )
 
 
 def recreate_database(config: dict) -> None:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from modules.metamodel.models import EntityType
-from tests.soak.bootstrap import connect
+from tests.benchmarks.data import connect
 from tests.soak.client import Api, Figures
 from tests.soak.load import Context, Expect, Propagation, lost_writes, running
 from tests.soak.world import LEGACY_VALUE, SLUG
