@@ -183,7 +183,7 @@ class Pipeline:
                     result = memo.get(text, MISSING) if type(cell) is str else MISSING
                     if result is MISSING:
                         result = self._parse_cell(spec, cell, text, memo)
-                if type(result) is ValidationError:
+                if isinstance(result, ValidationError):
                     problems.setdefault(number, []).append((column, " ".join(result.messages)))
                 else:
                     values[api_name] = result
