@@ -6,18 +6,14 @@ appear on the settings index (`register_tessera_settings_section`) and in Wagtai
 Settings menu.
 """
 
-from django.urls import include, path, reverse
+from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
 from modules.accounts.screens import urls as team_urls
 from modules.accounts.screens import user_urls
 from modules.accounts.screens.lookup import TEAMS_URL_NAME, URL_NAME, team_lookup, user_lookup
-from modules.metamodel.screens.registry import (
-    SETTINGS_SECTION_HOOK,
-    AdministratorMenuItem,
-    SettingsSection,
-)
+from modules.metamodel.screens.registry import register_settings_area
 
 
 @hooks.register("register_admin_urls")
@@ -38,49 +34,23 @@ def register_lookup_urls():
     ]
 
 
-@hooks.register("register_settings_menu_item")
-def register_teams_menu_item():
-    """ "Teams" in Wagtail's Settings menu, for administrators."""
-    return AdministratorMenuItem(
-        _("Teams"),
-        reverse("teams_settings:index"),
-        name="teams",
-        icon_name="group",
-        order=60,
-    )
+register_settings_area(
+    _("Teams"),
+    "teams_settings:index",
+    icon="group",
+    menu_name="teams",
+    menu_order=60,
+    order=200,
+    description=_("Teams and sub-teams, and who holds which role in them."),
+)
 
 
-@hooks.register(SETTINGS_SECTION_HOOK)
-def register_teams_settings():
-    """The teams section of the settings index page."""
-    return SettingsSection(
-        _("Teams"),
-        "teams_settings:index",
-        "group",
-        200,
-        _("Teams and sub-teams, and who holds which role in them."),
-    )
-
-
-@hooks.register("register_settings_menu_item")
-def register_users_menu_item():
-    """ "Users" in Wagtail's Settings menu, for administrators."""
-    return AdministratorMenuItem(
-        _("Users"),
-        reverse("users_settings:index"),
-        name="tessera-users",
-        icon_name="user",
-        order=55,
-    )
-
-
-@hooks.register(SETTINGS_SECTION_HOOK)
-def register_users_settings():
-    """The users section of the settings index page."""
-    return SettingsSection(
-        _("Users"),
-        "users_settings:index",
-        "user",
-        190,
-        _("Seats, adding and inviting users, suspending, deleting and handing over."),
-    )
+register_settings_area(
+    _("Users"),
+    "users_settings:index",
+    icon="user",
+    menu_name="tessera-users",
+    menu_order=55,
+    order=190,
+    description=_("Seats, adding and inviting users, suspending, deleting and handing over."),
+)

@@ -5,18 +5,14 @@ Other modules add their settings screens the same way, from their own wagtail_ho
 (`modules.metamodel.screens.registry.SETTINGS_SECTION_HOOK`) for the settings index.
 """
 
-from django.urls import include, path, reverse
+from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
 from modules.metamodel.config_history import CONFIG_HISTORY_HOOK
 from modules.metamodel.config_history.kinds import data_model_kinds
 from modules.metamodel.screens import urls as settings_urls
-from modules.metamodel.screens.registry import (
-    SETTINGS_SECTION_HOOK,
-    AdministratorMenuItem,
-    SettingsSection,
-)
+from modules.metamodel.screens.registry import register_settings_area
 
 
 @hooks.register("register_admin_urls")
@@ -25,52 +21,26 @@ def register_settings_urls():
     return [path("settings/", include(settings_urls, namespace=settings_urls.app_name))]
 
 
-@hooks.register("register_settings_menu_item")
-def register_data_model_menu_item():
-    """ "Data model" in Wagtail's Settings menu, for administrators."""
-    return AdministratorMenuItem(
-        _("Data model"),
-        reverse("tessera_settings:entity_types"),
-        name="data-model",
-        icon_name="table",
-        order=50,
-    )
+register_settings_area(
+    _("Data model"),
+    "tessera_settings:entity_types",
+    icon="table",
+    menu_name="data-model",
+    menu_order=50,
+    order=100,
+    description=_("Entity types, their fields and form layouts."),
+)
 
 
-@hooks.register(SETTINGS_SECTION_HOOK)
-def register_data_model_settings():
-    """The data-model section of the settings index page."""
-    return SettingsSection(
-        _("Data model"),
-        "tessera_settings:entity_types",
-        "table",
-        100,
-        _("Entity types, their fields and form layouts."),
-    )
-
-
-@hooks.register("register_settings_menu_item")
-def register_config_history_menu_item():
-    """ "Configuration changes" in Wagtail's Settings menu, for administrators."""
-    return AdministratorMenuItem(
-        _("Configuration changes"),
-        reverse("tessera_settings:config_history"),
-        name="configuration-changes",
-        icon_name="history",
-        order=90,
-    )
-
-
-@hooks.register(SETTINGS_SECTION_HOOK)
-def register_config_history_settings():
-    """The configuration changes section of the settings index page."""
-    return SettingsSection(
-        _("Configuration changes"),
-        "tessera_settings:config_history",
-        "history",
-        900,
-        _("Who changed which settings, when and what: fields, forms, relations, access."),
-    )
+register_settings_area(
+    _("Configuration changes"),
+    "tessera_settings:config_history",
+    icon="history",
+    menu_name="configuration-changes",
+    menu_order=90,
+    order=900,
+    description=_("Who changed which settings, when and what: fields, forms, relations, access."),
+)
 
 
 @hooks.register(CONFIG_HISTORY_HOOK)

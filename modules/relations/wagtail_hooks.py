@@ -5,16 +5,12 @@ settings index (`register_tessera_settings_section`) and in Wagtail's Settings m
 The relations of one record are shown and changed on its profile (records screens).
 """
 
-from django.urls import include, path, reverse
+from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
 from modules.metamodel.config_history import CONFIG_HISTORY_HOOK
-from modules.metamodel.screens.registry import (
-    SETTINGS_SECTION_HOOK,
-    AdministratorMenuItem,
-    SettingsSection,
-)
+from modules.metamodel.screens.registry import register_settings_area
 from modules.relations.config_history import relation_kinds
 from modules.relations.screens import urls as relation_urls
 
@@ -25,28 +21,17 @@ def register_relation_urls():
     return [path("settings/relations/", include(relation_urls, namespace=relation_urls.app_name))]
 
 
-@hooks.register("register_settings_menu_item")
-def register_relations_menu_item():
-    """ "Relations" in Wagtail's Settings menu, for administrators."""
-    return AdministratorMenuItem(
-        _("Relations"),
-        reverse("relations_settings:index"),
-        name="relations",
-        icon_name="link",
-        order=56,
-    )
-
-
-@hooks.register(SETTINGS_SECTION_HOOK)
-def register_relations_settings():
-    """The relations section of the settings index page."""
-    return SettingsSection(
-        _("Relations"),
-        "relations_settings:index",
-        "link",
-        160,
-        _("Relation types between records (Headquarters — Branch, Competitors …), on or off."),
-    )
+register_settings_area(
+    _("Relations"),
+    "relations_settings:index",
+    icon="link",
+    menu_name="relations",
+    menu_order=56,
+    order=160,
+    description=_(
+        "Relation types between records (Headquarters — Branch, Competitors …), on or off."
+    ),
+)
 
 
 @hooks.register(CONFIG_HISTORY_HOOK)

@@ -8,6 +8,12 @@
     def register_teams_settings():
         return SettingsSection(_("Teams"), "teams_settings:index", "group", 200)
 
+    # or, for an area also in Wagtail's Settings menu (administrators only):
+    register_settings_area(
+        _("Teams"), "teams_settings:index", icon="group", menu_name="teams", menu_order=60,
+        order=200, description=_("Teams and sub-teams, ..."),
+    )
+
 A hook may return a `SettingsSection`, a plain `(label, url name, icon, order)` tuple,
 or a list of them. The settings index page (`settings/`) lists them by `order`.
 """
@@ -45,6 +51,22 @@ class SettingsSection(NamedTuple):
             return reverse(self.url_name)
         except NoReverseMatch:
             return ""
+
+
+def register_settings_area(
+    label, url_name: str, *, icon: str, menu_name: str, menu_order: int, order: int, description
+) -> None:
+    """An area administrators reach both from Wagtail's Settings menu and from the
+    settings index page; call it at import time in a module's `wagtail_hooks.py`."""
+    hooks.register(
+        "register_settings_menu_item",
+        lambda: AdministratorMenuItem(
+            label, reverse(url_name), name=menu_name, icon_name=icon, order=menu_order
+        ),
+    )
+    hooks.register(
+        SETTINGS_SECTION_HOOK, lambda: SettingsSection(label, url_name, icon, order, description)
+    )
 
 
 def settings_sections() -> list[SettingsSection]:

@@ -103,6 +103,36 @@ def test_the_settings_menu_shows_data_model_to_administrators_only(client, admin
     assert url("entity_types") not in as_user
 
 
+AREAS = [
+    "tessera_settings:entity_types",
+    "access_settings:index",
+    "relations_settings:index",
+    "segmentation_settings:index",
+    "history_settings:change_log",
+    "users_settings:index",
+    "teams_settings:index",
+    "tessera_settings:config_history",
+]
+
+
+def test_every_settings_area_is_in_the_menu_and_the_index_for_administrators_only(
+    client, admin, user
+):
+    # given
+    client.force_login(admin)
+    # when
+    home = client.get(reverse("wagtailadmin_home")).content.decode()
+    index = client.get(url("index")).content.decode()
+    client.force_login(user)
+    as_user = client.get(reverse("wagtailadmin_home")).content.decode()
+    # then
+    assert sorted(s.url_name for s in settings_sections()) == sorted(AREAS)
+    for name in AREAS:
+        assert reverse(name) in home, name
+        assert f'href="{reverse(name)}"' in index, name
+        assert reverse(name) not in as_user, name
+
+
 def test_the_settings_index_lists_hooked_sections(client, admin):
     # given
     client.force_login(admin)
