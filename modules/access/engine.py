@@ -25,7 +25,7 @@ from operator import or_
 from typing import Any
 
 from django.db import connection
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.lookups import IsNull
 from django.db.models.query import ModelIterable
 
@@ -40,6 +40,7 @@ from modules.access.models import (
     default_object_roles,
     default_system_permissions,
 )
+from modules.core.lookups import InArray
 from modules.metamodel.runtime import get_snapshot
 from modules.metamodel.runtime.specs import EntitySpec
 
@@ -208,7 +209,7 @@ def _manager_q(access: UserAccess) -> Q | None:
     if not access.managed_members:
         return None
     if len(access.managed_members) <= MANAGED_MEMBERS_INLINE:
-        return Q(owner_id__in=sorted(access.managed_members))
+        return Q(InArray(F("owner_id"), sorted(access.managed_members)))
     from modules.accounts.models import Membership
 
     members = Membership.objects.filter(team_id__in=access.subtree_ids).values("user_id")
