@@ -30,8 +30,15 @@ class RowHistory(models.Model):
 
     # Indexes below lead with both keys; a recompute writes a row per changed record, so
     # every index this table has costs on each of them.
+    # No foreign key constraints (Django still cascades and nulls on delete): rows come
+    # in bulk (a recompute, an import) from ids the writer just read, and a checked key
+    # costs each of them a lookup and a share lock on the entity type or user at commit.
     entity_type = models.ForeignKey(
-        "metamodel.EntityType", on_delete=models.CASCADE, related_name="+", db_index=False
+        "metamodel.EntityType",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     record_id = models.BigIntegerField()
     user = models.ForeignKey(
@@ -40,6 +47,7 @@ class RowHistory(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     at = models.DateTimeField()
     operation = models.CharField(max_length=12, choices=Operation.choices)
