@@ -37,18 +37,22 @@ logger = logging.getLogger(__name__)
 
 #: Rows per UPDATE: large enough that a batch costs little more than its rows.
 BATCH_ROWS = 25000
+#: The upper end of the last id range: past any id.
+OPEN_END = 2**63 - 1
 
 
-def batch_starts(table: str, size: int) -> list[int]:
-    """The first id of every batch of `size` rows, in one pass over the primary key."""
+def batch_ranges(table: str, size: int) -> list[tuple[int, int]]:
+    """Id ranges `[low, high)` of `size` ids each from the smallest id to the largest (two
+    index reads, no scan); the last one is open, so rows added meanwhile are scored too.
+    Ids come from a sequence, so a range holds up to `size` rows: fewer where records
+    were purged."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT id FROM (SELECT id, row_number() OVER (ORDER BY id) AS n "
-            f"FROM {connection.ops.quote_name(table)}) AS numbered "
-            "WHERE n %% %s = 1 ORDER BY id",
-            [size],
-        )
-        return [row[0] for row in cursor.fetchall()]
+        cursor.execute(f"SELECT min(id), max(id) FROM {connection.ops.quote_name(table)}")
+        first, last = cursor.fetchone()
+    if first is None:
+        return []
+    starts = range(first, last + 1, size)
+    return [(low, low + size if low + size <= last else OPEN_END) for low in starts]
 
 
 def _progress(run: Recompute, **changes) -> None:
@@ -115,9 +119,8 @@ def run_recompute(run_id: int, *, batch_rows: int = BATCH_ROWS) -> Recompute | N
 
 def rescore_in_sql(run: Recompute, compiled, table: str, batch_rows: int = BATCH_ROWS) -> None:
     """Every row of `table` by `compiled`, one guarded UPDATE (and commit) per batch."""
-    starts = batch_starts(table, batch_rows)
-    ends = [*starts[1:], None] if starts else []
-    for low, high in zip(starts, ends, strict=True):
+    ranges = batch_ranges(table, batch_rows)
+    for number, (low, high) in enumerate(ranges, start=1):
         if _superseded(run):
             _progress(run, status=Recompute.Status.SUPERSEDED, finished_at=timezone.now())
             return
@@ -125,16 +128,20 @@ def rescore_in_sql(run: Recompute, compiled, table: str, batch_rows: int = BATCH
             compiled,
             table,
             low,
-            high if high is not None else 2**63 - 1,
+            high,
             run.scheme.entity_type_id,
             run.batch_key,
         )
         with transaction.atomic(), connection.cursor() as cursor:
+            # Compiling the statement to machine code costs more than it saves on one
+            # batch, and the planner's estimates would often call for it.
+            cursor.execute("SET LOCAL jit = off")
             cursor.execute(sql, params)
             changed = cursor.rowcount
         _progress(
             run,
-            done=min(run.done + batch_rows, run.total),
+            # The ranges are equally wide: each is about as big a share of the rows.
+            done=run.total * number // len(ranges),
             changed=run.changed + max(changed, 0),
         )
 
@@ -142,18 +149,35 @@ def rescore_in_sql(run: Recompute, compiled, table: str, batch_rows: int = BATCH
 def rescore_with_history_sql(
     compiled, table: str, low: int, high: int, entity_id: int, batch: str
 ) -> tuple[str, list]:
-    """Rows `low <= id < high` re-scored, each changed one with its RowHistory row."""
+    """Rows `low <= id < high` re-scored, each changed one with its RowHistory row.
+
+    `target` scores each row of the range once and keeps those whose score or segment
+    moves, with their old values for the history. The score sits in a lateral subquery
+    behind `OFFSET 0` so it is not inlined: it runs once per distinct set of the scored
+    columns' values (PostgreSQL memoizes it), not again in every branch of the
+    segment's CASE. Only the kept rows are updated, and their new values are worked out
+    again from the row being updated, so a record edited meanwhile is scored by its
+    newest values.
+    """
     score, score_params = compiled.score_sql()
-    segment, segment_params = compiled.segment_sql(score, score_params)
+    segment, segment_params = compiled.segment_sql("scored.new_score", [])
+    scored = f"(SELECT {score} AS new_score OFFSET 0) AS scored"
     quoted = connection.ops.quote_name(table)
     history = connection.ops.quote_name(RowHistory._meta.db_table)
+    in_range = f"{quoted}.id >= %s AND {quoted}.id < %s"
     sql = (
-        f"WITH was AS (SELECT id AS was_id, score AS was_score, segment AS was_segment "
-        f"FROM {quoted} WHERE id >= %s AND id < %s), "
-        f"changed AS (UPDATE {quoted} SET score = {score}, segment = {segment} FROM was "
-        f"WHERE id = was_id AND (score IS DISTINCT FROM {score} "
-        f"OR segment IS DISTINCT FROM {segment}) "
-        "RETURNING id, was_score, was_segment, score, segment) "
+        f"WITH target AS MATERIALIZED (SELECT {quoted}.id AS target_id, "
+        f"{quoted}.score AS was_score, {quoted}.segment AS was_segment, "
+        "scored.new_score, segmented.new_segment "
+        f"FROM {quoted} CROSS JOIN LATERAL {scored} "
+        f"CROSS JOIN LATERAL (SELECT {segment} AS new_segment) AS segmented "
+        f"WHERE {in_range} AND ({quoted}.score IS DISTINCT FROM scored.new_score "
+        f"OR {quoted}.segment IS DISTINCT FROM segmented.new_segment)), "
+        f"changed AS (UPDATE {quoted} SET (score, segment) = "
+        f"(SELECT scored.new_score, {segment} FROM {scored}) "
+        f"FROM target WHERE {in_range} AND {quoted}.id = target.target_id "
+        f"RETURNING {quoted}.id, target.was_score, target.was_segment, "
+        f"{quoted}.score, {quoted}.segment) "
         f"INSERT INTO {history} (entity_type_id, record_id, user_id, at, operation, action, "
         "batch, title, changes, labels) "
         "SELECT %s, id, NULL, now(), 'update', 'recompute', %s, '', "
@@ -164,12 +188,14 @@ def rescore_with_history_sql(
         "jsonb_build_array(was_segment, segment) END)), '{}'::jsonb FROM changed"
     )
     params = [
+        *score_params,
+        *segment_params,
         low,
         high,
-        *score_params,
         *segment_params,
         *score_params,
-        *segment_params,
+        low,
+        high,
         entity_id,
         batch,
     ]

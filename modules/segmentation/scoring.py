@@ -3,15 +3,15 @@
     compiled = compiled_scheme(entity)                # None without a scheme
     compiled.apply(record)                            # sets record.score / record.segment
     compiled.explain(record)                          # points per parameter ("why")
-    sql, params = compiled.update_sql(table, low, high)   # one set-based UPDATE of an id range
+    sql, params = compiled.score_sql()                # the score as one SQL expression
 
 **The rule.** Each parameter gives points for its field's value (a numeric range
 `[min, max)` or a listed value; an empty value or one no rule matches gives 0). The
 score is the sum over parameters of `points * weight`, exact to two decimal places
 (points are whole numbers, weights have two places). The segment is the one whose
 range `[min, max)` holds the score; the segments cover every score. Single saves
-score in Python; the recompute runs the same rule as one UPDATE per id range, and
-writes only rows whose score or segment differs (`IS DISTINCT FROM`).
+score in Python; the recompute (`recompute.py`) runs the same rule in SQL per id range,
+and writes only rows whose score or segment differs (`IS DISTINCT FROM`).
 """
 
 from __future__ import annotations
@@ -136,18 +136,6 @@ class CompiledScheme:
         if not branches:
             return "%s", [last]
         return f"CASE {' '.join(branches)} ELSE %s END", [*params, last]
-
-    def update_sql(self, table: str, low: int, high: int) -> tuple[str, list]:
-        """Recompute rows `low <= id < high`, writing only those that change."""
-        score, score_params = self.score_sql()
-        segment, segment_params = self.segment_sql(score, score_params)
-        sql = (
-            f"UPDATE {connection.ops.quote_name(table)} SET score = {score}, segment = {segment} "
-            "WHERE id >= %s AND id < %s "
-            f"AND (score IS DISTINCT FROM {score} OR segment IS DISTINCT FROM {segment})"
-        )
-        params = [*score_params, *segment_params, low, high, *score_params, *segment_params]
-        return sql, params
 
     def distribution_sql(self, table: str) -> tuple[str, list]:
         """How many live records each segment would hold under this scheme."""

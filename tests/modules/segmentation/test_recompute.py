@@ -1,8 +1,11 @@
 """Re-scoring every record: the set-based SQL, its guard, progress, and the fields it follows."""
 
+import threading
+import time
 from datetime import timedelta
 from decimal import Decimal
 
+import psycopg
 import pytest
 from django.db import connection
 from django.utils import timezone
@@ -14,7 +17,12 @@ from modules.metamodel.exceptions import FieldInUse
 from modules.metamodel.runtime import get_model, get_snapshot
 from modules.records.services import RecordService
 from modules.segmentation.models import Recompute
-from modules.segmentation.recompute import rescore_with_history_sql, run_recompute
+from modules.segmentation.recompute import (
+    OPEN_END,
+    batch_ranges,
+    rescore_with_history_sql,
+    run_recompute,
+)
 from modules.segmentation.scoring import compile_scheme
 from modules.segmentation.tasks import resume_dead_recomputes
 from tests.fixtures.segmentation import potential_scheme
@@ -75,6 +83,20 @@ def test_a_recompute_in_small_batches_reports_progress_and_rewrites_nothing_unch
     assert [s for _score, s in stored(records)] == ["Weak", "Medium", "Good", "Ideal", "Good"]
 
 
+def test_batch_ranges_cover_every_row_once_across_gaps_and_leave_the_last_one_open(admin):
+    # given records, some of them purged so the ids have gaps
+    records = people(admin, [1, 2, 3, 4, 5, 6, 7])
+    model = get_model("persons")
+    model.objects.filter(pk__in=[records[1].pk, records[2].pk, records[5].pk]).delete()
+    ids = sorted(model.objects.values_list("pk", flat=True))
+    # when
+    ranges = batch_ranges(model._meta.db_table, 2)
+    # then each row falls in exactly one range, no range is wider than two ids
+    assert [sum(low <= pk < high for low, high in ranges) for pk in ids] == [1] * len(ids)
+    assert all(high - low <= 2 for low, high in ranges[:-1])
+    assert ranges[0][0] == ids[0] and ranges[-1][1] == OPEN_END
+
+
 def test_a_run_of_an_older_scheme_version_stops_as_superseded(admin, segmentation):
     # given
     old = segmentation.recompute(admin, "persons")
@@ -131,6 +153,55 @@ def test_a_running_recompute_whose_worker_still_reports_is_left_alone(admin, seg
     # then
     assert resumed == 0
     assert Recompute.objects.get(pk=run.pk).status == Recompute.Status.RUNNING
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="batches are SQL on PostgreSQL")
+def test_a_record_edited_while_its_batch_runs_is_scored_by_its_newest_values(
+    live_schema, admin, segmentation
+):
+    # given records scored by the shipped scheme
+    records = people(admin, [10, 30, 60, 90])
+    edited = records[1]
+    entity, model = get_snapshot().entity("persons"), get_model("persons")
+    table = connection.ops.quote_name(model._meta.db_table)
+    column = connection.ops.quote_name(entity.field("sales_potential").column)
+    db = connection.settings_dict
+    # and another connection that set the 30 to 10 and has not committed yet
+    with psycopg.connect(
+        dbname=db["NAME"], host=db["HOST"], port=db["PORT"], user=db["USER"]
+    ) as other:
+        other.execute(f"UPDATE {table} SET {column} = 10 WHERE id = %s", [edited.pk])
+        # when a scheme that would move the 30 up is saved, and its recompute runs meanwhile
+        scheme = potential_scheme(weight="2")
+        worker = threading.Thread(target=in_thread, args=(segmentation.save, admin, scheme))
+        worker.start()
+        wait_for_a_lock_wait(other)
+        other.commit()
+    worker.join(30)
+    # then the edited record is scored by the 10 it holds now, not the 30 it held before
+    assert [s for _score, s in stored(records)] == ["Weak", "Weak", "Ideal", "Ideal"]
+    run = Recompute.objects.latest("pk")
+    assert run.status == Recompute.Status.DONE
+    change = RowHistory.objects.get(batch=run.batch_key, record_id=edited.pk).changes
+    assert change == {"score": ["10.00", "0.00"], "segment": ["Medium", "Weak"]}
+
+
+def in_thread(save, admin, scheme) -> None:
+    try:
+        save(admin, "persons", scheme)
+    finally:
+        connection.close()
+
+
+def wait_for_a_lock_wait(other) -> None:
+    """Until some backend waits for a row lock (the recompute's UPDATE on the edited row)."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        waiting = other.execute("SELECT count(*) FROM pg_locks WHERE NOT granted").fetchone()[0]
+        if waiting:
+            return
+        time.sleep(0.02)
+    raise AssertionError("The recompute never waited for the edited row.")
 
 
 @pytest.fixture
