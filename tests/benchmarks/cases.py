@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -352,10 +353,11 @@ def run_cases(ctx: Context, log=print) -> list[Row]:
     for key, case in plan:
         if only and key not in only:
             continue
-        log(f"  {key} ...")
+        started = time.perf_counter()
         row = case()
         if key == "B5c":
             history.forget_recompute_history()
+        log(f"  {key} in {time.perf_counter() - started:.0f} s")
         if key == "B9w":
             row.key = "B9"
         rows.append(row)
