@@ -1,0 +1,156 @@
+"""A safe request checks the schema version at its first query.
+
+Another process's schema change is simulated: the change is made through SchemaService,
+then this process is put back on the snapshot it held before (it has not read the new
+version yet), as a gunicorn worker would be.
+"""
+
+from contextlib import contextmanager
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from modules.metamodel.models import SchemaState
+from modules.metamodel.runtime import registry
+from modules.records.services import RecordService
+
+
+@pytest.fixture
+def elsewhere():
+    """A block whose schema changes another process made: committed, not yet seen here."""
+
+    @contextmanager
+    def change():
+        held = registry.current()
+        yield
+        registry._current = held  # this process still holds the snapshot it had
+        assert registry.last() is held
+
+    return change
+
+
+def version_reads(queries) -> int:
+    """How many of the captured statements read the schema version (alone or carried).
+
+    A statement the check refused is logged too, with no SQL (it never ran).
+    """
+    return sum('"metamodel_schemastate"' in (q["sql"] or "") for q in queries)
+
+
+def served_on_the_stored_version() -> bool:
+    return registry.last().key == tuple(SchemaState.current())
+
+
+# -- nothing moved -----------------------------------------------------------------------
+def test_a_detail_reads_the_version_once_before_its_first_query(admin_client, admin):
+    # given
+    company = RecordService().create(admin, "companies", {"name": "Acme"})
+    admin_client.get("/api/v1/companies/")  # warm the snapshot
+    # when
+    with CaptureQueriesContext(connection) as context:
+        response = admin_client.get(f"/api/v1/companies/{company.pk}/")
+    # then the version read runs first, alone, and once
+    assert response.status_code == 200
+    assert version_reads(context.captured_queries) == 1
+    assert '"metamodel_schemastate"' in context.captured_queries[0]["sql"]
+
+
+def test_a_write_reads_the_version_first(admin_client):
+    # given
+    admin_client.get("/api/v1/companies/")
+    # when
+    with CaptureQueriesContext(connection) as context:
+        response = admin_client.post("/api/v1/companies/", {"name": "Acme"}, format="json")
+    # then
+    assert response.status_code == 201
+    assert '"metamodel_schemastate"' in context.captured_queries[0]["sql"]
+    assert version_reads(context.captured_queries) == 1
+
+
+# -- another process changed the schema --------------------------------------------------
+def test_a_type_added_elsewhere_is_listed_not_404(admin_client, admin, schema, elsewhere):
+    # given
+    admin_client.get("/api/v1/companies/")
+    with elsewhere():
+        schema.create_entity_type(admin, slug="tickets", label="Ticket", label_plural="Tickets")
+        schema.add_field(admin, "tickets", api_name="subject", label="Subject", type="text")
+        RecordService().create(admin, "tickets", {"subject": "Printer"})
+    # when the stale snapshot answers 404 without any query
+    with CaptureQueriesContext(connection) as context:
+        response = admin_client.get("/api/v1/tickets/")
+    # then the version read after that answer sent the request round again
+    assert response.status_code == 200, response.json()
+    assert [r["subject"] for r in response.json()["results"]] == ["Printer"]
+    assert version_reads(context.captured_queries) == 1
+
+
+def test_a_detail_after_a_change_elsewhere_shows_the_new_field(
+    admin_client, admin, schema, elsewhere
+):
+    # given
+    company = RecordService().create(admin, "companies", {"name": "Acme"})
+    admin_client.get(f"/api/v1/companies/{company.pk}/")
+    with elsewhere():
+        schema.add_field(
+            admin, "companies", api_name="potential", label="Potential", type="integer"
+        )
+    # when
+    with CaptureQueriesContext(connection) as context:
+        response = admin_client.get(f"/api/v1/companies/{company.pk}/")
+    # then its first query was refused before it ran, and the detail served again
+    assert response.status_code == 200
+    assert "potential" in response.json()
+    assert version_reads(context.captured_queries) == 1 and served_on_the_stored_version()
+
+
+def test_an_admin_screen_after_a_change_elsewhere_shows_the_new_label(
+    client, admin, schema, elsewhere
+):
+    # given a signed-in administrator who has seen the form
+    client.force_login(admin)
+    assert "Annual revenue" in client.get("/records/companies/new/").content.decode()
+    with elsewhere():
+        schema.update_field(admin, "companies", "annual_revenue", label="Yearly turnover")
+    # when
+    with CaptureQueriesContext(connection) as context:
+        response = client.get("/records/companies/new/")
+    # then
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Yearly turnover" in page and "Annual revenue" not in page
+    assert version_reads(context.captured_queries) == 1 and served_on_the_stored_version()
+
+
+def test_an_admin_screen_of_a_type_added_elsewhere_is_there(client, admin, schema, elsewhere):
+    # given
+    client.force_login(admin)
+    client.get("/records/companies/")
+    with elsewhere():
+        schema.create_entity_type(admin, slug="tickets", label="Ticket", label_plural="Tickets")
+    # when the stale snapshot's URLconf has no such screen
+    response = client.get("/records/tickets/")
+    # then the request was resolved again with the new snapshot's URLconf
+    assert response.status_code == 200
+    assert response.resolver_match.url_name is not None and served_on_the_stored_version()
+
+
+def test_a_write_after_a_change_elsewhere_reads_first_and_works(
+    admin_client, admin, schema, elsewhere
+):
+    # given
+    admin_client.get("/api/v1/companies/")
+    with elsewhere():
+        schema.add_field(
+            admin, "companies", api_name="potential", label="Potential", type="integer"
+        )
+    # when
+    with CaptureQueriesContext(connection) as context:
+        response = admin_client.post(
+            "/api/v1/companies/", {"name": "Acme", "potential": 7}, format="json"
+        )
+    # then
+    assert response.status_code == 201, response.json()
+    assert response.json()["potential"] == 7
+    assert '"metamodel_schemastate"' in context.captured_queries[0]["sql"]
+    assert version_reads(context.captured_queries) == 1
