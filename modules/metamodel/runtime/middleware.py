@@ -1,10 +1,10 @@
 """Binds the current schema snapshot to each request (one indexed read per request).
 
 A write reads the version first. A safe request (GET, HEAD, OPTIONS) binds the
-process's last snapshot at once and checks the version at its first query (`check.py`);
-if the version moved, the request is served again, once, on the new snapshot. Either
-way the database decides the version of every request, and a request that starts after
-a committed schema change sees it.
+process's last snapshot at once and checks the version at its first query, or lets that
+query carry the check (`check.py`); if the version moved, the request is served again,
+once, on the new snapshot. Either way the database decides the version of every
+request, and a request that starts after a committed schema change sees it.
 """
 
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
@@ -31,7 +31,8 @@ class SchemaSnapshotMiddleware:
         # A response made without any query (a 404, a cached document) is checked now.
         if not check.moved():
             return response
-        # Nothing ran on the stale snapshot: its first query was refused, or there was none.
+        # Nothing was written on the stale snapshot: its first query was refused, or carried
+        # the check (a read), or there was none.
         # The first answer is dropped unsent (not closed: closing a response signals the end
         # of the request, which closes the database connection).
         return self._serve(request, registry.current(check.moved_to))
