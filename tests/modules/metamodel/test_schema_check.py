@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from modules.metamodel.models import SchemaState
 from modules.metamodel.runtime import registry
+from modules.records.screens.urlconf import admin_urlconf
 from modules.records.services import RecordService
 
 
@@ -145,6 +146,8 @@ def test_a_type_added_elsewhere_is_listed_not_404(admin_client, admin, schema, e
     assert response.status_code == 200, response.json()
     assert [r["subject"] for r in response.json()["results"]] == ["Printer"]
     assert version_reads(context.captured_queries) == 1
+    assert response.wsgi_request.schema_snapshot is registry.last()
+    assert served_on_the_stored_version()
 
 
 def test_a_detail_after_a_change_elsewhere_shows_the_new_field(
@@ -193,8 +196,11 @@ def test_an_admin_screen_of_a_type_added_elsewhere_is_there(client, admin, schem
     # when the stale snapshot's URLconf has no such screen
     response = client.get("/records/tickets/")
     # then the request was resolved again with the new snapshot's URLconf
-    assert response.status_code == 200
-    assert response.resolver_match.url_name is not None and served_on_the_stored_version()
+    assert response.status_code == 200 and served_on_the_stored_version()
+    request = response.wsgi_request
+    assert request.schema_snapshot is registry.last()
+    assert request.urlconf is admin_urlconf(registry.last())
+    assert request.resolver_match.namespaces[-1].endswith("tickets")
 
 
 def test_a_write_after_a_change_elsewhere_reads_first_and_works(
