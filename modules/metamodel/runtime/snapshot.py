@@ -6,7 +6,8 @@
 
 A snapshot is immutable. Middleware and Celery's `task_prerun` compare the stored
 version (one indexed read) and build a new snapshot when it moved; a request or task
-keeps its snapshot for its whole life.
+keeps its snapshot for its whole life. A safe request may start on the process's last
+snapshot and check the version at its first query (`check.py`).
 """
 
 from __future__ import annotations
@@ -139,11 +140,19 @@ class SnapshotRegistry:
     def cached(self, key: tuple) -> SchemaSnapshot | None:
         return self._recent.get(key)
 
-    def current(self) -> SchemaSnapshot:
-        """The snapshot of the stored schema version, built if the version moved."""
+    def last(self) -> SchemaSnapshot | None:
+        """The snapshot `current()` returned last, without reading the version (None before
+        the first read)."""
+        return self._current
+
+    def current(self, key: tuple | None = None) -> SchemaSnapshot:
+        """The snapshot of the stored schema version, built if the version moved.
+
+        `key` is a `(version, token)` the caller has just read, so it is not read twice.
+        """
         from modules.metamodel.models import SchemaState
 
-        key = tuple(SchemaState.current())
+        key = tuple(key or SchemaState.current())
         snapshot = self._current
         if snapshot is not None and snapshot.key == key:
             return snapshot

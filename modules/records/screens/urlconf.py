@@ -3,16 +3,19 @@
     request.urlconf = admin_urlconf(snapshot)     # set by AdminURLConfMiddleware
 
 One URLconf object per schema snapshot, so Django's resolver cache holds one
-resolver per schema version, and a type added a moment ago has screens at once.
+resolver per schema version, and a type added a moment ago has screens at once. Set
+again when SchemaSnapshotMiddleware serves a request a second time on a newer snapshot.
 """
 
 from __future__ import annotations
 
+from django.http import HttpResponse
 from django.urls import clear_url_caches, include, path
 from django.utils.translation import get_language
 from wagtail.admin.auth import require_admin_access
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 
+from modules.metamodel.runtime.check import SchemaMoved
 from modules.metamodel.runtime.snapshot import SchemaSnapshot, registry
 from modules.records.screens.viewsets import URL_PREFIX, entity_viewset
 
@@ -65,5 +68,11 @@ class AdminURLConfMiddleware:
 
     def __call__(self, request):
         snapshot = getattr(request, "schema_snapshot", None) or registry.current()
-        request.urlconf = admin_urlconf(snapshot)
+        try:
+            request.urlconf = admin_urlconf(snapshot)
+        except SchemaMoved:
+            # Building a stale snapshot's URLconf made the request's first query, and the
+            # version had moved: SchemaSnapshotMiddleware serves the request again on the
+            # new snapshot, so this placeholder is never sent.
+            return HttpResponse(status=503)
         return self.get_response(request)

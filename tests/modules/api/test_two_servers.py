@@ -87,7 +87,11 @@ def test_field_added_on_one_server_works_on_the_other_at_once(servers, admin):
         timeout=30,
     )
     assert added.status_code == 201, added.text
-    # then the second takes and filters it on its very next request
+    # then the second knows it on its very next request, a GET: the version it checks at
+    # the request's first query has moved, so it serves the request on the new schema
+    known = requests.get(f"{second}/companies/?potential__gte=0", headers=headers, timeout=10)
+    assert known.status_code == 200, known.text
+    # and it takes and filters it
     created = requests.post(
         f"{second}/companies/", headers=headers, json={"name": "Acme", "potential": 9}, timeout=10
     )

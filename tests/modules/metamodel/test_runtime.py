@@ -92,6 +92,7 @@ def test_a_bound_snapshot_stays_for_the_whole_block(db, schema, admin, scratch_e
 def test_middleware_binds_one_snapshot_per_request(db, schema, admin, scratch_entity):
     # given a view that changes the schema halfway through the request
     slug = scratch_entity()
+    registry.current()  # the process has read the version since the type was added
     seen = []
 
     def view(request):
@@ -102,12 +103,13 @@ def test_middleware_binds_one_snapshot_per_request(db, schema, admin, scratch_en
 
     # when
     SchemaSnapshotMiddleware(view)(RequestFactory().get("/"))
-    # then the request kept its snapshot; the next one sees the field
+    # then the request kept its snapshot; the next one is answered with the field (a GET
+    # that made no query on the process's older snapshot is served again on the new one)
     assert seen[0] is seen[1] and not seen[0].entity(slug).has_field("mid")
     SchemaSnapshotMiddleware(lambda r: seen.append(get_snapshot()) or HttpResponse())(
         RequestFactory().get("/")
     )
-    assert seen[2].entity(slug).has_field("mid")
+    assert seen[-1].entity(slug).has_field("mid")
 
 
 def test_a_rolled_back_change_never_leaves_a_stale_snapshot(db, schema, admin, scratch_entity):
