@@ -153,9 +153,9 @@ def rescore_with_history_sql(
 
     `target` scores each row of the range once and keeps those whose score or segment
     moves, with their old values for the history. The score sits in a lateral subquery
-    behind `OFFSET 0` so it is not inlined: it runs once per distinct set of the scored
-    columns' values (PostgreSQL memoizes it), not again in every branch of the
-    segment's CASE. Only the kept rows are updated, and their new values are worked out
+    behind `OFFSET 0` so it is not inlined: it runs once per row (or once per distinct
+    value, where PostgreSQL memoizes it), not again in every branch of the segment's
+    CASE and in the guard. Only the kept rows are updated, and their new values are worked out
     again from the row being updated, so a record edited meanwhile is scored by its
     newest values.
     """
