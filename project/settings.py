@@ -181,12 +181,20 @@ TRASH_GRACE_DAYS = env.int("TRASH_GRACE_DAYS", default=30)
 HISTORY_EXPORT_LIMIT = env.int("HISTORY_EXPORT_LIMIT", default=100000)
 
 # Users: the paid seats a new installation starts with (administrators change them later),
-# how long an invitation link works, and sign-in throttling (per username and per address;
-# counted in the cache, so Redis shares the count between web processes).
+# how long an invitation link works, and the sign-in lockout (modules/accounts/throttle.py:
+# failures per account and address, per address, per account; counted in the cache, so
+# Redis shares the count between web processes).
 ACCOUNT_SEATS = env.int("ACCOUNT_SEATS", default=25)
 INVITATION_EXPIRY_HOURS = env.int("INVITATION_EXPIRY_HOURS", default=72)
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=20)
+LOGIN_ACCOUNT_FAILURE_LIMIT = env.int("LOGIN_ACCOUNT_FAILURE_LIMIT", default=20)
 LOGIN_FAILURE_WINDOW_SECONDS = env.int("LOGIN_FAILURE_WINDOW_SECONDS", default=15 * 60)
+LOGIN_KNOWN_ADDRESS_DAYS = env.int("LOGIN_KNOWN_ADDRESS_DAYS", default=30)
+# The proxies (load balancers) in front of the web processes, as addresses or networks:
+# only a connection from one of them has its X-Forwarded-For read. None: the connection's
+# own address is the client (modules/accounts/addresses.py).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -199,6 +207,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "modules.api.errors.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"login": env.str("LOGIN_THROTTLE_RATE", default="10/min")},
+    # DRF's own client address would trust X-Forwarded-For as sent; 0 makes it ignore the
+    # header. Tessera's throttles count by `client_address` (TRUSTED_PROXIES) instead.
+    "NUM_PROXIES": 0,
 }
 # Lists count exactly up to this many rows, then report the cap (`count_capped`).
 API_COUNT_CAP = env.int("API_COUNT_CAP", default=10000)

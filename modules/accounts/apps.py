@@ -6,7 +6,3 @@ class AccountsConfig(AppConfig):
     name = "modules.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
-
-    def ready(self) -> None:
-        """Connect the sign-in throttle's signal receivers."""
-        from modules.accounts import throttle  # noqa: F401

@@ -10,8 +10,9 @@ link shows a page that says so. Passwords go through Django's validators.
 
 from __future__ import annotations
 
+import math
+
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
@@ -20,7 +21,7 @@ from django.contrib.auth.password_validation import password_validators_help_tex
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
 
@@ -34,14 +35,19 @@ BACKEND = "modules.accounts.backends.TesseraBackend"
 
 
 class LoginForm(WagtailLoginForm):
-    """Wagtail's sign-in form, saying so when sign-in is blocked for too many failures."""
+    """Wagtail's sign-in form, saying so when a sign-in lockout refuses the attempt."""
 
     def clean(self):
-        username = self.cleaned_data.get("username")
-        if throttle.is_blocked(self.request, username):
+        lock = throttle.lockout(self.request, self.cleaned_data.get("username"))
+        if lock:
+            minutes = math.ceil(lock.retry_after / 60)
             raise forms.ValidationError(
-                _("Too many failed sign-ins. Wait %(minutes)s minutes, then try again.")
-                % {"minutes": max(1, settings.LOGIN_FAILURE_WINDOW_SECONDS // 60)},
+                ngettext(
+                    "Too many failed sign-ins. Wait %(minutes)s minute, then try again.",
+                    "Too many failed sign-ins. Wait %(minutes)s minutes, then try again.",
+                    minutes,
+                )
+                % {"minutes": minutes},
                 code="throttled",
             )
         return super().clean()

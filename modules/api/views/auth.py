@@ -4,8 +4,8 @@ POST   {"username": "ada", "password": "..."}  -> {"token": "..."}
 DELETE (authenticated)                         -> 204, the caller's token is revoked
 POST   {"username", "password", "rotate": true} -> a fresh token; the old one stops working
 
-Too many failed attempts for a username or from an address answer 429 `throttled`
-(`modules.accounts.throttle`); a user with a temporary password gets 403
+A sign-in lockout (`modules.accounts.throttle`) or too many requests from one client
+answer 429 `throttled` with `Retry-After`; a user with a temporary password gets 403
 `password_change_required` until they have chosen their own in the admin.
 """
 
@@ -16,10 +16,10 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from modules.accounts import throttle
+from modules.api.throttling import ClientScopedRateThrottle
 from modules.core.exceptions import PermissionDenied, TesseraError
 
 
@@ -56,7 +56,7 @@ class TokenView(APIView):
         return [IsAuthenticated()] if self.request.method == "DELETE" else [AllowAny()]
 
     def get_throttles(self):
-        return [ScopedRateThrottle()] if self.request.method == "POST" else []
+        return [ClientScopedRateThrottle()] if self.request.method == "POST" else []
 
     @extend_schema(
         request=CredentialsSerializer,
@@ -67,9 +67,11 @@ class TokenView(APIView):
     def post(self, request):
         data = CredentialsSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        if throttle.is_blocked(request, data.validated_data["username"]):
+        lock = throttle.lockout(request, data.validated_data["username"])
+        if lock:
             raise exceptions.Throttled(
-                detail=_("Too many failed sign-ins. Wait a while, then try again.")
+                wait=lock.retry_after,
+                detail=_("Too many failed sign-ins."),
             )
         user = authenticate(
             request,
