@@ -11,6 +11,7 @@ equal to "status is active", so every check Django and DRF make on it (sign-in,
 sessions, tokens, password reset) follows the status.
 """
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -62,6 +63,28 @@ class User(AbstractUser):
         super().set_password(raw_password)
         self.must_change_password = False
 
+    def set_unusable_password(self) -> None:
+        """No password any more; like a new one, this ends the API tokens at the save."""
+        super().set_unusable_password()
+        self._password_dropped = True
+
+    def save(self, *args, **kwargs) -> None:
+        """Save; a new password (chosen, reset, set by an administrator, taken away) ends
+        every API token of the user.
+
+        Every way to change a password (the services, Django's and Wagtail's password
+        forms) ends in this save, so this is the one place that cannot be missed. Django
+        keeps the new raw password in `_password` until the save, but not when it only
+        re-hashes an unchanged one at sign-in. Sessions need nothing here: Django checks a
+        hash of the password on every request, so every other session of the user ends;
+        `update_session_auth_hash` keeps the one that made the change.
+        """
+        dropped = self.__dict__.pop("_password_dropped", False)
+        changed = (self._password is not None or dropped) and not self._state.adding
+        super().save(*args, **kwargs)
+        if changed:
+            revoke_tokens(self)
+
     @property
     def is_deleted(self) -> bool:
         """Deleted users stay as rows: their records keep pointing at them."""
@@ -92,6 +115,12 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+
+def revoke_tokens(user: User) -> None:
+    """Delete the user's API tokens (DRF's token model, there whenever the API is)."""
+    if apps.is_installed("rest_framework.authtoken"):
+        apps.get_model("authtoken", "Token").objects.filter(user=user).delete()
 
 
 class Team(models.Model):

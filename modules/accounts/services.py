@@ -22,7 +22,6 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.apps import apps
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
@@ -43,7 +42,7 @@ from modules.accounts.exceptions import (
     UserNotFound,
     WrongUserStatus,
 )
-from modules.accounts.models import Membership, Role, Team, User, UserStatus
+from modules.accounts.models import Membership, Role, Team, User, UserStatus, revoke_tokens
 from modules.accounts.permissions import require_administrator
 from modules.accounts.seats import require_free_seat
 
@@ -137,12 +136,6 @@ def administrators_exist() -> bool:
         .filter(Q(is_superuser=True) | Q(memberships__role=Role.ADMINISTRATOR))
         .exists()
     )
-
-
-def revoke_tokens(user: User) -> None:
-    """Delete the user's API tokens (DRF's token model, there whenever the API is)."""
-    if apps.is_installed("rest_framework.authtoken"):
-        apps.get_model("authtoken", "Token").objects.filter(user=user).delete()
 
 
 def temporary_password() -> str:
