@@ -1,6 +1,7 @@
 """The client's network address, believing `X-Forwarded-For` only as far as trusted proxies.
 
     TRUSTED_PROXIES = ["10.0.0.0/8"]        # the load balancers (settings, from the environment)
+    TRUSTED_PROXIES = ["unix"]              # nginx in front of gunicorn on a UNIX socket
     client_address(request)                 # "203.0.113.7"
     address_bucket("2001:db8::1")           # "2001:db8::/64": what sign-in limits count
 
@@ -9,7 +10,8 @@ The connection's address (`REMOTE_ADDR`) is the client unless it is a trusted pr
 that is itself a trusted proxy is skipped, and the first one that is not is the client.
 Whatever a client writes into the header itself stays to the left of that and is never
 read, so it cannot choose the address it is counted by. With no trusted proxies (the
-default) the header is ignored.
+default) the header is ignored. A connection without an IP address (a UNIX socket,
+which only a process on the same host can open) is trusted when the list says `unix`.
 """
 
 from __future__ import annotations
@@ -25,15 +27,16 @@ IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 #: An IPv6 customer usually gets a whole /64; its addresses count as one client.
 IPV6_BUCKET_PREFIX = 64
 UNKNOWN = "unknown"
+UNIX_SOCKET = "unix"
 
 
 def client_address(request) -> str:
     """The address of the client that sent `request`, as text; `"unknown"` without one."""
     peer = _parse(request.META.get("REMOTE_ADDR", ""))
-    if peer is None:
-        return UNKNOWN
     networks = trusted_networks(tuple(settings.TRUSTED_PROXIES))
-    if not _trusted(peer, networks):
+    if peer is None and UNIX_SOCKET not in settings.TRUSTED_PROXIES:
+        return UNKNOWN
+    if peer is not None and not _trusted(peer, networks):
         return str(peer)
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
@@ -47,7 +50,7 @@ def client_address(request) -> str:
         client = address
         if not _trusted(address, networks):
             break
-    return str(client)
+    return UNKNOWN if client is None else str(client)
 
 
 def address_bucket(address: str) -> str:
@@ -60,9 +63,11 @@ def address_bucket(address: str) -> str:
 
 @lru_cache(maxsize=8)
 def trusted_networks(entries: tuple[str, ...]) -> tuple[IPNetwork, ...]:
-    """`TRUSTED_PROXIES` parsed; a single address is a network of one."""
+    """`TRUSTED_PROXIES` parsed (but `unix`); a single address is a network of one."""
     networks = []
     for entry in entries:
+        if entry == UNIX_SOCKET:
+            continue
         try:
             networks.append(ipaddress.ip_network(entry.strip(), strict=False))
         except ValueError:

@@ -106,3 +106,23 @@ def test_a_mistyped_trusted_proxy_is_a_configuration_error():
     # when / then
     with pytest.raises(ImproperlyConfigured):
         client_address(request)
+
+
+@override_settings(TRUSTED_PROXIES=["unix"])
+def test_behind_a_trusted_unix_socket_the_forwarded_address_is_the_client():
+    # given nginx passes requests to gunicorn over a UNIX socket (no peer address)
+    request = request_from("", forwarded="198.51.100.1, 203.0.113.7")
+    # when
+    address = client_address(request)
+    # then
+    assert address == "203.0.113.7"
+
+
+@override_settings(TRUSTED_PROXIES=[])
+def test_an_untrusted_unix_socket_is_an_unknown_client_whatever_it_forwards():
+    # given
+    request = request_from("", forwarded="203.0.113.7")
+    # when
+    address = client_address(request)
+    # then
+    assert address == "unknown"
