@@ -112,3 +112,34 @@ def test_a_password_only_re_hashed_at_sign_in_keeps_the_token(make_user, setting
     assert ann.password.startswith("md5$")
     assert response.status_code == 200 and response.json()["token"] == key
     assert token_works(key)
+
+
+def test_changing_your_password_on_the_account_page_ends_your_token(make_user):
+    # given
+    ann = make_user("ann", first_name="Ann", last_name="Lee")
+    key = Token.objects.create(user=ann).key
+    here, elsewhere = signed_in_browser("ann"), signed_in_browser("ann")
+    # when
+    response = here.post(
+        "/account/",
+        {
+            "name_email-first_name": "Ann",
+            "name_email-last_name": "Lee",
+            "name_email-email": ann.email,
+            "locale-preferred_language": "en",
+            "locale-current_time_zone": "",
+            "theme-theme": "system",
+            "theme-density": "default",
+            "theme-contrast": "system",
+            "password-old_password": PASSWORD,
+            "password-new_password1": NEW_PASSWORD,
+            "password-new_password2": NEW_PASSWORD,
+        },
+    )
+    # then
+    assert response.status_code == 302
+    ann.refresh_from_db()
+    assert ann.check_password(NEW_PASSWORD)
+    assert not token_works(key)
+    assert signed_in(here)
+    assert not signed_in(elsewhere)

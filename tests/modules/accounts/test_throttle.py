@@ -87,6 +87,21 @@ def test_a_successful_sign_in_clears_the_count_of_its_address(make_user):
     assert again.status_code == 200
 
 
+def test_failures_on_one_account_from_a_shared_address_leave_other_accounts_there_alone(
+    make_user,
+):
+    # given everyone comes through one proxy that is not listed as trusted
+    make_user("ann")
+    make_user("bob")
+    fail("ann", 3, address="10.0.0.5")
+    # when
+    bob = token("bob", address="10.0.0.5")
+    bob_form = form("bob", address="10.0.0.5")
+    # then
+    assert bob.status_code == 200
+    assert bob_form.status_code == 302
+
+
 def test_one_address_failing_on_many_accounts_is_locked_for_its_own_address_only(make_user):
     # given
     make_user("ann")
