@@ -10,24 +10,22 @@ link shows a page that says so. Passwords go through Django's validators.
 
 from __future__ import annotations
 
-import math
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.password_validation import password_validators_help_text_html
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 from django.views import View
 from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
 
 from modules.accounts import throttle
 from modules.accounts.exceptions import InvitationUnusable
 from modules.accounts.invitations import InvitationService
+from modules.accounts.screens.account import CountedPasswordChangeForm, lockout_error
 from modules.accounts.screens.views import show_error
 from modules.core.exceptions import TesseraError
 
@@ -40,16 +38,7 @@ class LoginForm(WagtailLoginForm):
     def clean(self):
         lock = throttle.lockout(self.request, self.cleaned_data.get("username"))
         if lock:
-            minutes = math.ceil(lock.retry_after / 60)
-            raise forms.ValidationError(
-                ngettext(
-                    "Too many failed sign-ins. Wait %(minutes)s minute, then try again.",
-                    "Too many failed sign-ins. Wait %(minutes)s minutes, then try again.",
-                    minutes,
-                )
-                % {"minutes": minutes},
-                code="throttled",
-            )
+            raise lockout_error(lock)
         return super().clean()
 
 
@@ -60,10 +49,10 @@ class FirstPasswordView(View):
     template_name = "accounts/first_password.html"
 
     def get(self, request):
-        return self.show(PasswordChangeForm(request.user))
+        return self.show(CountedPasswordChangeForm(request.user, request=request))
 
     def post(self, request):
-        form = PasswordChangeForm(request.user, request.POST)
+        form = CountedPasswordChangeForm(request.user, request.POST, request=request)
         if form.is_valid():
             user = form.save()  # set_password clears must_change_password
             update_session_auth_hash(request, user)
