@@ -183,13 +183,17 @@ class RecordRelationsView(APIView):
         record = RecordService().get(request.user, slug, pk)
         if not specs.enabled():
             raise RelationsOff(gettext_lazy("Relations are switched off in the settings."))
-        linked = RelationService().of(request.user, slug, [record.pk])[record.pk]
-        return Response({"results": [item(x) for x in linked]})
+        return Response({"results": [item(x) for x in self.shown(request, slug, record.pk)]})
+
+    @staticmethod
+    def shown(request, slug: str, record_id: int) -> list:
+        """The record's relations as the caller may see them (what GET lists)."""
+        return RelationService().of(request.user, slug, [record_id])[record_id]
 
     @extend_schema(
         tags=["records"],
         request=s.RelationInputSerializer,
-        responses={201: s.RelationSerializer, **WRITE_ERRORS},
+        responses={201: s.RelationSerializer, 204: None, **WRITE_ERRORS},
         summary=gettext_lazy("Relate a record to another one"),
     )
     def post(self, request, pk, **kwargs):
@@ -204,7 +208,12 @@ class RecordRelationsView(APIView):
             body["other_id"],
             side=body.get("side"),
         )
-        return Response(item(linked), status=status.HTTP_201_CREATED)
+        # Answered as GET lists it: read again, so the other record is masked alike; a
+        # relation whose other end left the caller's sight meanwhile is not shown.
+        shown = [x for x in self.shown(request, slug, pk) if x.id == linked.id]
+        if not shown:
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        return Response(item(shown[0]), status=status.HTTP_201_CREATED)
 
 
 class RecordRelationDetailView(APIView):
