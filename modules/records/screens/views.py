@@ -223,6 +223,13 @@ class RecordIndexView(EntityViewMixin, generic.IndexView):
     def search_queryset(self, queryset):
         return query.search(queryset, self.request.user, self.entity, self.search_query)
 
+    def get_edit_url(self, instance):
+        # A row the user may only list links to its profile (basic fields), not to a form
+        # that would answer 403.
+        if not getattr(instance, engine.OPEN_FLAG, True):
+            return None
+        return super().get_edit_url(instance)
+
     @cached_property
     def columns(self):
         columns = super().columns

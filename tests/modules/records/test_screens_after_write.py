@@ -108,3 +108,19 @@ def test_a_restore_message_names_the_record_as_the_list_shows_it(client, make_us
     assert response.status_code == 302
     assert response["Location"] == "/records/companies/trash/"
     assert said(response) == ["'Back Ltd' restored."]
+
+
+def test_the_list_links_a_record_one_may_only_list_to_its_profile(client, make_user):
+    # given
+    alice, bob = make_user("alice"), make_user("bob")
+    theirs = RecordService().create(
+        bob, "companies", {"name": "Quiet Ltd"}, visibility="non_public"
+    )
+    mine = RecordService().create(alice, "companies", {"name": "Mine"})
+    client.force_login(alice)
+    # when
+    page = client.get(LIST).content.decode()
+    # then
+    assert edit_url(theirs.pk) not in page
+    assert f"/records/companies/inspect/{theirs.pk}/" in page
+    assert edit_url(mine.pk) in page
