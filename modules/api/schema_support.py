@@ -5,6 +5,7 @@ pagination_class = KeysetPaginationDoc   # documents the list envelope and param
 
 from django.conf import settings
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework.pagination import BasePagination
 
 
@@ -53,8 +54,21 @@ class KeysetPaginationDoc(BasePagination):
         ]
 
 
+#: Writes answering 204 when the caller may no longer see the record they wrote.
+MAY_LOSE_SIGHT = ("update", "partial_update", "restore")
+
+
 class RecordSchema(AutoSchema):
-    """The trash is a list too."""
+    """The trash is a list too; an update or restore may answer 204."""
+
+    def get_response_serializers(self):
+        serializers = super().get_response_serializers()
+        if getattr(self.view, "action", None) not in MAY_LOSE_SIGHT:
+            return serializers
+        gone = OpenApiResponse(
+            description="Written, but the record is no longer visible to you: no body."
+        )
+        return {200: serializers, 204: gone}
 
     def _is_list_view(self, serializer=None) -> bool:
         if getattr(self.view, "action", None) == "trash":

@@ -70,7 +70,10 @@ class RelationTypeSerializer(serializers.Serializer):
     target_form_section = serializers.IntegerField(allow_null=True)
     is_system = serializers.BooleanField()
     deleted = serializers.BooleanField()
-    relations = serializers.IntegerField(help_text=_("How many relations of this type exist."))
+    relations = serializers.IntegerField(
+        allow_null=True,
+        help_text=_("How many relations of this type exist (null unless administrator)."),
+    )
 
 
 class RelationSettingsSerializer(StrictSerializer):

@@ -74,9 +74,12 @@ class RecomputeSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     status = serializers.ChoiceField(choices=["pending", "running", "done", "superseded", "failed"])
     scheme_version = serializers.IntegerField()
-    done = serializers.IntegerField()
-    total = serializers.IntegerField()
-    changed = serializers.IntegerField(help_text=_("Records whose score or segment changed."))
+    done = serializers.IntegerField(allow_null=True, help_text=_("Null unless administrator."))
+    total = serializers.IntegerField(allow_null=True, help_text=_("Null unless administrator."))
+    changed = serializers.IntegerField(
+        allow_null=True,
+        help_text=_("Records whose score or segment changed (null unless administrator)."),
+    )
     percent = serializers.IntegerField()
     started_at = serializers.DateTimeField(allow_null=True)
     finished_at = serializers.DateTimeField(allow_null=True)

@@ -64,9 +64,16 @@ def relation_counts() -> dict[int, int]:
     return {row["relation_type_id"]: row["n"] for row in rows}
 
 
-def describe_all(rows: list[RelationType]) -> list[dict]:
-    """Relation types as the API shows them: two queries however many there are."""
-    positions, counts = section_positions(), relation_counts()
+def describe_all(rows: list[RelationType], user=None) -> list[dict]:
+    """Relation types as the API shows `user` them: two queries however many there are.
+
+    `relations` counts every relation of the type, between records `user` may not see
+    too, so only administrators (and the system, `None`) get the number; to other
+    readers it is null.
+    """
+    positions = section_positions()
+    counted = user is None or getattr(user, "is_administrator", False)
+    counts = relation_counts() if counted else {}
     return [
         {
             "id": row.pk,
@@ -82,15 +89,15 @@ def describe_all(rows: list[RelationType]) -> list[dict]:
             "target_form_section": positions.get(row.target_form_section_id),
             "is_system": row.is_system,
             "deleted": row.deleted_at is not None,
-            "relations": counts.get(row.pk, 0),
+            "relations": counts.get(row.pk, 0) if counted else None,
         }
         for row in rows
     ]
 
 
-def describe(row: RelationType) -> dict:
-    """One relation type as the API shows it."""
-    return describe_all([row])[0]
+def describe(row: RelationType, user=None) -> dict:
+    """One relation type as the API shows it to `user`."""
+    return describe_all([row], user)[0]
 
 
 def _saved_by(row, user, **kwargs) -> None:

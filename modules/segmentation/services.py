@@ -53,6 +53,10 @@ def _text(value: Any, key: str, errors: Errors, *, limit: int, required: bool = 
     return value
 
 
+#: Recompute figures counted over every record of the type: for administrators only.
+COUNTED_OVER_EVERY_RECORD = ("done", "total", "changed")
+
+
 class SegmentationService:
     """Reads and changes segmentation schemes; starts the recompute of every record."""
 
@@ -74,8 +78,13 @@ class SegmentationService:
             .first()
         )
 
-    def scheme(self, slug: str) -> dict:
-        """The scheme as the API and the configurator show it, with the last recompute."""
+    def scheme(self, slug: str, user=None) -> dict:
+        """The scheme as the API and the configurator show it, with the last recompute.
+
+        The recompute's counts (`done`, `total`, `changed`) go over every record, those
+        the reader may not see too, so only administrators (and the system, `None`) get
+        them; other readers get `null` there and the run's status and percent.
+        """
         entity = self.entity(slug)
         scheme = self.stored(slug)
         if scheme is None:
@@ -86,6 +95,8 @@ class SegmentationService:
         data["score_range"] = {"min": str(low), "max": str(high)}
         last = scheme.recomputes.first()
         data["recompute"] = last.as_dict() if last else None
+        if last and user is not None and not getattr(user, "is_administrator", False):
+            data["recompute"].update(dict.fromkeys(COUNTED_OVER_EVERY_RECORD))
         return data
 
     @staticmethod

@@ -4,8 +4,10 @@
     batch.undo_report     # {"deleted": 120, "restored": 30, "kept": [812, 977]}
 
 A record whose version moved since the import (edited, trashed, restored) is left
-alone and named in `kept`. Everything else is undone in one transaction, with
-history rows ("delete" and "update", action "import_undo") in the import's batch.
+alone and named in `kept` — unless the user may no longer see it (handed over and
+hidden since): the report names no record the user's own lists would not show.
+Everything else is undone in one transaction, with history rows ("delete" and
+"update", action "import_undo") in the import's batch.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from modules.access import engine
 from modules.history import recorder
 from modules.metamodel.runtime import get_snapshot
 from modules.segmentation.scoring import score_record
@@ -51,10 +54,20 @@ def undo_batch(user, batch: ImportBatch) -> ImportBatch:
         _save_restored(user, model, batch, restored, changes)
         report["deleted"] += len(trash)
         report["restored"] += len(restored)
-    report["kept"] = report["kept"][:KEPT_LIMIT]
+    report["kept"] = _seen_by(user, model, report["kept"])[:KEPT_LIMIT]
     batch.status, batch.undone_at, batch.undo_report = Status.UNDONE, timezone.now(), report
     batch.save(update_fields=["status", "undone_at", "undo_report"])
     return batch
+
+
+def _seen_by(user, model, ids: list[int]) -> list[int]:
+    """Those of `ids` whose records `user` may see (in the trash too), in the same order."""
+    seen = set(
+        model.objects.filter(engine.visible_q(user, model.entity), pk__in=ids).values_list(
+            "pk", flat=True
+        )
+    )
+    return [pk for pk in ids if pk in seen]
 
 
 def _restore(entity, by_id: dict, record, before: dict) -> dict | None:

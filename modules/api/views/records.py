@@ -11,7 +11,8 @@ schema snapshot bound to the request, so a type or field added a moment ago work
 A list page's query also reads the schema version for the request's check
 (`metamodel/runtime/check.py`), so a page costs one query.
 Every read goes through the access engine (`engine.scoped`), every write through
-RecordService, which asks the engine too.
+RecordService, which asks the engine too; a write answers what a read of the record
+would answer the caller right after it (`written`).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from modules.api.views import history, relations
 from modules.metamodel.runtime import get_snapshot
 from modules.metamodel.runtime.check import pending_check
 from modules.records import query
+from modules.records.exceptions import RecordNotFound
 from modules.records.services import RecordService
 from modules.relations.services import RelationService
 
@@ -147,8 +149,31 @@ class RecordViewSet(viewsets.GenericViewSet):
 
     @extend_schema(summary="Get a record")
     def retrieve(self, request, *args, **kwargs):
-        record = RecordService().get(request.user, self.slug, kwargs["pk"])
-        return Response(self.get_serializer(record, context=self._context(request)).data)
+        return Response(self.shown(request, kwargs["pk"], self._context(request)))
+
+    def shown(self, request, pk, context: dict) -> dict:
+        """The record as the caller may see it: read through the engine, masked alike.
+
+        Raises RecordNotFound when the caller may not see it at all.
+        """
+        record = RecordService().get(request.user, self.slug, pk)
+        return self.get_serializer(record, context=context).data
+
+    def written(self, request, pk, *, created: bool = False) -> Response:
+        """The answer to a write: exactly what `GET /{slug}/{id}/` answers the caller now.
+
+        The service's own copy of the record is never serialized: it carries no open
+        flag, so it would show every field. A record the write took out of the caller's
+        sight (handed over and hidden) stays written; its fields are not shown: 204, or
+        for a create 201 with only its id.
+        """
+        try:
+            body = self.shown(request, pk, {})
+        except RecordNotFound:
+            if created:
+                return Response({"id": pk}, status=status.HTTP_201_CREATED)
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
     # -- writes ----------------------------------------------------------------------
     @extend_schema(summary="Create a record")
@@ -162,7 +187,7 @@ class RecordViewSet(viewsets.GenericViewSet):
             visibility=system.get("visibility"),
             participants=system.get("participants"),
         )
-        return Response(self.get_serializer(record).data, status=status.HTTP_201_CREATED)
+        return self.written(request, record.pk, created=True)
 
     @extend_schema(summary="Change some values of a record")
     def partial_update(self, request, *args, **kwargs):
@@ -190,7 +215,7 @@ class RecordViewSet(viewsets.GenericViewSet):
             visibility=system.get("visibility"),
             participants=system.get("participants"),
         )
-        return Response(self.get_serializer(record).data)
+        return self.written(request, record.pk)
 
     @extend_schema(summary="Move a record to the trash", responses={204: None})
     def destroy(self, request, *args, **kwargs):
@@ -200,7 +225,7 @@ class RecordViewSet(viewsets.GenericViewSet):
     @extend_schema(summary="Restore a record from the trash", request=None)
     def restore(self, request, *args, **kwargs):
         record = RecordService().restore(request.user, self.slug, kwargs["pk"])
-        return Response(self.get_serializer(record).data)
+        return self.written(request, record.pk)
 
     @extend_schema(
         summary="Act on many records at once (all or nothing)",

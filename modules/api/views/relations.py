@@ -7,7 +7,9 @@
     GET|POST          /api/v1/{slug}/{id}/relations/            {"relation_type", "other_id"}
     DELETE            /api/v1/{slug}/{id}/relations/{relation_id}/
 
-Relation types: every signed-in user reads, administrators write. A record's
+Relation types: every signed-in user reads, administrators write; how many relations a
+type has (`relations`) is shown to administrators only (null to others: it counts
+relations between records the reader may not see). A record's
 relations: only relations whose other record the caller may see (and is not in the
 trash) are listed; adding and removing need the right to edit the record.
 """
@@ -56,7 +58,7 @@ class RelationTypeListView(APIView):
         rows = RelationTypeService().all(include_trashed=trashed)
         if trashed:
             rows = [r for r in rows if r.deleted_at is not None]
-        return Response(describe_all(rows))
+        return Response(describe_all(rows, request.user))
 
     @extend_schema(
         tags=TAGS,
@@ -67,7 +69,7 @@ class RelationTypeListView(APIView):
     def post(self, request):
         valid(s.RelationTypeInputSerializer, request)
         row = RelationTypeService().create(request.user, request.data)
-        return Response(describe(row), status=status.HTTP_201_CREATED)
+        return Response(describe(row, request.user), status=status.HTTP_201_CREATED)
 
 
 class RelationTypeDetailView(APIView):
@@ -81,7 +83,8 @@ class RelationTypeDetailView(APIView):
         summary=gettext_lazy("Get a relation type"),
     )
     def get(self, request, type_id):
-        return Response(describe(RelationTypeService().get(type_id, include_trashed=True)))
+        row = RelationTypeService().get(type_id, include_trashed=True)
+        return Response(describe(row, request.user))
 
     @extend_schema(
         tags=TAGS,
@@ -94,7 +97,7 @@ class RelationTypeDetailView(APIView):
         body = s.RelationTypeInputSerializer(data=request.data, partial=True)
         body.is_valid(raise_exception=True)
         row = RelationTypeService().update(request.user, type_id, request.data)
-        return Response(describe(row))
+        return Response(describe(row, request.user))
 
     @extend_schema(
         tags=TAGS,
@@ -118,7 +121,8 @@ class RelationTypeRestoreView(APIView):
         summary=gettext_lazy("Restore a relation type from the trash"),
     )
     def post(self, request, type_id):
-        return Response(describe(RelationTypeService().restore(request.user, type_id)))
+        row = RelationTypeService().restore(request.user, type_id)
+        return Response(describe(row, request.user))
 
 
 class RelationSettingsView(APIView):
@@ -183,13 +187,17 @@ class RecordRelationsView(APIView):
         record = RecordService().get(request.user, slug, pk)
         if not specs.enabled():
             raise RelationsOff(gettext_lazy("Relations are switched off in the settings."))
-        linked = RelationService().of(request.user, slug, [record.pk])[record.pk]
-        return Response({"results": [item(x) for x in linked]})
+        return Response({"results": [item(x) for x in self.shown(request, slug, record.pk)]})
+
+    @staticmethod
+    def shown(request, slug: str, record_id: int) -> list:
+        """The record's relations as the caller may see them (what GET lists)."""
+        return RelationService().of(request.user, slug, [record_id])[record_id]
 
     @extend_schema(
         tags=["records"],
         request=s.RelationInputSerializer,
-        responses={201: s.RelationSerializer, **WRITE_ERRORS},
+        responses={201: s.RelationSerializer, 204: None, **WRITE_ERRORS},
         summary=gettext_lazy("Relate a record to another one"),
     )
     def post(self, request, pk, **kwargs):
@@ -204,7 +212,12 @@ class RecordRelationsView(APIView):
             body["other_id"],
             side=body.get("side"),
         )
-        return Response(item(linked), status=status.HTTP_201_CREATED)
+        # Answered as GET lists it: read again, so the other record is masked alike; a
+        # relation whose other end left the caller's sight meanwhile is not shown.
+        shown = [x for x in self.shown(request, slug, pk) if x.id == linked.id]
+        if not shown:
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        return Response(item(shown[0]), status=status.HTTP_201_CREATED)
 
 
 class RecordRelationDetailView(APIView):

@@ -5,7 +5,8 @@
     GET  .../persons/segmentation/distribution/    -> live records per segment (admins)
     POST .../persons/segmentation/preview/         {scheme} -> the distribution it would give
 
-Every signed-in user reads the scheme; administrators change it and see the counts.
+Every signed-in user reads the scheme; administrators change it and see the counts (the
+recompute's `done`, `total` and `changed` are `null` to everyone else).
 A PUT replaces the whole scheme, validated whole (400 with errors keyed like the body,
 the stored scheme kept), and re-scores every record in a background task whose
 progress is `recompute`.
@@ -42,7 +43,7 @@ class SchemeView(APIView):
         operation_id="meta_segmentation_retrieve",
     )
     def get(self, request, slug):
-        return Response(self.service.scheme(slug))
+        return Response(self.service.scheme(slug, request.user))
 
     @extend_schema(
         tags=TAGS,

@@ -14,10 +14,12 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import defaults
 from django.views.decorators.http import require_POST
+from wagtail.admin import messages as admin_messages
 from wagtail.admin.paginator import WagtailPaginator
 from wagtail.admin.ui.tables import BulkActionsCheckboxColumn
 from wagtail.admin.views import generic
@@ -221,6 +223,13 @@ class RecordIndexView(EntityViewMixin, generic.IndexView):
     def search_queryset(self, queryset):
         return query.search(queryset, self.request.user, self.entity, self.search_query)
 
+    def get_edit_url(self, instance):
+        # A row the user may only list links to its profile (basic fields), not to a form
+        # that would answer 403.
+        if not getattr(instance, engine.OPEN_FLAG, True):
+            return None
+        return super().get_edit_url(instance)
+
     @cached_property
     def columns(self):
         columns = super().columns
@@ -304,6 +313,52 @@ def save_relations(user, entity_slug: str, record, form) -> None:
             raise TesseraError(error.detail, errors={name: [error.detail]}) from error
 
 
+#: The success message of a write that took the record out of the user's sight.
+OUT_OF_SIGHT = gettext_lazy("Saved. You can no longer see this record.")
+
+
+def shown_after_write(user, entity_slug: str, pk):
+    """The written record as the user may see it now (flagged open or restricted, as every
+    read is), or None when they may no longer see it. The service's own copy of the record
+    carries no open flag, so its title would show every field."""
+    try:
+        return RecordService().get(user, entity_slug, pk)
+    except RecordNotFound:
+        return None
+
+
+class ShownAfterWriteMixin:
+    """Create and edit: the message and what follows a save show the record only as the user
+    may see it now. The title is the list's (basic fields only on a non-public record); a
+    record out of their sight is not named; the Edit button and Wagtail's in-place answer
+    (JSON with the re-rendered form) only while they may still edit it. The next page is the
+    list, which every user who may write records may open."""
+
+    @cached_property
+    def shown(self):
+        return shown_after_write(self.request.user, self.entity_slug, self.object.pk)
+
+    @cached_property
+    def may_still_edit(self) -> bool:
+        return self.shown is not None and engine.can(self.request.user, "edit", self.shown)
+
+    def get_success_message(self, *args):
+        if self.shown is None:
+            return str(OUT_OF_SIGHT)
+        model_name = self.model._meta.verbose_name
+        return capfirst(self.success_message % {"object": self.shown, "model_name": model_name})
+
+    def get_success_buttons(self):
+        if not self.may_still_edit:
+            return []
+        return [admin_messages.button(self.get_edit_url(), _("Edit"))]
+
+    def get_success_json(self):
+        if self.may_still_edit:
+            return super().get_success_json()
+        return {"success": True, "pk": self.object.pk, "url": self.get_success_url()}
+
+
 class ServiceFormMixin:
     """Create and edit forms: a refusal of the record service goes back onto the form."""
 
@@ -314,7 +369,7 @@ class ServiceFormMixin:
             return self.fail(form, error)
 
 
-class RecordCreateView(EntityViewMixin, ServiceFormMixin, generic.CreateView):
+class RecordCreateView(EntityViewMixin, ShownAfterWriteMixin, ServiceFormMixin, generic.CreateView):
     """The create form; the record service writes the record."""
 
     def save_instance(self):
@@ -326,7 +381,7 @@ class RecordCreateView(EntityViewMixin, ServiceFormMixin, generic.CreateView):
         return record
 
 
-class RecordEditView(EntityViewMixin, ServiceFormMixin, generic.EditView):
+class RecordEditView(EntityViewMixin, ShownAfterWriteMixin, ServiceFormMixin, generic.EditView):
     """The edit form; a stale version is shown as a conflict, nothing is saved."""
 
     required_action = "edit"
@@ -482,5 +537,9 @@ def restore_record(request, entity_slug, pk, index_url_name):
     except RecordConflict as conflict:
         messages.error(request, conflict.detail)
         return redirect(index_url_name)
-    messages.success(request, _("'%(object)s' restored.") % {"object": record})
+    shown = shown_after_write(request.user, entity_slug, record.pk)
+    if shown is None:
+        messages.success(request, str(OUT_OF_SIGHT))
+    else:
+        messages.success(request, _("'%(object)s' restored.") % {"object": shown})
     return redirect(index_url_name)

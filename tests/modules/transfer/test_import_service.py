@@ -1,5 +1,6 @@
 import pytest
 
+from modules.access.services import AccessService
 from modules.history.models import RowHistory
 from modules.metamodel.runtime import get_model
 from modules.records.services import RecordService
@@ -253,3 +254,25 @@ def test_a_value_repeated_down_a_column_is_checked_and_stored_on_every_row(
     assert [(p.source, p.sales_potential, p.tags) for p in people] == [
         ("referral", 7, ["vip", "b2b"])
     ] * 5
+
+
+def test_an_undo_report_names_no_record_out_of_the_users_sight(
+    upload, imports, admin, make_user, django_capture_on_commit_callbacks
+):
+    # given: a user who may import created two persons, both changed since by others
+    AccessService().update_permissions(
+        admin, "persons", system={"user": ["view", "add", "edit", "import"]}
+    )
+    importer, bob = make_user("importer"), make_user("bob")
+    batch = upload("persons", "csv", HEADER, PEOPLE, user=importer)
+    imports.dry_run(importer, batch.pk, mapping=batch.mapping, mode="create")
+    done = run_now(imports, importer, batch, django_capture_on_commit_callbacks)
+    model = get_model("persons")
+    anna, jan = (model.objects.get(email=f"{n}@example.com") for n in ("anna", "jan"))
+    service = RecordService()
+    service.update(admin, "persons", anna.pk, {"position": "CEO"})
+    service.update(admin, "persons", jan.pk, {}, owner=bob.pk, visibility="hidden")
+    # when
+    undone = imports.undo(importer, done.pk)
+    # then
+    assert undone.undo_report == {"deleted": 0, "restored": 0, "kept": [anna.pk]}
