@@ -111,6 +111,15 @@ class Links:
         )
 
 
+def withheld_exists(queryset, viewer, spec) -> bool:
+    """Does a record of `queryset` link, by `spec`, to a record `viewer` may not see? Then
+    filtering or sorting by that field would tell the withheld ids apart (one EXISTS)."""
+    seen = spec.type_class.linked_records(spec, viewer)
+    attname = queryset.model._meta.get_field(spec.api_name).attname
+    linking = queryset.filter(**{f"{attname}__isnull": False})
+    return linking.exclude(Exists(seen.filter(pk=OuterRef(attname)))).exists()
+
+
 def _values(records: list, spec) -> set:
     return {spec.type_class.get_value(r, spec) for r in records} - {None}
 

@@ -161,6 +161,7 @@ def test_non_public_records_show_basic_fields_only(make_user, admin):
         "id": record.pk,
         "name": "Quiet Ltd",
         "city": "Łódź",
+        "restricted_fields": [],
         "visibility": "non_public",
         "restricted": True,
     }
