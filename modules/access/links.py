@@ -5,7 +5,8 @@
     links.title(record, spec)        # the linked record's title as the viewer reads it, or ""
     links.restricted(record)         # ["company"]: the withheld fields, sorted
 
-A link (a `relation` field, any type whose `linked_records` is not None) is withheld
+A link (a field whose type `needs_target_entity`, as `relation`; such a type answers
+`linked_records`) is withheld
 from a viewer when its target is not in the viewer's list of the target type: hidden
 from them, or in the trash. It is shown as empty (null in JSON, a blank cell) and the
 field is named in `restricted_fields`, so neither a title nor an id of such a record
@@ -111,10 +112,11 @@ class Links:
         )
 
 
-def withheld_exists(queryset, viewer, spec) -> bool:
-    """Does a record of `queryset` link, by `spec`, to a record `viewer` may not see? Then
-    filtering or sorting by that field would tell the withheld ids apart (one EXISTS)."""
-    seen = spec.type_class.linked_records(spec, viewer)
+def hidden_link_exists(queryset, viewer, spec) -> bool:
+    """Does a record of `queryset` link, by `spec`, to a record hidden from `viewer`? Then
+    filtering or sorting by that field would tell its id apart (one EXISTS). A link to a
+    record in the trash they may see gives nothing away: its id is in their trash list."""
+    seen = spec.type_class.linked_records(spec, viewer, live=False)
     attname = queryset.model._meta.get_field(spec.api_name).attname
     linking = queryset.filter(**{f"{attname}__isnull": False})
     return linking.exclude(Exists(seen.filter(pk=OuterRef(attname)))).exists()

@@ -7,7 +7,7 @@ filtered or sorted.
 A non-public record a user may only list shows its basic fields; searching,
 filtering or sorting by any other field would reveal those values, so search skips
 them on such records and a filter or sort by them is refused. So is a filter or sort
-by a link field while a listed record links to a record the user may not see: the
+by a link field while a listed record links to a record hidden from the user: the
 link is withheld (`access/links.py`), and its order or a match would give its id away.
 """
 
@@ -19,7 +19,7 @@ from operator import or_
 from django.db.models import Q
 
 from modules.access import engine
-from modules.access.links import link_fields, withheld_exists
+from modules.access.links import hidden_link_exists, link_fields
 from modules.metamodel.runtime.specs import EntitySpec
 
 
@@ -50,6 +50,6 @@ def unreadable_names(queryset, user, entity: EntitySpec, names) -> set[str]:
     hiding = names - restricted_readable(entity)
     unreadable = hiding if hiding and engine.restricted_exists(queryset, user, entity) else set()
     for spec in link_fields(entity):
-        if spec.api_name in names - unreadable and withheld_exists(queryset, user, spec):
+        if spec.api_name in names - unreadable and hidden_link_exists(queryset, user, spec):
             unreadable.add(spec.api_name)
     return unreadable

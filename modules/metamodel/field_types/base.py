@@ -283,11 +283,12 @@ class FieldType:
         titles) as `viewer` may see them; most types show nothing they need to check."""
 
     # -- links to records -------------------------------------------------------------
-    def linked_records(self, field: FieldLike, viewer: Any) -> Any:
+    def linked_records(self, field: FieldLike, viewer: Any, *, live: bool = True) -> Any:
         """The records a value may point at that `viewer` may see (None: the system sees
-        every live one), as a queryset flagged by the access engine; None for a type whose
-        values point at no record. Live records only: a link to one in the trash, like
-        one to a record hidden from the viewer, is withheld (`modules/access/links.py`)."""
+        every one), as a queryset flagged by the access engine; None for a type whose
+        values point at no record. Live ones only, unless `live` is False: a link to a
+        record in the trash, like one to a record hidden from the viewer, is withheld
+        (`modules/access/links.py`)."""
         return None
 
     def describe(self) -> dict:

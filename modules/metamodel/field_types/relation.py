@@ -46,12 +46,13 @@ class RelationType(LinkType):
             db_constraint=False,
         )
 
-    def linked_records(self, field, viewer):
-        """Live records of the target type `viewer` may see (titles masked where due)."""
+    def linked_records(self, field, viewer, *, live=True):
+        """Records of the target type `viewer` may see (titles masked where due)."""
         from modules.access.engine import scoped
 
         model = self.target_model(field)
-        return scoped(model.objects.filter(deleted_at__isnull=True), viewer, model.entity)
+        rows = model.objects.filter(deleted_at__isnull=True) if live else model.objects.all()
+        return scoped(rows, viewer, model.entity)
 
     def form_field(self, field):
         # A type-ahead over the target's lookup (any table size); the record service

@@ -156,3 +156,14 @@ def test_filtering_or_sorting_by_a_withheld_link_is_refused(piotr, admin, deal, 
         assert response.status_code == 400, query
         assert response.json()["code"] == "invalid"
     assert [row["id"] for row in theirs.json()["results"]] == [deal.pk]
+
+
+def test_a_link_to_a_trashed_record_does_not_block_sorting(admin):
+    # given a deal linked to a company in the trash, which an administrator may see there
+    gone = RecordService().create(admin, "companies", {"name": "Gone"})
+    RecordService().create(admin, "deals", {"name": "D", "company": gone.pk})
+    RecordService().delete(admin, "companies", gone.pk)
+    # when
+    response = client_for(admin).get("/api/v1/deals/?ordering=company")
+    # then
+    assert response.status_code == 200, response.content
