@@ -273,8 +273,9 @@ class RecordViewSet(viewsets.GenericViewSet):
             if name in hiding:
                 errors.setdefault(param, []).append(
                     _(
-                        "Some records listed here are non-public to you; "
-                        "you cannot filter or sort them by '%(name)s'."
+                        "Some records listed here hide this value from you (they are "
+                        "non-public to you, or link to records you may not see); you "
+                        "cannot filter or sort them by '%(name)s'."
                     )
                     % {"name": name}
                 )

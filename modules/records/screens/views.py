@@ -199,8 +199,9 @@ class RecordIndexView(EntityViewMixin, generic.IndexView):
         if self.unreadable and not self.is_export:
             labels = ", ".join(sorted(self._label(n) for n in self.unreadable))
             context["access_notice"] = _(
-                "Some records here are non-public to you, so you cannot filter or sort "
-                "them by: %(fields)s."
+                "Some records here hide values from you (they are non-public to you, or "
+                "link to records you may not see), so you cannot filter or sort them "
+                "by: %(fields)s."
             ) % {"fields": labels}
         context["related"] = self.related
         return context

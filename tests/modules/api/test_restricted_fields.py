@@ -155,6 +155,7 @@ def test_filtering_or_sorting_by_a_withheld_link_is_refused(piotr, admin, deal, 
     for query, response in answers.items():
         assert response.status_code == 400, query
         assert response.json()["code"] == "invalid"
+        assert "link to records you may not see" in str(response.json()["errors"])
     assert [row["id"] for row in theirs.json()["results"]] == [deal.pk]
 
 

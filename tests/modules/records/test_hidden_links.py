@@ -65,3 +65,10 @@ def test_the_streamed_list_export_leaves_the_hidden_link_blank(client, admin, pi
     # when / then
     assert exported_companies(client, piotr) == [""]
     assert exported_companies(client, admin) == ["Hidden Co"]
+
+
+def test_sorting_the_list_by_a_hidden_link_is_refused_with_a_notice(client, piotr, deal):
+    # when piotr sorts the deals by company, one of them linking to a hidden company
+    shown = page(client, piotr, "/records/deals/?ordering=company")
+    # then the list says why it keeps its own order
+    assert "link to records you may not see" in shown
