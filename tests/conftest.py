@@ -10,6 +10,7 @@ pytest_plugins = [
     "tests.fixtures.segmentation",
     "tests.fixtures.worker",
     "tests.fixtures.transfer",
+    "tests.fixtures.links",
 ]
 
 

@@ -16,12 +16,15 @@ from rest_framework import serializers
 
 from modules.access import engine, grants
 from modules.access.engine import OPEN_FLAG, access_spec
+from modules.access.links import Links
 from modules.metamodel.runtime.builder import class_name
 from modules.metamodel.runtime.snapshot import SchemaSnapshot
 from modules.metamodel.runtime.specs import EntitySpec
 from modules.records.services import VISIBILITIES
 
 READ_ONLY_SYSTEM = ("id", "created_at", "updated_at", "created_by", "updated_by")
+#: Names the link fields whose target the viewer may not see (their value is null).
+RESTRICTED_FIELDS = "restricted_fields"
 SEGMENTATION_KEYS = ("score", "segment")
 
 
@@ -31,26 +34,40 @@ class RecordListSerializer(serializers.ListSerializer):
     def to_representation(self, data):
         records = list(data.all() if hasattr(data, "all") else data)
         grants.attach(self.child.entity, records)
-        return [self.child.to_representation(record) for record in records]
+        links = Links.of(self.child.viewer, self.child.entity, records)
+        return [self.child.to_representation(record, links) for record in records]
 
 
 class RecordSerializer(serializers.Serializer):
-    """A record as JSON; `context["fields"]` limits the keys (`?fields=`)."""
+    """A record as JSON for `context["viewer"]` (else the request's user);
+    `context["fields"]` limits the keys (`?fields=`).
+
+    A link to a record the viewer may not see is null and named in `restricted_fields`.
+    """
 
     entity: EntitySpec
 
     class Meta:
         list_serializer_class = RecordListSerializer
 
-    def to_representation(self, record) -> dict:
+    @property
+    def viewer(self):
+        assert "viewer" in self.context or "request" in self.context, (
+            "A record serializer shows what its viewer may see: pass context={'viewer': user}."
+        )
+        return self.context["viewer"] if "viewer" in self.context else self.context["request"].user
+
+    def to_representation(self, record, links: Links | None = None) -> dict:
         wanted = self.context.get("fields")
+        if links is None:
+            links = Links.of(self.viewer, self.entity, [record])
         if not getattr(record, OPEN_FLAG, True):
-            return self._restricted(record, wanted)
+            return self._restricted(record, wanted, links)
         data = {"id": record.pk}
         for spec in self.entity.fields:
             if wanted is None or spec.api_name in wanted:
-                field_type = spec.type_class
-                data[spec.api_name] = field_type.to_json(spec, field_type.get_value(record, spec))
+                data[spec.api_name] = spec.type_class.to_json(spec, links.value(record, spec))
+        data[RESTRICTED_FIELDS] = links.restricted(record, wanted)
         system = {
             "owner": record.owner_id,
             "visibility": record.visibility,
@@ -74,14 +91,15 @@ class RecordSerializer(serializers.Serializer):
                 data[key] = value
         return data
 
-    def _restricted(self, record, wanted) -> dict:
+    def _restricted(self, record, wanted, links: Links) -> dict:
         """A non-public record the user may not open: its basic fields only."""
         data = {"id": record.pk}
+        shown = set()
         for spec in self.entity.fields:
             if spec.is_basic and (wanted is None or spec.api_name in wanted):
-                data[spec.api_name] = spec.type_class.to_json(
-                    spec, spec.type_class.get_value(record, spec)
-                )
+                data[spec.api_name] = spec.type_class.to_json(spec, links.value(record, spec))
+                shown.add(spec.api_name)
+        data[RESTRICTED_FIELDS] = links.restricted(record, shown)
         data["visibility"] = record.visibility
         data["restricted"] = True
         return data
@@ -115,6 +133,15 @@ def _build_serializer(entity: EntitySpec) -> type[RecordSerializer]:
                 "basic fields and visibility."
             ),
         ),
+        RESTRICTED_FIELDS: serializers.ListField(
+            child=serializers.CharField(),
+            read_only=True,
+            help_text=_(
+                "Link fields whose linked record you may not see (hidden from you or in "
+                "the trash): their value is null here and is kept when you write the "
+                "record without it or with null. Sorted; empty when nothing is withheld."
+            ),
+        ),
         "version": serializers.IntegerField(
             required=False,
             help_text=_("Send the version you read; a newer stored one answers 409."),
@@ -142,7 +169,8 @@ def record_serializer(snapshot: SchemaSnapshot, slug: str) -> type[RecordSeriali
 
 def output_keys(entity: EntitySpec) -> set[str]:
     """Every key a record of this type has (what `?fields=` may name)."""
-    keys = {"id", "owner", "visibility", "restricted", "version", *READ_ONLY_SYSTEM}
+    keys = {"id", "owner", "visibility", "restricted", RESTRICTED_FIELDS, "version"}
+    keys.update(READ_ONLY_SYSTEM)
     keys.update(spec.api_name for spec in entity.fields)
     keys.update(grants.ROLE_KEYS[role] for role in access_spec(entity).granted_roles)
     if entity.supports_segmentation:

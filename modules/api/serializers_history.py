@@ -35,6 +35,13 @@ class HistoryRowSerializer(serializers.Serializer):
     action = serializers.CharField()
     batch = serializers.CharField()
     changes = HistoryChangeSerializer(many=True)
+    restricted_fields = serializers.ListField(
+        child=serializers.CharField(),
+        help_text=(
+            "Keys of the changes whose value points at a record you may not see (hidden "
+            "from you or in the trash): that value is null and its text empty. Sorted."
+        ),
+    )
 
 
 class HistoryPageSerializer(serializers.Serializer):

@@ -6,7 +6,9 @@
 Values are looked up a page at a time: one query per lookup field type, one for the
 users and teams named, one per entity type at the far end of relations, so a page
 costs the same for 1 and 50 rows. Linked records are titled only if the viewer may
-see them (the access engine, through `acting`). A `mask` (the api names of fields the
+see them; a value pointing at a record the viewer may not see (hidden from them, or in
+the trash) is shown as nothing, its raw value as None, and the row names its key in
+`restricted_fields` (`modules/access/links.py`). A `mask` (the api names of fields the
 viewer reads, None: all) redacts every other key: its values are not shown at all.
 """
 
@@ -21,7 +23,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
 from modules.access import engine
-from modules.access.context import acting
+from modules.access.links import seen_values
 from modules.access.models import ObjectRole, Visibility
 from modules.core.i18n import localized
 from modules.history.models import RowHistory
@@ -56,6 +58,8 @@ class ShownRow:
     #: Set by the change log: "live", "trash" or "gone", and the profile's (or restore) URL.
     record_state: str = "gone"
     record_url: str = ""
+    #: Keys of the changes with a value pointing at a record the viewer may not see.
+    restricted_fields: list[str] = field(default_factory=list)
 
     @property
     def action_label(self) -> str:
@@ -106,16 +110,22 @@ def present(viewer, rows: Iterable[RowHistory], *, masks: dict | None = None) ->
                 specs[row.entity_type_id] = snapshot.model_by_id(row.entity_type_id).entity
             except EntityTypeNotFound:
                 specs[row.entity_type_id] = None
-    with acting(viewer):
-        texts = _texts(viewer, rows, specs, masks)
+    texts, withheld = _texts(viewer, rows, specs, masks)
     users = _actor_names(rows)
     shown = []
     for row in rows:
         entity = specs[row.entity_type_id]
         mask = masks.get((row.entity_type_id, row.record_id))
         changes = [
-            _change(row, key, values, entity, mask, texts) for key, values in row.changes.items()
+            _change(row, key, values, entity, mask, texts, withheld)
+            for key, values in row.changes.items()
         ]
+        hiding = sorted(
+            key
+            for key, values in row.changes.items()
+            if _readable(key, entity, mask)
+            and any((row.entity_type_id, key, _hashable(v)) in withheld for v in values)
+        )
         shown.append(
             ShownRow(
                 row=row,
@@ -123,16 +133,19 @@ def present(viewer, rows: Iterable[RowHistory], *, masks: dict | None = None) ->
                 entity_label=localized(entity.label) if entity else str(row.entity_type_id),
                 operation_label=str(row.get_operation_display()),
                 changes=changes,
+                restricted_fields=hiding,
             )
         )
     return shown
 
 
-def _change(row, key: str, values, entity, mask, texts: dict) -> ShownChange:
+def _change(row, key: str, values, entity, mask, texts: dict, withheld: set) -> ShownChange:
     label = record_key_label(key) or localized(row.labels.get(key)) or key
     if not _readable(key, entity, mask):
         return ShownChange(key, label, redacted=True)
-    before, after = values
+    before, after = (
+        None if (row.entity_type_id, key, _hashable(v)) in withheld else v for v in values
+    )
     return ShownChange(
         key,
         label,
@@ -152,8 +165,9 @@ def _readable(key: str, entity, mask) -> bool:
     return names.get(key) in mask
 
 
-def _texts(viewer, rows, specs, masks) -> dict:
-    """`{(entity id, key, value): text}` for every value on the page, looked up in bulk."""
+def _texts(viewer, rows, specs, masks) -> tuple[dict, set]:
+    """`{(entity id, key, value): text}` for every value on the page, looked up in bulk,
+    and the `(entity id, key, value)`s pointing at records the viewer may not see."""
     wanted: dict[tuple[int, str], list] = defaultdict(list)
     for row in rows:
         entity = specs[row.entity_type_id]
@@ -179,15 +193,29 @@ def _texts(viewer, rows, specs, masks) -> dict:
         for t in v.get("teams", [])
     )
     far = _far_titles(viewer, wanted)
+    withheld: set = set()
     for (entity_id, key), values in wanted.items():
         entity = specs[entity_id]
-        rendered = _render(entity, key, values, users, teams, far)
+        rendered = _render(viewer, entity, key, values, users, teams, far)
         for value, text in zip(values, rendered, strict=True):
             texts[(entity_id, key, _hashable(value))] = text
-    return texts
+        withheld.update((entity_id, key, v) for v in _withheld(viewer, entity, key, values, far))
+    return texts, withheld
 
 
-def _render(entity, key, values, users, teams, far) -> list[str]:
+def _withheld(viewer, entity, key: str, values: list, far: dict) -> set:
+    """The values of one key that point at records the viewer may not see."""
+    other = _far_entity(key)
+    if other is not None:
+        return {v for v in values if (other, v) not in far}
+    spec = _field(entity, key)
+    if spec is None or not spec.type_class.needs_target_entity:
+        return set()
+    ids = {v for v in values if isinstance(v, int) and not isinstance(v, bool)}
+    return ids - seen_values(spec, ids, viewer)
+
+
+def _render(viewer, entity, key, values, users, teams, far) -> list[str]:
     if key == "owner":
         return [users.get(v, f"#{v}") for v in values]
     if key == "visibility":
@@ -203,11 +231,11 @@ def _render(entity, key, values, users, teams, far) -> list[str]:
         ]
     if key.startswith("relation."):
         other = _far_entity(key)
-        return [far.get((other, v), f"#{v}") for v in values]
+        return [far.get((other, v), EMPTY) for v in values]
     spec = _field(entity, key)
     if spec is None:
         return [str(v) for v in values]
-    return spec.type_class.history_texts(spec, values)
+    return spec.type_class.history_texts(spec, values, viewer=viewer)
 
 
 def _field(entity, key: str):
@@ -218,7 +246,7 @@ def _field(entity, key: str):
 
 def _far_titles(viewer, wanted) -> dict:
     """`{(entity id, record id): title}` of records at the far end of relations, for
-    those the viewer may see."""
+    those the viewer may see (live ones)."""
     by_entity: dict[int, set] = defaultdict(set)
     for (_entity_id, key), values in wanted.items():
         other = _far_entity(key)
@@ -228,7 +256,8 @@ def _far_titles(viewer, wanted) -> dict:
     titles = {}
     for other, ids in by_entity.items():
         model = snapshot.model_by_id(other)
-        rows = engine.scoped(model.objects.filter(pk__in=ids), viewer, model.entity)
+        live = model.objects.filter(pk__in=ids, deleted_at__isnull=True)
+        rows = engine.scoped(live, viewer, model.entity)
         titles.update({(other, r.pk): str(r) for r in rows})
     return titles
 

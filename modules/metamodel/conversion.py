@@ -52,7 +52,11 @@ def run(model, old, new, *, write: bool) -> ConversionPreview:
             result.failing += 1
             if len(result.samples) < SAMPLE_SIZE:
                 result.samples.append(
-                    {"id": row.pk, "value": old_type.to_text(old, value), "error": str(error)}
+                    {
+                        "id": row.pk,
+                        "value": old_type.to_text(old, value, viewer=None),
+                        "error": str(error),
+                    }
                 )
             continue
         result.converted += 1

@@ -6,7 +6,9 @@ filtered or sorted.
 
 A non-public record a user may only list shows its basic fields; searching,
 filtering or sorting by any other field would reveal those values, so search skips
-them on such records and a filter or sort by them is refused.
+them on such records and a filter or sort by them is refused. So is a filter or sort
+by a link field while a listed record links to a record hidden from the user: the
+link is withheld (`access/links.py`), and its order or a match would give its id away.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from operator import or_
 from django.db.models import Q
 
 from modules.access import engine
+from modules.access.links import hidden_link_exists, link_fields
 from modules.metamodel.runtime.specs import EntitySpec
 
 
@@ -41,8 +44,12 @@ def search(queryset, user, entity: EntitySpec, text: str | None):
 
 
 def unreadable_names(queryset, user, entity: EntitySpec, names) -> set[str]:
-    """Of `names`, those some record in `queryset` hides from the user (one EXISTS)."""
-    hiding = set(names) - restricted_readable(entity)
-    if hiding and engine.restricted_exists(queryset, user, entity):
-        return hiding
-    return set()
+    """Of `names`, those some record in `queryset` hides from the user (one EXISTS, and
+    one per named link field)."""
+    names = set(names)
+    hiding = names - restricted_readable(entity)
+    unreadable = hiding if hiding and engine.restricted_exists(queryset, user, entity) else set()
+    for spec in link_fields(entity):
+        if spec.api_name in names - unreadable and hidden_link_exists(queryset, user, spec):
+            unreadable.add(spec.api_name)
+    return unreadable

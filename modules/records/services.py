@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from modules.access import engine, grants
+from modules.access.links import seen_values
 from modules.core.exceptions import PermissionDenied
 from modules.history import recorder
 from modules.metamodel.runtime import get_snapshot
@@ -143,6 +144,7 @@ class RecordService:
             raise refuse("edit")
         if expected_version is not None:
             self._check_version(user, record, expected_version)
+        values = self._without_unread_blanks(user, record, values)
         cleaned = self._clean(model, values, user=user, creating=False, current=record)
         before = recorder.values_of(entity, record)
         granted: dict = {}
@@ -411,6 +413,33 @@ class RecordService:
         if errors:
             raise RecordInvalid(_("Some values are not valid."), errors=errors)
         return cleaned
+
+    def _without_unread_blanks(self, user, record, values: Any) -> Any:
+        """`values` less the empty ones for fields the user cannot read on `record`: a link
+        to a record hidden from them (or in the trash), a field masked to them. A PUT of
+        what they were shown (null there) or a null keeps the stored value: nobody clears
+        what they never saw. An explicit new value still replaces it."""
+        if not isinstance(values, dict):
+            return values
+        entity = record.entity
+        blanks = [
+            entity.field(name)
+            for name, value in values.items()
+            if entity.has_field(name) and entity.field(name).type_class.is_empty(value)
+        ]
+        if not blanks:
+            return values
+        mask = engine.field_mask(user, record)
+        unread = set()
+        for spec in blanks:
+            stored = spec.type_class.get_value(record, spec)
+            if stored is None:
+                continue
+            if (mask is not None and spec.api_name not in mask) or not seen_values(
+                spec, {stored}, user
+            ):
+                unread.add(spec.api_name)
+        return {name: value for name, value in values.items() if name not in unread}
 
     def _unique_errors(self, model, cleaned: dict, own_id: int | None, user) -> tuple[dict, dict]:
         """({name: [message]} for values a record the user may open holds, the same for

@@ -2,7 +2,7 @@
 
     compiled = compiled_scheme(entity)                # None without a scheme
     compiled.apply(record)                            # sets record.score / record.segment
-    compiled.explain(record)                          # points per parameter ("why")
+    compiled.explain(record, viewer=user)             # points per parameter ("why")
     sql, params = compiled.score_sql()                # the score as one SQL expression
 
 **The rule.** Each parameter gives points for its field's value (a numeric range
@@ -81,8 +81,9 @@ class CompiledScheme:
             changed.append("segment")
         return changed
 
-    def explain(self, record) -> list[dict]:
-        """Per parameter: its name, field, the value scored, points, weight and the product."""
+    def explain(self, record, *, viewer) -> list[dict]:
+        """Per parameter: its name, field, the value scored (as `viewer` reads it), points,
+        weight and the product."""
         rows = []
         for p in self.parameters:
             points = p.points(record)
@@ -93,7 +94,7 @@ class CompiledScheme:
                     "field": p.spec.api_name,
                     "field_label": p.spec.display_label,
                     "value": p.spec.type_class.display_value(
-                        p.spec, p.spec.type_class.get_value(record, p.spec)
+                        p.spec, p.spec.type_class.get_value(record, p.spec), viewer=viewer
                     ),
                     "points": points,
                     "weight": p.weight,

@@ -5,8 +5,11 @@
 
 Values come from the field types' `export_value` (choice labels, user names, dates as
 dates); a record the user may only list shows its basic fields only; linked records'
-titles are looked up once per column and chunk. Text that a spreadsheet would run as
-a formula (starting with = + - @, a tab or a carriage return) is prefixed with "'".
+titles are looked up once per column and chunk, for the user passed in (a csv is
+written while the response streams, after the request's code has returned), and a
+link to a record the user may not see is an empty cell (`modules/access/links.py`).
+Text that a spreadsheet would run as a formula (starting with = + - @, a tab or a
+carriage return) is prefixed with "'".
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from modules.access import engine
+from modules.access.links import Links
 from modules.core.spreadsheets import escape_formula
 from modules.transfer.pipeline import chunks
 
@@ -45,18 +49,15 @@ def export_rows(user, entity, queryset, columns) -> Iterator[list]:
     """Each record of `queryset` (scoped by the access engine) as a list of cell values,
     masked where the user may only list it."""
     specs = {key: entity.field(key) for key, _h in columns if entity.has_field(key)}
-    links = [spec for spec in specs.values() if spec.target_entity_id]
     for chunk in chunks(queryset.iterator(chunk_size=CHUNK_ROWS)):
-        titles = {
-            spec.api_name: spec.type_class.titles(
-                spec, {spec.type_class.get_value(r, spec) for r in chunk} - {None}
-            )
-            for spec in links
-        }
+        links = Links.of(user, entity, chunk, titles=True, names=specs)
         owners = _owners(chunk)
         for record in chunk:
             open_ = getattr(record, engine.OPEN_FLAG, True)
-            yield [_cell(record, key, specs.get(key), open_, titles, owners) for key, _h in columns]
+            yield [
+                _cell(user, record, key, specs.get(key), open_, links, owners)
+                for key, _h in columns
+            ]
 
 
 def _owners(records: list) -> dict[int, str]:
@@ -67,7 +68,7 @@ def _owners(records: list) -> dict[int, str]:
     return {u.pk: u.get_full_name() or u.get_username() for u in users}
 
 
-def _cell(record, key: str, spec, open_: bool, titles: dict, owners: dict) -> Any:
+def _cell(user, record, key: str, spec, open_: bool, links: Links, owners: dict) -> Any:
     if spec is None:
         if not open_:
             return None
@@ -76,12 +77,12 @@ def _cell(record, key: str, spec, open_: bool, titles: dict, owners: dict) -> An
         return getattr(record, key)
     if not (open_ or spec.is_basic):
         return None
-    value = spec.type_class.get_value(record, spec)
+    value = links.value(record, spec)
     if value is None:
         return None
-    if spec.api_name in titles:
-        return titles[spec.api_name].get(value, f"#{value}")
-    return spec.type_class.export_value(spec, value)
+    if spec.api_name in links.seen:
+        return links.title(record, spec)
+    return spec.type_class.export_value(spec, value, viewer=user)
 
 
 def _plain(value: Any) -> Any:

@@ -218,7 +218,7 @@ class Pipeline:
         if cache is None:
             return None
         texts = {cell_text(c[index]).strip() for _n, c in chunk if index < len(c)} - {""}
-        found = spec.type_class.parse_many(spec, texts - set(cache))
+        found = spec.type_class.parse_many(spec, texts - set(cache), viewer=self.user)
         if found is None:
             self.resolved[spec.api_name] = None
             return None

@@ -23,7 +23,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from modules.access import engine
-from modules.access.context import acting
 from modules.metamodel.runtime import get_snapshot
 from modules.transfer import matching, reading
 from modules.transfer.exceptions import (
@@ -132,8 +131,7 @@ class ImportService:
         check_match_keys(user, entity, batch.match_on)
         batch.skip_invalid = bool(skip_invalid)
         self._check_required_mapped(entity, batch)
-        with acting(user):
-            pipeline = self._pass(user, batch, write=False)
+        pipeline = self._pass(user, batch, write=False)
         batch.totals, batch.errors = dict(pipeline.totals), pipeline.errors
         batch.status = Status.CHECKED
         batch.save()
@@ -182,7 +180,7 @@ class ImportService:
                 raise ImportRefused(_("The user who started this import is no longer active."))
             check_import_allowed(user, entity)
             check_match_keys(user, entity, batch.match_on)
-            with acting(user), Progress(batch.pk) as progress, transaction.atomic():
+            with Progress(batch.pk) as progress, transaction.atomic():
                 pipeline = self._pass(user, batch, write=True, progress=progress)
                 if pipeline.failed:
                     raise RolledBack

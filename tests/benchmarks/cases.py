@@ -22,6 +22,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from modules.access import engine
+from modules.access.links import flag as flag_links
 from modules.access.models import Visibility
 from modules.api.pagination import KeysetPaginator, Ordering
 from modules.api.serializers import record_serializer
@@ -264,14 +265,18 @@ def b9_serializer(ctx: Context, slug: str, columns: int) -> Row:
         else (ctx.static.wide, ctx.static.wide_serializer)
     )
     generated = record_serializer(snapshot, slug)
-    live_a = snapshot.model(slug).objects.filter(deleted_at__isnull=True).order_by("-id")
+    entity = snapshot.entity(slug)
+    # Read as the list page reads them: what the viewer sees of linked records comes along.
+    live_a = flag_links(
+        snapshot.model(slug).objects.filter(deleted_at__isnull=True), ctx.admin, entity
+    ).order_by("-id")
     live_b = static_model.objects.filter(deleted_at__isnull=True).order_by("-id")
     rows_a, rows_b = list(live_a[:SERIALIZED_OBJECTS]), list(live_b[:SERIALIZED_OBJECTS])
     assert [r.pk for r in rows_a] == [r.pk for r in rows_b], "Serialize the same records."
 
     def run_a():
         with bind(snapshot):
-            return generated(rows_a, many=True).data
+            return generated(rows_a, many=True, context={"viewer": ctx.admin}).data
 
     def run_b():
         return static_serializer(rows_b, many=True).data

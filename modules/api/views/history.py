@@ -5,7 +5,8 @@
     GET /api/v1/history/?<filters>&format=xlsx         the same, as an Excel workbook
 
 A record's history answers like the record itself (404 for one the caller may not
-see), with values of fields the caller may not read redacted. The change log is for
+see), with values of fields the caller may not read redacted, and links to records
+they may not see null, their keys listed in the row's `restricted_fields`. The change log is for
 administrators. Pages are keyset pages: follow `next` and `previous`.
 """
 
@@ -68,6 +69,7 @@ def row_json(shown: ShownRow, slugs: dict) -> dict:
             }
             for c in shown.changes
         ],
+        "restricted_fields": shown.restricted_fields,
     }
 
 

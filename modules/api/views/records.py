@@ -27,11 +27,13 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from modules.access import engine, grants
+from modules.access.links import flag as flag_links
 from modules.api.pagination import KeysetPaginator, Ordering, capped_count
 from modules.api.paging import page_link, page_size
 from modules.api.schema_support import KeysetPaginationDoc, RecordSchema
 from modules.api.serializers import (
     READ_ONLY_SYSTEM,
+    RESTRICTED_FIELDS,
     output_keys,
     record_filterset,
     record_serializer,
@@ -123,7 +125,7 @@ class RecordViewSet(viewsets.GenericViewSet):
         )
         queryset = self._related(request, queryset)
         paginator = KeysetPaginator(self._ordering(request), page_size(request))
-        page = grants.with_holders(queryset, self.entity)
+        page = flag_links(grants.with_holders(queryset, self.entity), request.user, self.entity)
         cursor = request.query_params.get("cursor")
         check = pending_check()
         if check is None:
@@ -296,8 +298,9 @@ class RecordViewSet(viewsets.GenericViewSet):
             if name in hiding:
                 errors.setdefault(param, []).append(
                     _(
-                        "Some records listed here are non-public to you; "
-                        "you cannot filter or sort them by '%(name)s'."
+                        "Some records listed here hide this value from you (they are "
+                        "non-public to you, or link to records you may not see); you "
+                        "cannot filter or sort them by '%(name)s'."
                     )
                     % {"name": name}
                 )
@@ -313,6 +316,7 @@ class RecordViewSet(viewsets.GenericViewSet):
         if version is not None and (isinstance(version, bool) or not isinstance(version, int)):
             raise ValidationError({"version": [_("Give the version as a whole number.")]})
         ignored = SYSTEM_INPUT | set(READ_ONLY_SYSTEM) | {"score", "segment", "restricted"}
+        ignored.add(RESTRICTED_FIELDS)
         return {k: v for k, v in data.items() if k not in ignored}, system
 
     def _check_parameters(self, request) -> None:
@@ -341,14 +345,14 @@ class RecordViewSet(viewsets.GenericViewSet):
     def _context(self, request) -> dict:
         raw = request.query_params.get("fields")
         if not raw:
-            return {}
+            return {"viewer": request.user}
         wanted = {name.strip() for name in raw.split(",") if name.strip()}
         unknown = sorted(wanted - output_keys(self.entity))
         if unknown:
             raise ValidationError(
                 {"fields": [_("Unknown fields: %(names)s.") % {"names": ", ".join(unknown)}]}
             )
-        return {"fields": wanted | {"id"}}
+        return {"viewer": request.user, "fields": wanted | {"id"}}
 
 
 LIST = {"get": "list", "post": "create"}

@@ -172,8 +172,9 @@ class FieldType:
             return value.isoformat()
         return value
 
-    def to_text(self, field: FieldLike, value: Any) -> str:
-        """Plain text of a value: exports, conversions, titles."""
+    def to_text(self, field: FieldLike, value: Any, *, viewer: Any) -> str:
+        """Plain text of a value as `viewer` may read it (None: the system): exports,
+        conversions, titles. A link to a record hidden from the viewer is ""."""
         if value is None:
             return ""
         return str(self.to_json(field, value))
@@ -182,9 +183,12 @@ class FieldType:
         """A value from text (imports, conversions); raise ValidationError."""
         return self.clean(field, text.strip() if isinstance(text, str) else text)
 
-    def parse_many(self, field: FieldLike, texts: set[str]) -> dict[str, Any] | None:
+    def parse_many(
+        self, field: FieldLike, texts: set[str], *, viewer: Any
+    ) -> dict[str, Any] | None:
         """Values for many import cells of one column at once (a natural-key lookup in one
-        query), `{text: value}` for the texts it found; None: parse each with `parse_text`."""
+        query, among what `viewer` may see), `{text: value}` for the texts it found; None:
+        parse each with `parse_text`."""
         return None
 
     # -- conversions -------------------------------------------------------------
@@ -198,7 +202,8 @@ class FieldType:
         if value is None:
             return None
         try:
-            return self.parse_text(field, source.to_text(source_field, value))
+            # Conversions rewrite every stored value: the system reads them all.
+            return self.parse_text(field, source.to_text(source_field, value, viewer=None))
         except ValidationError as error:
             raise ConversionError("; ".join(error.messages)) from error
 
@@ -246,32 +251,45 @@ class FieldType:
         form_field.help_text = _help(field)
         return form_field
 
-    def display_value(self, field: FieldLike, value: Any) -> str:
-        """A stored value as people read it on a profile ("—" when empty)."""
-        return self.to_text(field, value) if value is not None else "—"
+    def display_value(self, field: FieldLike, value: Any, *, viewer: Any) -> str:
+        """A stored value as `viewer` reads it on a profile ("—" when empty)."""
+        return self.to_text(field, value, viewer=viewer) if value is not None else "—"
 
-    def history_texts(self, field: FieldLike, values: list) -> list[str]:
-        """Values as history keeps them (`to_json`'s results) as people read them, all of
-        a page's at once, so a type that looks values up does it in one query."""
+    def history_texts(self, field: FieldLike, values: list, *, viewer: Any) -> list[str]:
+        """Values as history keeps them (`to_json`'s results) as `viewer` reads them, all
+        of a page's at once, so a type that looks values up does it in one query."""
         texts = []
         for value in values:
             try:
-                texts.append(self.display_value(field, value))
+                texts.append(self.display_value(field, value, viewer=viewer))
             except (TypeError, ValueError, ArithmeticError, LookupError):
                 texts.append(str(value))
         return texts
 
-    def export_value(self, field: FieldLike, value: Any) -> Any:
+    def export_value(self, field: FieldLike, value: Any, *, viewer: Any) -> Any:
         """A stored value in a spreadsheet cell (text unless the type keeps its own)."""
-        return self.to_text(field, value)
+        return self.to_text(field, value, viewer=viewer)
 
     def admin_filter(self, field: FieldLike) -> django_filters.Filter | None:
         """The filter the admin list offers for this field (None: search covers it)."""
         return None
 
-    def form_initial(self, field: FieldLike, value: Any) -> Any:
-        """A stored value as the admin form field shows it."""
+    def form_initial(self, field: FieldLike, value: Any, *, viewer: Any) -> Any:
+        """A stored value as the admin form field shows it to `viewer`."""
         return value
+
+    def bind_viewer(self, form_field: forms.Field, field: FieldLike, viewer: Any) -> None:
+        """Let a form field built once per schema snapshot name its values (a picker's
+        titles) as `viewer` may see them; most types show nothing they need to check."""
+
+    # -- links to records -------------------------------------------------------------
+    def linked_records(self, field: FieldLike, viewer: Any, *, live: bool = True) -> Any:
+        """The records a value may point at that `viewer` may see (None: the system sees
+        every one), as a queryset flagged by the access engine; None for a type whose
+        values point at no record. Live ones only, unless `live` is False: a link to a
+        record in the trash, like one to a record hidden from the viewer, is withheld
+        (`modules/access/links.py`)."""
+        return None
 
     def describe(self) -> dict:
         """The public description listed by the metadata API."""

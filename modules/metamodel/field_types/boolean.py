@@ -52,5 +52,5 @@ class BooleanType(FieldType):
             return False
         raise ValidationError(_("Enter yes or no."), code="invalid")
 
-    def to_text(self, field, value):
+    def to_text(self, field, value, *, viewer):
         return "" if value is None else ("true" if value else "false")

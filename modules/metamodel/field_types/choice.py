@@ -134,7 +134,7 @@ class ChoiceType(FieldType):
             )
         return value
 
-    def to_text(self, field, value):
+    def to_text(self, field, value, *, viewer):
         return "" if value is None else self.label_of(field, value)
 
     def parse_text(self, field, text):

@@ -45,7 +45,7 @@ class DateType(FieldType):
             field_name=field.api_name, label=field.display_label
         )
 
-    def export_value(self, field, value):
+    def export_value(self, field, value, *, viewer):
         return value
 
     def clean(self, field, value):

@@ -52,7 +52,7 @@ class DateTimeType(FieldType):
             field_name=field.api_name, lookup_expr="date", label=field.display_label
         )
 
-    def export_value(self, field, value):
+    def export_value(self, field, value, *, viewer):
         return value
 
     def clean(self, field, value):

@@ -62,7 +62,7 @@ class DecimalType(FieldType):
     def admin_filter(self, field):
         return django_filters.RangeFilter(field_name=field.api_name, label=field.display_label)
 
-    def export_value(self, field, value):
+    def export_value(self, field, value, *, viewer):
         return value
 
     def clean(self, field, value):
@@ -78,10 +78,10 @@ class DecimalType(FieldType):
         places = field.options.get("decimal_places", 2)
         return str(Decimal(value).quantize(Decimal(1).scaleb(-places)))
 
-    def form_initial(self, field, value):
+    def form_initial(self, field, value, *, viewer):
         return None if value is None else Decimal(self.to_json(field, value))
 
-    def to_text(self, field, value):
+    def to_text(self, field, value, *, viewer):
         return self.to_json(field, value) or ""
 
     def parse_text(self, field, text):

@@ -64,7 +64,7 @@ class IntegerType(FieldType):
     def admin_filter(self, field):
         return django_filters.RangeFilter(field_name=field.api_name, label=field.display_label)
 
-    def export_value(self, field, value):
+    def export_value(self, field, value, *, viewer):
         return value
 
     def clean(self, field, value):

@@ -76,14 +76,14 @@ class MoneyType(DecimalType):
             **self.serializer_kwargs(field)
         )
 
-    def form_initial(self, field, value):
+    def form_initial(self, field, value, *, viewer):
         if value is None:
             return None
         data = self.to_json(field, value)
         return {"amount": Decimal(data["amount"]), "currency": data["currency"]}
 
-    def export_value(self, field, value):
-        return self.to_text(field, value)
+    def export_value(self, field, value, *, viewer):
+        return self.to_text(field, value, viewer=viewer)
 
     def admin_form_field(self, field):
         form_field = super().admin_form_field(field)
@@ -164,7 +164,7 @@ class MoneyType(DecimalType):
             "currency": value["currency"],
         }
 
-    def to_text(self, field, value):
+    def to_text(self, field, value, *, viewer):
         if value is None:
             return ""
         data = self.to_json(field, value)

@@ -85,7 +85,7 @@ class MultiChoiceType(ChoiceType):
         # Keep the admin's order and drop repeats, so equal sets compare equal.
         return [v for v in allowed if v in value] or None
 
-    def to_text(self, field, value):
+    def to_text(self, field, value, *, viewer):
         return ", ".join(self.label_of(field, v) for v in value or [])
 
     def parse_text(self, field, text):

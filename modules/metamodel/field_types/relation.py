@@ -46,37 +46,43 @@ class RelationType(LinkType):
             db_constraint=False,
         )
 
-    def visible_targets(self, field, *, live: bool = True):
-        """Records of the target type the acting user may see (titles masked where due)."""
-        from modules.access.context import acting_user
+    def linked_records(self, field, viewer, *, live=True):
+        """Records of the target type `viewer` may see (titles masked where due)."""
         from modules.access.engine import scoped
 
         model = self.target_model(field)
         rows = model.objects.filter(deleted_at__isnull=True) if live else model.objects.all()
-        return scoped(rows, acting_user(), model.entity)
+        return scoped(rows, viewer, model.entity)
 
     def form_field(self, field):
         # A type-ahead over the target's lookup (any table size); the record service
-        # checks that a newly chosen record exists and that the user may see it.
-        widget = PickerWidget(
-            lambda: self.lookup_url(field), titles=lambda ids: self.titles(field, ids)
-        )
+        # checks that a newly chosen record exists and that the user may see it. The
+        # form names the chosen record for its user (`bind_viewer`).
+        widget = PickerWidget(lambda: self.lookup_url(field))
         return forms.IntegerField(required=False, min_value=1, widget=widget)
+
+    def bind_viewer(self, form_field, field, viewer):
+        form_field.widget.titles = lambda ids: self.titles(field, ids, viewer=viewer)
 
     def lookup_url(self, field) -> str:
         """The admin's type-ahead lookup of the target type (records/screens/lookup.py)."""
         slug = self.target_model(field).entity.slug
         return reverse(f"records_{slug}:lookup")  # the namespace of viewsets.url_namespace
 
-    def titles(self, field, ids) -> dict[int, str]:
-        """Titles of linked records the acting user may see (trashed ones too)."""
-        return {r.pk: str(r) for r in self.visible_targets(field, live=False).filter(pk__in=ids)}
+    def titles(self, field, ids, *, viewer) -> dict[int, str]:
+        """Titles of the linked records `viewer` may see (live ones); one query."""
+        ids = {i for i in ids if isinstance(i, int) and not isinstance(i, bool)}
+        if not ids:
+            return {}
+        return {r.pk: str(r) for r in self.linked_records(field, viewer).filter(pk__in=ids)}
 
-    def history_texts(self, field, values):
-        ids = {v for v in values if isinstance(v, int) and not isinstance(v, bool)}
-        titles = self.titles(field, ids) if ids else {}
-        # A linked record the acting user may not see shows as its id, never its title.
-        return ["—" if v is None else titles.get(v, f"#{v}") for v in values]
+    def history_texts(self, field, values, *, viewer):
+        titles = self.titles(field, values, viewer=viewer)
+        # A linked record the viewer may not see shows as nothing: no title, no id.
+        return [titles.get(v, "—") for v in values]
+
+    def display_value(self, field, value, *, viewer):
+        return self.to_text(field, value, viewer=viewer) or "—"
 
     def target_model(self, field):
         from modules.metamodel.runtime import get_snapshot
@@ -98,19 +104,18 @@ class RelationType(LinkType):
             )
         return record_id
 
-    def to_text(self, field, value):
+    def to_text(self, field, value, *, viewer):
         if value is None:
             return ""
-        record = self.visible_targets(field, live=False).filter(pk=value).first()
-        # A linked record the user may not see shows as its id, never its title.
-        return str(record) if record else f"#{value}"
+        # A linked record the viewer may not see shows as nothing: no title, no id.
+        return self.titles(field, [value], viewer=viewer).get(value, "")
 
-    def parse_many(self, field, texts):
-        """Records the acting user may see, by id or by a title only one of them has."""
+    def parse_many(self, field, texts, *, viewer):
+        """Records `viewer` may see, by id or by a title only one of them has."""
         wanted = {text: " ".join(text.split()).casefold() for text in texts if text.strip()}
         by_title = any(not key.isdigit() for key in wanted.values())
         ids = {int(key) for key in wanted.values() if key.isdigit() and len(key) < 18}
-        rows = self.visible_targets(field)
+        rows = self.linked_records(field, viewer)
         seen: set[int] = set()
         titles: dict[str, list[int]] = {}
         for record in rows if by_title else rows.filter(pk__in=ids):

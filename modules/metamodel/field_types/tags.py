@@ -33,7 +33,7 @@ class TagsType(FieldType):
     def model_field(self, field, target_model=None):
         return models.JSONField(null=True, blank=True)
 
-    def form_initial(self, field, value):
+    def form_initial(self, field, value, *, viewer):
         return ", ".join(value or [])
 
     def clean(self, field, value):
@@ -68,5 +68,5 @@ class TagsType(FieldType):
                 )
         return tags or None
 
-    def to_text(self, field, value):
+    def to_text(self, field, value, *, viewer):
         return ", ".join(value or [])

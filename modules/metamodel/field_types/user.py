@@ -55,18 +55,18 @@ class UserType(LinkType):
             )
         return user_id
 
-    def to_text(self, field, value):
+    def to_text(self, field, value, *, viewer):
         if value is None:
             return ""
         user = get_user_model().objects.filter(pk=value).first()
         return user.get_username() if user else str(value)
 
-    def history_texts(self, field, values):
+    def history_texts(self, field, values, *, viewer):
         ids = {v for v in values if isinstance(v, int) and not isinstance(v, bool)}
         names = {u.pk: str(u) for u in get_user_model().objects.filter(pk__in=ids)}
         return ["—" if v is None else names.get(v, f"#{v}") for v in values]
 
-    def parse_many(self, field, texts):
+    def parse_many(self, field, texts, *, viewer):
         """Active users by username or e-mail (any case), or id, in one query."""
         from django.db.models import Q
         from django.db.models.functions import Lower

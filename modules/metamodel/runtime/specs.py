@@ -157,18 +157,25 @@ class EntitySpec:
         """The record's name from the title template, e.g. `{first_name} {last_name}`.
 
         `basic_only` leaves out non-basic fields: the title of a record shown to
-        someone who may read only its basic fields.
+        someone who may read only its basic fields. Fields linking to other records are
+        left out too: a title is shown to whoever sees the record, who may not be allowed
+        to see the linked one.
         """
         if self.title_template:
             names = [n for _t, n, _f, _c in string.Formatter().parse(self.title_template) if n]
             values = {}
             for name in names:
-                if self.has_field(name) and (self._by_name[name].is_basic or not basic_only):
-                    spec = self._by_name[name]
-                    value = spec.type_class.get_value(record, spec)
-                    values[name] = spec.type_class.to_text(spec, value)
-                else:
+                spec = self._by_name.get(name) if self.has_field(name) else None
+                if (
+                    spec is None
+                    or (basic_only and not spec.is_basic)
+                    or spec.type_class.needs_target_entity
+                ):
                     values[name] = ""
+                else:
+                    value = spec.type_class.get_value(record, spec)
+                    # A title reads the record's own values; none depends on who reads.
+                    values[name] = spec.type_class.to_text(spec, value, viewer=None)
             title = " ".join(self.title_template.format_map(values).split())
             if title:
                 return title

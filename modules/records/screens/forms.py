@@ -19,6 +19,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
 
 from modules.access import engine, grants
+from modules.access.links import Links
 from modules.access.models import Visibility
 from modules.accounts.models import Team
 from modules.accounts.screens.lookup import team_picker, user_picker
@@ -38,13 +39,28 @@ class RecordForm(WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         self._sharing_fields()
         self._relation_initial()
+        self._bind_viewer()
         if self.instance and self.instance.pk:
             self.initial["version"] = self.instance.version
+            # A link to a record the user may not see starts empty (no id, no title);
+            # left empty, it is not sent, and the record service keeps it.
+            links = Links.of(self.for_user, self.entity, [self.instance])
             for spec in self.entity.fields:
                 if spec.api_name in self.fields:
-                    value = spec.type_class.get_value(self.instance, spec)
-                    self.initial[spec.api_name] = spec.type_class.form_initial(spec, value)
+                    value = links.value(self.instance, spec)
+                    self.initial[spec.api_name] = spec.type_class.form_initial(
+                        spec, value, viewer=self.for_user
+                    )
                     self._keep_current_choice(spec.api_name, value)
+
+    def _bind_viewer(self) -> None:
+        """Pickers name the records they hold as this form's user may see them."""
+        for spec in self.entity.fields:
+            if spec.api_name in self.fields:
+                spec.type_class.bind_viewer(self.fields[spec.api_name], spec, self.for_user)
+        for name, field in self.fields.items():
+            if name.startswith(RELATION_PREFIX):
+                field.bind_viewer(self.for_user)
 
     def _sharing_fields(self) -> None:
         """Owner, visibility and participants: offered when this user may set them."""
@@ -173,11 +189,14 @@ class RelatedRecordsField(forms.Field):
     def __init__(self, side, other_slug: str, **kwargs):
         self.side = side
         widget = PickerWidget(
-            lambda: reverse(f"records_{other_slug}:lookup"),
-            titles=lambda ids: related_titles(side.other_id, ids),
-            multiple=side.limit != 1,
+            lambda: reverse(f"records_{other_slug}:lookup"), multiple=side.limit != 1
         )
         super().__init__(required=False, widget=widget, label=side.label, **kwargs)
+
+    def bind_viewer(self, viewer) -> None:
+        """Name the chosen records as `viewer` may see them."""
+        other = self.side.other_id
+        self.widget.titles = lambda ids: related_titles(viewer, other, ids)
 
     def to_python(self, value) -> list[int]:
         values = value if isinstance(value, (list, tuple)) else [value]
@@ -198,12 +217,11 @@ class RelatedRecordsField(forms.Field):
             return True
 
 
-def related_titles(entity_id: int, ids) -> dict[int, str]:
-    """Titles of the records among `ids` the acting user may see (masked where due)."""
-    from modules.access.context import acting_user
+def related_titles(viewer, entity_id: int, ids) -> dict[int, str]:
+    """Titles of the records among `ids` `viewer` may see (masked where due)."""
     from modules.relations.services import live_visible
 
-    return {r.pk: str(r) for r in live_visible(acting_user(), entity_id, ids)}
+    return {r.pk: str(r) for r in live_visible(viewer, entity_id, ids)}
 
 
 def relation_fields(snapshot: SchemaSnapshot, entity) -> dict[int, dict[str, forms.Field]]:

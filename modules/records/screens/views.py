@@ -26,6 +26,7 @@ from wagtail.admin.views import generic
 from wagtail.admin.widgets import Button, ListingButton
 
 from modules.access import engine, grants
+from modules.access.links import Links
 from modules.access.models import Visibility
 from modules.core.exceptions import PermissionDenied as Refused
 from modules.core.exceptions import TesseraError
@@ -101,21 +102,39 @@ class EntityViewMixin:
         return self.form_invalid(form)
 
 
-#: Set on the rows of a list page: {api name: {linked id: title}} for its relation fields.
-LINK_TITLES = "link_titles"
+#: Set on the rows of a list page or export chunk: what their user may see of the
+#: records they link to (`access.links.Links`).
+LINKS = "record_links"
+#: Rows of an export looked up together.
+EXPORT_CHUNK = 1000
 
 
-def attach_link_titles(entity, rows: list) -> None:
-    """The titles of every record a page links to, one query per relation field, so a
-    relation column does not ask once per row."""
-    titles = {}
-    for spec in entity.fields:
-        if not spec.target_entity_id:
-            continue
-        ids = {spec.type_class.get_value(row, spec) for row in rows} - {None}
-        titles[spec.api_name] = spec.type_class.titles(spec, ids) if ids else {}
+def attach_links(viewer, entity, rows: list) -> None:
+    """The titles of every record `rows` link to that `viewer` may see, one query per
+    relation field, so a relation column does not ask once per row."""
+    links = Links.of(viewer, entity, rows, titles=True)
     for row in rows:
-        setattr(row, LINK_TITLES, titles)
+        setattr(row, LINKS, links)
+
+
+class LinkedRows:
+    """An export's rows, each chunk with its links attached for the viewer: a csv is
+    written while the response streams, after the view has returned."""
+
+    def __init__(self, queryset, viewer, entity):
+        self.queryset, self.viewer, self.entity = queryset, viewer, entity
+        self.model = queryset.model
+
+    def __iter__(self):
+        chunk = []
+        for row in self.queryset:
+            chunk.append(row)
+            if len(chunk) == EXPORT_CHUNK:
+                attach_links(self.viewer, self.entity, chunk)
+                yield from chunk
+                chunk = []
+        attach_links(self.viewer, self.entity, chunk)
+        yield from chunk
 
 
 class RecordIndexView(EntityViewMixin, generic.IndexView):
@@ -130,7 +149,7 @@ class RecordIndexView(EntityViewMixin, generic.IndexView):
     def paginate_queryset(self, queryset, page_size):
         paginator, page, rows, is_paginated = super().paginate_queryset(queryset, page_size)
         rows = list(rows)
-        attach_link_titles(self.entity, rows)
+        attach_links(self.request.user, self.entity, rows)
         page.object_list = rows
         return paginator, page, rows, is_paginated
 
@@ -182,8 +201,9 @@ class RecordIndexView(EntityViewMixin, generic.IndexView):
         if self.unreadable and not self.is_export:
             labels = ", ".join(sorted(self._label(n) for n in self.unreadable))
             context["access_notice"] = _(
-                "Some records here are non-public to you, so you cannot filter or sort "
-                "them by: %(fields)s."
+                "Some records here hide values from you (they are non-public to you, or "
+                "link to records you may not see), so you cannot filter or sort them "
+                "by: %(fields)s."
             ) % {"fields": labels}
         context["related"] = self.related
         return context
@@ -273,18 +293,26 @@ class RecordIndexView(EntityViewMixin, generic.IndexView):
             ]
         return buttons
 
+    def as_spreadsheet(self, queryset, spreadsheet_format):
+        return super().as_spreadsheet(
+            LinkedRows(queryset, self.request.user, self.entity), spreadsheet_format
+        )
+
     def to_row_dict(self, item):
         row = {}
         hidden = not getattr(item, engine.OPEN_FLAG, True)
+        links = getattr(item, LINKS)
         for name in self.list_export:
             spec = self.entity.field(name) if self.entity.has_field(name) else None
             if hidden and not (spec is not None and spec.is_basic):
                 row[name] = ""
             elif name == "owner":
                 row[name] = str(item.owner) if item.owner_id else ""
+            elif spec is not None and name in links.seen:
+                row[name] = links.title(item, spec)
             elif spec is not None:
                 row[name] = spec.type_class.export_value(
-                    spec, spec.type_class.get_value(item, spec)
+                    spec, spec.type_class.get_value(item, spec), viewer=links.viewer
                 )
             else:
                 row[name] = getattr(item, name)
@@ -422,6 +450,7 @@ class RecordInspectView(EntityViewMixin, generic.InspectView):
         context = super().get_context_data(**kwargs)
         record = self.object
         mask = engine.field_mask(self.request.user, record)
+        self.links = Links.of(self.request.user, self.entity, [record], titles=True)
         context["restricted"] = mask is not None
         if mask is not None:
             context["history_url"] = self._history_url(record)
@@ -440,15 +469,7 @@ class RecordInspectView(EntityViewMixin, generic.InspectView):
         context["sections"] = [
             (
                 label,
-                [
-                    (
-                        spec.display_label,
-                        spec.type_class.display_value(
-                            spec, spec.type_class.get_value(record, spec)
-                        ),
-                    )
-                    for spec in fields
-                ],
+                [(spec.display_label, self._shown(spec, record)) for spec in fields],
             )
             for label, fields in self.entity.layout()
             if fields
@@ -471,7 +492,7 @@ class RecordInspectView(EntityViewMixin, generic.InspectView):
         compiled = compiled_scheme(self.entity)
         if compiled is None:
             return None
-        why = compiled.explain(record)
+        why = compiled.explain(record, viewer=self.request.user)
         return {
             "segment": record.segment,
             "score": record.score,
@@ -486,9 +507,13 @@ class RecordInspectView(EntityViewMixin, generic.InspectView):
             return ""
         return reverse(f"records_{self.entity_slug}:history", args=[record.pk])
 
-    @staticmethod
-    def _shown(spec, record):
-        return spec.type_class.display_value(spec, spec.type_class.get_value(record, spec))
+    def _shown(self, spec, record) -> str:
+        """A value as the profile shows it; a link to a record the user may not see, as
+        an empty one."""
+        if spec.api_name in self.links.seen:
+            return self.links.title(record, spec) or "—"
+        value = spec.type_class.get_value(record, spec)
+        return spec.type_class.display_value(spec, value, viewer=self.request.user)
 
     @staticmethod
     def _holders(held: dict) -> list:

@@ -48,13 +48,8 @@ class ValueColumn(Column):
     def get_value(self, instance):
         if not (self.spec.is_basic or getattr(instance, OPEN_FLAG, True)):
             return ""
-        value = self.spec.type_class.get_value(instance, self.spec)
-        if value is None:
-            return ""
-        known = getattr(instance, views.LINK_TITLES, {}).get(self.spec.api_name)
-        if known is not None:
-            return known.get(value, f"#{value}")
-        return self.spec.type_class.to_text(self.spec, value)
+        # The page's rows carry what their user may see of linked records (views.LINKS).
+        return getattr(instance, views.LINKS).text(instance, self.spec)
 
 
 class OpenOnlyColumn(Column):

@@ -55,7 +55,7 @@ def side_name(side: Side) -> str:
     return f"{side.label} ({side.type})"
 
 
-def card(other) -> list[tuple[str, str]]:
+def card(other, viewer) -> list[tuple[str, str]]:
     """The other record's key fields: its list columns, basic ones only if restricted.
 
     Link fields are left out: naming a linked user or record would cost a query each.
@@ -66,7 +66,8 @@ def card(other) -> list[tuple[str, str]]:
     for spec in entity.column_fields(CARD_FIELDS):
         if isinstance(spec.type_class, LinkType) or not (open_ or spec.is_basic):
             continue
-        value = spec.type_class.display_value(spec, spec.type_class.get_value(other, spec))
+        value = spec.type_class.get_value(other, spec)
+        value = spec.type_class.display_value(spec, value, viewer=viewer)
         if value not in (None, ""):
             rows.append((spec.display_label, value))
     return rows
@@ -93,7 +94,7 @@ def relations_panel(user, entity, record) -> dict | None:
                 "id": link.id,
                 "title": str(link.other),
                 "url": reverse(f"records_{other_entity.slug}:inspect", args=[link.other.pk]),
-                "card": card(link.other),
+                "card": card(link.other, user),
                 "remove_url": reverse(
                     f"records_{entity.slug}:relation_remove", args=[record.pk, link.id]
                 ),

@@ -188,7 +188,12 @@ def test_search_and_sparse_fields(admin_client, admin):
     RecordService().create(admin, "persons", {"first_name": "Jan", "last_name": "Kowalski"})
     body = admin_client.get("/api/v1/persons/?search=nowak&fields=first_name,email").json()
     assert body["results"] == [
-        {"id": body["results"][0]["id"], "first_name": "Zofia", "email": "zofia@example.com"}
+        {
+            "id": body["results"][0]["id"],
+            "first_name": "Zofia",
+            "email": "zofia@example.com",
+            "restricted_fields": [],
+        }
     ]
 
 

@@ -79,13 +79,14 @@ def test_fields_the_viewer_may_not_read_are_redacted(admin, make_user):
     assert "Secret 2" in str(owner_rows)
 
 
-def test_a_linked_record_the_viewer_may_not_see_shows_as_its_id(admin, make_user):
+def test_a_linked_record_the_viewer_may_not_see_shows_as_nothing(admin, make_user):
     owner, other = make_user("owner"), make_user("other")
     secret = records.create(owner, "companies", {"name": "Secret Co"}, visibility="hidden")
     ann = records.create(owner, "persons", {"first_name": "Ann", "last_name": "Lee"})
     records.update(owner, "persons", ann.pk, {"company": secret.pk})
     rows = client_for(other).get(f"/api/v1/persons/{ann.pk}/history/").json()["results"]
-    assert changes_by_label(rows[0])["Company"] == ("—", f"#{secret.pk}")
+    assert changes_by_label(rows[0])["Company"] == ("—", "—")
+    assert f"#{secret.pk}" not in str(rows[0])
     rows = client_for(owner).get(f"/api/v1/persons/{ann.pk}/history/").json()["results"]
     assert changes_by_label(rows[0])["Company"] == ("—", "Secret Co")
 

@@ -167,6 +167,18 @@ def test_titles_follow_the_template(db, admin):
     assert str(company) == "Acme"
 
 
+def test_a_title_leaves_linked_records_out(db, schema, admin):
+    # given a title template naming a relation field
+    schema.update_entity_type(admin, "persons", title_template="{last_name} {company}")
+    company = RecordService().create(admin, "companies", {"name": "Acme"}, visibility="hidden")
+    # when
+    person = RecordService().create(
+        admin, "persons", {"first_name": "Ada", "last_name": "Byron", "company": company.pk}
+    )
+    # then a title, shown to whoever sees the record, names no linked record
+    assert str(person) == "Byron"
+
+
 def test_old_snapshots_are_released(db, schema, admin, scratch_entity):
     # given many schema versions in a row
     slug = scratch_entity()
