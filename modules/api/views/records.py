@@ -159,7 +159,7 @@ class RecordViewSet(viewsets.GenericViewSet):
         Raises RecordNotFound when the caller may not see it at all.
         """
         record = RecordService().get(request.user, self.slug, pk)
-        return self.get_serializer(record, context=context).data
+        return self.get_serializer(record, context={**context, "viewer": request.user}).data
 
     def written(self, request, pk, *, created: bool = False) -> Response:
         """The answer to a write: exactly what `GET /{slug}/{id}/` answers the caller now.
