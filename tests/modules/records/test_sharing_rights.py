@@ -1,4 +1,4 @@
-"""Who may set a record's owner, participants and visibility, through the API.
+"""Who may set a record's owner, participants and visibility, through the API and the admin.
 
 Plain users (system role User) may create and edit, but handing a record to someone else
 needs `change_user` and changing its visibility needs `change_visibility`; Managers have
@@ -277,3 +277,51 @@ def test_a_manager_changes_visibility_in_bulk(db, admin, manager, bob):
     assert response.json() == {"action": "update", "count": 3}
     rows = get_model("companies").objects.filter(pk__in=ids)
     assert {(r.visibility, r.city) for r in rows} == {("non_public", "Łódź")}
+
+
+# -- admin forms ----------------------------------------------------------------------------
+SHARING = {"owner", "visibility", "participants", "participant_teams"}
+
+
+def form_fields(client, path) -> set[str]:
+    response = client.get(path)
+    assert response.status_code == 200
+    return set(response.context["form"].fields)
+
+
+def test_the_create_form_offers_sharing_only_to_those_who_may_set_it(client, alice, manager):
+    # when
+    client.force_login(alice)
+    plain = form_fields(client, "/records/companies/new/")
+    client.force_login(manager)
+    managing = form_fields(client, "/records/companies/new/")
+    # then
+    assert not SHARING & plain
+    assert managing >= SHARING
+
+
+def test_the_edit_form_offers_sharing_by_the_rights_on_the_record(client, alice, bobs_company):
+    # given
+    mine = RecordService().create(alice, "companies", {"name": "Mine"})
+    client.force_login(alice)
+    # when
+    others = form_fields(client, f"/records/companies/edit/{bobs_company.pk}/")
+    own = form_fields(client, f"/records/companies/edit/{mine.pk}/")
+    # then: editable fields of Bob's record, but not who owns or sees it
+    assert "name" in others and not SHARING & others
+    assert own >= SHARING
+
+
+def test_a_posted_owner_or_visibility_the_form_does_not_offer_is_ignored(client, alice, bob):
+    # given
+    client.force_login(alice)
+    # when
+    response = client.post(
+        "/records/companies/new/",
+        {"name": "Posted", "owner": bob.pk, "visibility": "hidden", "participants": [bob.pk]},
+    )
+    # then
+    assert response.status_code == 302
+    record = get_model("companies").objects.get(name="Posted")
+    assert (record.owner_id, record.visibility) == (alice.pk, "public")
+    assert holders(record.pk) == {"users": [], "teams": []}
