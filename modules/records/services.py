@@ -493,11 +493,16 @@ class RecordService:
 
     def _check_sharing(self, user, record, owner, visibility, invited, held) -> None:
         """A change of owner or participants needs `change_user` on the record, a change of
-        visibility `change_visibility`; a value sent unchanged needs nothing."""
+        visibility `change_visibility`; a value sent unchanged needs nothing.
+
+        Owner and participants of a record the user may not open count as changed whenever
+        they are sent: else 200 against 403 would tell whether a guess was right.
+        """
+        opens = engine.can(user, "view", record)
         changed = {
-            "owner": owner is not None and _user_id(owner) != record.owner_id,
+            "owner": owner is not None and (not opens or _user_id(owner) != record.owner_id),
             "participants": invited is not None
-            and {"users": invited[0], "teams": invited[1]} != held,
+            and (not opens or {"users": invited[0], "teams": invited[1]} != held),
             "visibility": visibility is not None and visibility != record.visibility,
         }
         refuse_sharing(

@@ -209,6 +209,30 @@ def test_values_sent_back_unchanged_need_no_right(db, alice, bob, bobs_company):
     assert stored(bobs_company.pk).name == "Bob's Ltd"
 
 
+def test_owner_and_participants_of_a_record_one_may_only_list_cannot_be_guessed(
+    db, admin, alice, bob
+):
+    # given: a non-public record of Bob's, which Alice lists with its basic fields only
+    quiet = RecordService().create(
+        admin, "companies", {"name": "Quiet"}, owner=bob, visibility="non_public"
+    )
+    url = f"{URL}{quiet.pk}/"
+    # when: she sends the right and a wrong owner, and the right and a wrong participant set
+    answers = [
+        api(alice).patch(url, body, format="json")
+        for body in (
+            {"owner": bob.pk},
+            {"owner": alice.pk},
+            {"participants": {"users": [], "teams": []}},
+            {"participants": {"users": [alice.pk], "teams": []}},
+        )
+    ]
+    # then: the right guesses are refused exactly like the wrong ones
+    assert [a.status_code for a in answers] == [403] * 4
+    assert answers[0].json() == answers[1].json()
+    assert answers[2].json() == answers[3].json()
+
+
 def test_a_role_given_change_visibility_may_change_it(db, admin, alice, bobs_company):
     # given
     actions = ["view", "add", "edit", "export", "view_history", "change_visibility"]
