@@ -33,7 +33,7 @@ class Action(models.TextChoices):
     DELETE = "delete", _("Delete")
     EXPORT = "export", _("Export")
     IMPORT = "import", _("Import")
-    CHANGE_USER = "change_user", _("Bulk change user")
+    CHANGE_USER = "change_user", _("Change owner and participants")
     CHANGE_VISIBILITY = "change_visibility", _("Change visibility")
     VIEW_HISTORY = "view_history", _("View history")
 
