@@ -33,7 +33,8 @@ class Action(models.TextChoices):
     DELETE = "delete", _("Delete")
     EXPORT = "export", _("Export")
     IMPORT = "import", _("Import")
-    CHANGE_USER = "change_user", _("Bulk change user")
+    CHANGE_USER = "change_user", _("Change owner and participants")
+    CHANGE_VISIBILITY = "change_visibility", _("Change visibility")
     VIEW_HISTORY = "view_history", _("View history")
 
 
@@ -54,7 +55,11 @@ RECORD_ACTIONS = tuple(a for a in Action.values if a not in ("add", "import"))
 
 
 def default_system_permissions() -> dict:
-    """What Managers and Users may do on a new entity type."""
+    """What Managers and Users may do on a new entity type.
+
+    Users may not change a record's visibility: hiding a public record takes it away from
+    everyone else, a delete in effect, so it goes with the right to delete.
+    """
     return {
         "manager": list(Action.values),
         "user": ["view", "add", "edit", "export", "view_history"],
@@ -62,7 +67,7 @@ def default_system_permissions() -> dict:
 
 
 def default_object_permissions() -> dict:
-    """What each object role may do on a new entity type."""
+    """What each object role may do on a new entity type (the owner: everything)."""
     return {
         "author": ["view", "edit", "view_history"],
         "responsible": ["view", "edit", "view_history"],

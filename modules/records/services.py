@@ -41,6 +41,12 @@ from modules.segmentation.scoring import score_record
 
 VISIBILITIES = ("public", "non_public", "hidden")
 BULK_LIMIT = 1000
+#: The permission a change of each of who owns, takes part in and sees a record needs.
+SHARING_ACTIONS = {
+    "owner": "change_user",
+    "participants": "change_user",
+    "visibility": "change_visibility",
+}
 
 
 def refuse(action: str) -> PermissionDenied:
@@ -49,7 +55,6 @@ def refuse(action: str) -> PermissionDenied:
         "add": _("You may not add records of this type."),
         "edit": _("You may not edit this record."),
         "delete": _("You may not delete this record."),
-        "change_user": _("You may not change who owns or takes part in this record."),
     }
     return PermissionDenied(messages.get(action, _("You may not do this.")))
 
@@ -57,6 +62,28 @@ def refuse(action: str) -> PermissionDenied:
 def unavailable_message() -> str:
     """What a unique value held by a record the user may not open is told: no record named."""
     return _("This value is not available.")
+
+
+def refuse_sharing(fields: list[str]) -> None:
+    """The 403 naming each of owner, participants and visibility the user may not set."""
+    if not fields:
+        return
+    messages = {
+        "owner": _("You may not change the owner of this record."),
+        "participants": _("You may not change who takes part in this record."),
+        "visibility": _("You may not change the visibility of this record."),
+    }
+    raise PermissionDenied(
+        " ".join(messages[f] for f in fields), errors={f: [messages[f]] for f in fields}
+    )
+
+
+def _user_id(owner) -> int | None:
+    """The id an owner is given by (a user or an id), without reading the database."""
+    value = getattr(owner, "pk", owner)
+    if isinstance(value, bool) or not str(value).isdigit():
+        return None
+    return int(value)
 
 
 class RecordService:
@@ -91,8 +118,9 @@ class RecordService:
         if not engine.can(user, "add", entity=entity):
             raise refuse("add")
         record = model()
-        cleaned = self._clean(model, values, user=user, creating=True)
         invited = self._participants(entity, participants) if participants is not None else None
+        self._check_new_sharing(user, entity, owner, visibility, invited)
+        cleaned = self._clean(model, values, user=user, creating=True)
         for spec in entity.fields:
             given = cleaned.get(spec.api_name)
             if given is None and spec.type_class.allocates_on_create:
@@ -135,12 +163,12 @@ class RecordService:
         snapshot = get_snapshot()
         entity, model = snapshot.entity(entity_slug), snapshot.model(entity_slug)
         record = self._load(model, record_id, lock=True, user=user)
-        handing_over = (owner is not None and self._owner(owner).pk != record.owner_id) or (
-            participants is not None
-        )
-        if handing_over and not engine.can(user, "change_user", record):
-            raise refuse("change_user")
-        if (values or visibility is not None) and not engine.can(user, "edit", record):
+        invited = self._participants(entity, participants) if participants is not None else None
+        held = None
+        if invited is not None:
+            held = recorder.holders_of(entity, [record.pk], "participant")[record.pk]
+        self._check_sharing(user, record, owner, visibility, invited, held)
+        if values and not engine.can(user, "edit", record):
             raise refuse("edit")
         if expected_version is not None:
             self._check_version(user, record, expected_version)
@@ -160,9 +188,8 @@ class RecordService:
         if visibility is not None and visibility != record.visibility:
             record.visibility = self._visibility(entity, visibility)
             changed.append("visibility")
-        if participants is not None:
-            users, teams = self._participants(entity, participants)
-            held = recorder.holders_of(entity, [record.pk], "participant")[record.pk]
+        if invited is not None:
+            users, teams = invited
             grants.write(entity, [record.pk], "participant", users, teams)
             record._access_roles = None
             now = {"users": sorted(users), "teams": sorted(teams)}
@@ -238,15 +265,32 @@ class RecordService:
         return len(records)
 
     @transaction.atomic
-    def bulk_update(self, user, entity_slug: str, ids: Any, values: dict) -> int:
-        """The same values on every record; one refusal or invalid value writes nothing."""
+    def bulk_update(
+        self, user, entity_slug: str, ids: Any, values: dict, *, visibility: str | None = None
+    ) -> int:
+        """The same values (and visibility) on every record; one refusal or invalid value
+        writes nothing. Values need `edit`, a visibility `change_visibility` on each record."""
         model = get_snapshot().model(entity_slug)
-        records = self._load_many(model, ids, user, "edit")
-        if not values:
+        actions = [
+            action
+            for action, wanted in (("edit", values), ("change_visibility", visibility is not None))
+            if wanted
+        ]
+        # Missing or refused ids answer before an empty change does, as for any bulk call.
+        records = self._load_many(model, ids, user, *(actions or ["edit"]))
+        if not actions:
             raise RecordInvalid(_("Name at least one field to change."), field="values")
         batch = recorder.new_batch()
         for record in records:
-            self.update(user, entity_slug, record.pk, values, action="bulk_update", batch=batch)
+            self.update(
+                user,
+                entity_slug,
+                record.pk,
+                values or {},
+                visibility=visibility,
+                action="bulk_update",
+                batch=batch,
+            )
         return len(records)
 
     @transaction.atomic
@@ -321,8 +365,9 @@ class RecordService:
         except (model.DoesNotExist, TypeError, ValueError, OverflowError):
             raise RecordNotFound(_("No such record.")) from None
 
-    def _load_many(self, model, ids: Any, user, action: str) -> list:
-        """Every named record, locked; one missing or refused id refuses them all."""
+    def _load_many(self, model, ids: Any, user, *actions: str) -> list:
+        """Every named record, locked; one missing or refused id refuses them all (a refusal
+        of `change_visibility` names the `visibility` field too)."""
         if (
             not isinstance(ids, list)
             or not ids
@@ -346,11 +391,18 @@ class RecordService:
                 extra={"ids": sorted(missing)},
             )
         engine.prime_roles(user, records)
-        refused = [r.pk for r in records if not engine.can(user, action, r)]
+        refused, fields = [], {}
+        for record in records:
+            denied = [a for a in actions if not engine.can(user, a, record)]
+            if denied:
+                refused.append(record.pk)
+            if "change_visibility" in denied:
+                fields["visibility"] = [_("You may not change the visibility of these records.")]
         if refused:
             raise PermissionDenied(
                 _("You may not do this with records: %(ids)s.")
                 % {"ids": ", ".join(map(str, refused))},
+                errors=fields,
                 extra={"ids": refused},
             )
         return records
@@ -482,6 +534,50 @@ class RecordService:
             % {"theirs": record.version, "yours": expected_version},
             field="version",
             extra={"current_version": record.version},
+        )
+
+    def _check_new_sharing(self, user, entity, owner, visibility, invited) -> None:
+        """Who owns, takes part in and sees a new record: beyond the caller and the type's
+        defaults, the caller's system role must allow it (no one holds a role on a record
+        that does not exist yet)."""
+        refused = []
+        may_hand_over = engine.can(user, "change_user", entity=entity)
+        caller = {user.pk} if user is not None else set()
+        if owner is not None and not may_hand_over and _user_id(owner) not in caller:
+            refused.append("owner")
+        if invited is not None and not may_hand_over:
+            default_users, default_teams = grants.defaults(entity, user)
+            users, teams = invited
+            if set(users) - caller - set(default_users) or set(teams) - set(default_teams):
+                refused.append("participants")
+        if (
+            visibility is not None
+            and visibility != engine.access_spec(entity).default_visibility
+            and not engine.can(user, "change_visibility", entity=entity)
+        ):
+            refused.append("visibility")
+        refuse_sharing(refused)
+
+    def _check_sharing(self, user, record, owner, visibility, invited, held) -> None:
+        """A change of owner or participants needs `change_user` on the record, a change of
+        visibility `change_visibility`; a value sent unchanged needs nothing.
+
+        Owner and participants of a record the user may not open count as changed whenever
+        they are sent: else 200 against 403 would tell whether a guess was right.
+        """
+        opens = engine.can(user, "view", record)
+        changed = {
+            "owner": owner is not None and (not opens or _user_id(owner) != record.owner_id),
+            "participants": invited is not None
+            and (not opens or {"users": invited[0], "teams": invited[1]} != held),
+            "visibility": visibility is not None and visibility != record.visibility,
+        }
+        refuse_sharing(
+            [
+                name
+                for name, differs in changed.items()
+                if differs and not engine.can(user, SHARING_ACTIONS[name], record)
+            ]
         )
 
     def _owner(self, owner):

@@ -3,6 +3,7 @@
 import pytest
 
 from modules.access import grants
+from modules.access.services import AccessService
 from modules.accounts.models import Team
 from modules.metamodel.runtime import get_model
 from modules.records.services import RecordService
@@ -18,6 +19,9 @@ def test_a_user_picks_a_company_with_the_keyboard(page, shot, admin, user, make_
     RecordService().create(
         admin, "companies", {"name": "Nordstar Secret"}, owner=admin, visibility="hidden"
     )
+    # and Users may hand persons over, so alice's form offers participants
+    actions = ["view", "add", "edit", "export", "view_history", "change_user"]
+    AccessService().update_permissions(admin, "persons", system={"user": actions})
     bob = make_user("bob", first_name="Bob", last_name="Brown")
     north = Team.objects.create(name="Sales North")
     Team.objects.create(name="Support")

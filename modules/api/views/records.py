@@ -236,7 +236,8 @@ class RecordViewSet(viewsets.GenericViewSet):
         description=(
             '`{"action": "change_user", "ids": [..], "role": "owner" | "participant" | ..., '
             '"users": [..], "teams": [..], "mode": "replace" | "add" | "remove"}`, '
-            '`{"action": "update", "ids": [..], "values": {..}}` or '
+            '`{"action": "update", "ids": [..], "values": {..}, "visibility": ".."}` '
+            "(values, visibility or both) or "
             '`{"action": "delete", "ids": [..]}`. One id the caller may not act on '
             "rejects the whole call and nothing is written."
         ),
@@ -255,7 +256,9 @@ class RecordViewSet(viewsets.GenericViewSet):
         if data["action"] == "delete":
             done = service.bulk_delete(request.user, self.slug, ids)
         elif data["action"] == "update":
-            done = service.bulk_update(request.user, self.slug, ids, data.get("values"))
+            done = service.bulk_update(
+                request.user, self.slug, ids, data.get("values"), visibility=data.get("visibility")
+            )
         else:
             done = service.change_user(
                 request.user,

@@ -75,7 +75,10 @@ class RecordForm(WagtailAdminModelForm):
                 self.initial["participant_teams"] = held["teams"]
         else:
             self.initial["visibility"] = spec.default_visibility
-        may_hand_over = record is None or engine.can(self.for_user, "change_user", record)
+        # A new record: the user's system role decides (nobody holds a role on it yet).
+        on = {"entity": self.entity} if record is None else {"record": record}
+        may_hand_over = engine.can(self.for_user, "change_user", **on)
+        may_change_visibility = engine.can(self.for_user, "change_visibility", **on)
         for name in SHARING_FIELDS:
             if name not in self.fields:
                 continue
@@ -84,7 +87,7 @@ class RecordForm(WagtailAdminModelForm):
                 self.fields[name].choices = [
                     (v, label) for v, label in Visibility.choices if v in spec.allowed or v in keep
                 ]
-                if record is not None and not engine.can(self.for_user, "edit", record):
+                if not may_change_visibility:
                     del self.fields[name]
             elif not may_hand_over:
                 del self.fields[name]

@@ -118,7 +118,7 @@ def test_system_and_object_roles_add_up(make_user, admin):
     )
     owner, guest = make_user("owner"), make_user("guest")
     deal = RecordService().create(
-        owner, "deals", {"name": "Renewal"}, participants={"users": [guest.pk]}
+        admin, "deals", {"name": "Renewal"}, owner=owner, participants={"users": [guest.pk]}
     )
     url = f"/api/v1/deals/{deal.pk}/"
     assert client_for(guest).delete(url).status_code == 403
@@ -149,9 +149,10 @@ def test_a_manager_sees_what_the_teams_below_own(make_user, admin):
 def test_non_public_records_show_basic_fields_only(make_user, admin):
     owner, other = make_user("owner"), make_user("other")
     record = RecordService().create(
-        owner,
+        admin,
         "companies",
         {"name": "Quiet Ltd", "city": "Łódź", "street": "Secret 1", "employees": 40},
+        owner=owner,
         visibility="non_public",
     )
     RecordService().create(owner, "companies", {"name": "Open Ltd", "employees": 5})
@@ -180,12 +181,13 @@ def test_non_public_records_show_basic_fields_only(make_user, admin):
     assert client_for(owner).get("/api/v1/companies/?employees__gte=10").status_code == 200
 
 
-def test_the_admin_masks_non_public_records(client, make_user):
+def test_the_admin_masks_non_public_records(client, make_user, admin):
     owner, other = make_user("owner"), make_user("other")
     record = RecordService().create(
-        owner,
+        admin,
         "companies",
         {"name": "Quiet Ltd", "city": "Łódź", "street": "Secret 1", "employees": 4321},
+        owner=owner,
         visibility="non_public",
     )
     client.force_login(other)
@@ -208,7 +210,9 @@ def test_bulk_actions_are_all_or_nothing(make_user, admin):
     alice, bob = make_user("alice2"), make_user("bob2")
     mine = [RecordService().create(alice, "companies", {"name": f"A{i}"}).pk for i in range(3)]
     theirs = RecordService().create(bob, "companies", {"name": "B"}).pk
-    hidden = RecordService().create(bob, "companies", {"name": "H"}, visibility="hidden").pk
+    hidden = (
+        RecordService().create(admin, "companies", {"name": "H"}, owner=bob, visibility="hidden").pk
+    )
     api = client_for(alice)
 
     refused = api.post(
@@ -253,7 +257,7 @@ def test_bulk_actions_are_all_or_nothing(make_user, admin):
 
 def test_a_visibility_the_type_does_not_allow_is_refused(make_user, admin):
     AccessService().update_visibility(admin, "companies", allowed=["public"], default="public")
-    response = client_for(make_user("carol")).post(
+    response = client_for(admin).post(
         "/api/v1/companies/", {"name": "Nope", "visibility": "hidden"}, format="json"
     )
     assert response.status_code == 400
@@ -268,9 +272,10 @@ def test_the_visibility_filter_costs_one_condition_not_a_query_per_row(make_user
     Membership.objects.create(user=rep, team=team, role=Role.USER)
     for i in range(30):
         RecordService().create(
-            rep,
+            admin,
             "companies",
             {"name": f"C{i}"},
+            owner=rep,
             visibility=["public", "non_public", "hidden"][i % 3],
         )
     counts = {}
@@ -298,9 +303,11 @@ def test_the_owner_role_stays(admin, roles):
     assert AccessService().settings("companies") == before
 
 
-def test_relations_never_reveal_a_record_the_user_may_not_see(client, make_user):
+def test_relations_never_reveal_a_record_the_user_may_not_see(client, make_user, admin):
     owner, other = make_user("owner"), make_user("other")
-    secret = RecordService().create(owner, "companies", {"name": "Secret Co"}, visibility="hidden")
+    secret = RecordService().create(
+        admin, "companies", {"name": "Secret Co"}, owner=owner, visibility="hidden"
+    )
     linked = RecordService().create(
         owner, "persons", {"first_name": "Ann", "last_name": "Link", "company": secret.pk}
     )

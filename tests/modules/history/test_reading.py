@@ -51,7 +51,9 @@ def test_labels_are_kept_as_they_were_when_the_change_was_made(admin, schema):
 
 def test_a_record_the_user_may_not_see_has_no_history_either(admin, make_user):
     owner, stranger = make_user("owner"), make_user("stranger")
-    hidden = records.create(owner, "companies", {"name": "Hidden Ltd"}, visibility="hidden")
+    hidden = records.create(
+        admin, "companies", {"name": "Hidden Ltd"}, owner=owner, visibility="hidden"
+    )
     response = client_for(stranger).get(f"/api/v1/companies/{hidden.pk}/history/")
     assert response.status_code == 404
     missing = client_for(stranger).get("/api/v1/companies/999999999/history/")
@@ -62,7 +64,11 @@ def test_fields_the_viewer_may_not_read_are_redacted(admin, make_user):
     # given a non-public company whose secret field changed
     owner, other = make_user("owner"), make_user("other")
     quiet = records.create(
-        owner, "companies", {"name": "Quiet", "street": "Secret 1"}, visibility="non_public"
+        admin,
+        "companies",
+        {"name": "Quiet", "street": "Secret 1"},
+        owner=owner,
+        visibility="non_public",
     )
     records.update(owner, "companies", quiet.pk, {"street": "Secret 2", "name": "Quiet Ltd"})
     # when someone who sees only its basic fields reads its history
@@ -81,7 +87,9 @@ def test_fields_the_viewer_may_not_read_are_redacted(admin, make_user):
 
 def test_a_linked_record_the_viewer_may_not_see_shows_as_nothing(admin, make_user):
     owner, other = make_user("owner"), make_user("other")
-    secret = records.create(owner, "companies", {"name": "Secret Co"}, visibility="hidden")
+    secret = records.create(
+        admin, "companies", {"name": "Secret Co"}, owner=owner, visibility="hidden"
+    )
     ann = records.create(owner, "persons", {"first_name": "Ann", "last_name": "Lee"})
     records.update(owner, "persons", ann.pk, {"company": secret.pk})
     rows = client_for(other).get(f"/api/v1/persons/{ann.pk}/history/").json()["results"]

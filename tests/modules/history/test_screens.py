@@ -27,7 +27,9 @@ def test_the_profile_links_its_history_tab_which_lists_changes(client, admin):
 
 def test_the_history_tab_answers_like_the_profile(client, admin, make_user):
     owner, stranger = make_user("owner"), make_user("stranger")
-    hidden = records.create(owner, "companies", {"name": "Hidden"}, visibility="hidden")
+    hidden = records.create(
+        admin, "companies", {"name": "Hidden"}, owner=owner, visibility="hidden"
+    )
     client.force_login(stranger)
     assert client.get(f"/records/companies/{hidden.pk}/history/").status_code == 404
 

@@ -16,12 +16,12 @@ def test_create_sets_owner_author_and_defaults(db, user):
     assert stored.visibility == "public" and stored.version == 1 and stored.employees == 12
 
 
-def test_owner_and_visibility_can_be_given(db, user, make_user):
+def test_owner_and_visibility_can_be_given(db, admin, make_user):
     other = make_user()
-    company = service.create(user, "companies", {"name": "Acme"}, owner=other, visibility="hidden")
+    company = service.create(admin, "companies", {"name": "Acme"}, owner=other, visibility="hidden")
     assert company.owner == other and company.visibility == "hidden"
     with pytest.raises(RecordInvalid) as error:
-        service.create(user, "companies", {"name": "Beta"}, visibility="secret")
+        service.create(admin, "companies", {"name": "Beta"}, visibility="secret")
     assert "visibility" in error.value.errors
 
 

@@ -131,7 +131,7 @@ def outsider_world(make_user, admin):
     )
     alice, owner = make_user("alice_r"), make_user("bob_r")
     seen = company(owner, "Seen Co")
-    secret = company(owner, "Secret Co", visibility="hidden")
+    secret = company(admin, "Secret Co", owner=owner, visibility="hidden")
     partners = RelationType.objects.get(key="partners")
     relations.add(None, "companies", seen.pk, partners.pk, secret.pk)
     return {"alice": alice, "owner": owner, "seen": seen, "secret": secret, "partners": partners}

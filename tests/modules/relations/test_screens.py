@@ -67,8 +67,8 @@ def competitors(admin):
     )
 
 
-def company(owner, name, **kwargs):
-    return RecordService().create(owner, "companies", {"name": name}, **kwargs)
+def company(user, name, **kwargs):
+    return RecordService().create(user, "companies", {"name": name}, **kwargs)
 
 
 def form_data(**changes):
@@ -266,7 +266,7 @@ def test_a_relation_to_a_record_the_viewer_cannot_see_is_not_shown(client, admin
     )
     bob, carol = make_user("bob"), make_user("carol")
     shown = company(bob, "Open Co")
-    secret = company(carol, "Secret Branch", visibility="hidden")
+    secret = company(admin, "Secret Branch", owner=carol, visibility="hidden")
     RelationService().add(admin, "companies", shown.pk, hq.pk, secret.pk, side="source")
     # when bob opens the public company
     client.force_login(bob)
@@ -284,9 +284,10 @@ def test_the_card_shows_only_basic_fields_of_a_non_public_record(client, admin, 
     bob, carol = make_user("bob"), make_user("carol")
     main = company(bob, "Open Co")
     other = RecordService().create(
-        carol,
+        admin,
         "companies",
         {"name": "Closed Co", "city": "Gdynia", "email": "office@closed.example"},
+        owner=carol,
         visibility="non_public",
     )
     RelationService().add(admin, "companies", main.pk, hq.pk, other.pk, side="source")

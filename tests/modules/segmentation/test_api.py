@@ -9,9 +9,9 @@ pytestmark = pytest.mark.django_db
 URL = "/api/v1/meta/entity-types/persons/segmentation/"
 
 
-def person(owner, potential, **kwargs):
+def person(user, potential, **kwargs):
     return RecordService().create(
-        owner,
+        user,
         "persons",
         {"first_name": "P", "last_name": str(potential), "sales_potential": potential},
         **kwargs,
@@ -117,12 +117,12 @@ def test_records_carry_score_and_segment_and_filter_and_sort_by_them(admin, admi
     assert scores == sorted(scores, reverse=True) and min(scores) >= 30
 
 
-def test_score_and_segment_of_restricted_records_do_not_leak(make_user):
+def test_score_and_segment_of_restricted_records_do_not_leak(make_user, admin):
     # given a non-public record someone else owns
     from rest_framework.test import APIClient
 
     owner, other = make_user("owner"), make_user("other")
-    hidden = person(owner, 90, visibility="non_public")
+    hidden = person(admin, 90, owner=owner, visibility="non_public")
     client = APIClient()
     client.force_authenticate(other)
     # when

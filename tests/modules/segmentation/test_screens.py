@@ -138,10 +138,10 @@ def test_the_profile_explains_the_segment(client, admin):
     assert "Sales potential" in html and "data-why" in html
 
 
-def test_a_restricted_profile_and_list_hide_score_and_segment(client, make_user):
+def test_a_restricted_profile_and_list_hide_score_and_segment(client, make_user, admin):
     # given
     owner, other = make_user("owner"), make_user("other")
-    record = person(owner, 90, visibility="non_public")
+    record = person(admin, 90, owner=owner, visibility="non_public")
     client.force_login(other)
     # when
     profile = client.get(f"/records/persons/inspect/{record.pk}/").content.decode()

@@ -132,9 +132,10 @@ def test_export_masks_fields_of_records_the_user_may_only_list(user_client, make
     # given a non-public record of someone else
     owner = make_user("owner")
     RecordService().create(
-        owner,
+        admin,
         "persons",
         {"first_name": "Secret", "last_name": "Person", "position": "Spy"},
+        owner=owner,
         visibility="non_public",
     )
     # when
@@ -147,11 +148,15 @@ def test_export_masks_fields_of_records_the_user_may_only_list(user_client, make
     assert rows[0]["Job title"] == ""
 
 
-def test_export_refuses_filters_on_fields_it_may_not_read(user_client, make_user):
+def test_export_refuses_filters_on_fields_it_may_not_read(user_client, make_user, admin):
     # given
     owner = make_user("owner2")
     RecordService().create(
-        owner, "persons", {"first_name": "S", "last_name": "P"}, visibility="non_public"
+        admin,
+        "persons",
+        {"first_name": "S", "last_name": "P"},
+        owner=owner,
+        visibility="non_public",
     )
     # when
     response = user_client.get("/api/v1/persons/export/?format=csv&position=Spy")

@@ -172,9 +172,10 @@ def test_updates_only_touch_records_the_user_may_edit(
     AccessService().update_permissions(admin, "persons", system={"user": allowed})
     other = make_user("other")
     RecordService().create(
-        other,
+        admin,
         "persons",
         {"first_name": "Anna", "last_name": "Hidden", "email": "anna@example.com"},
+        owner=other,
         visibility="hidden",
     )
     batch = upload("persons", "csv", HEADER, PEOPLE[:1], user=importer)

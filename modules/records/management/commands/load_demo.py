@@ -111,26 +111,28 @@ class Command(BaseCommand):
                 rnd.choice(person_data["last_names"]),
             )
             company = rnd.choice(companies)
-            persons.append(
-                service.create(
-                    company.owner,
-                    "persons",
-                    {
-                        "first_name": first,
-                        "last_name": last,
-                        "email": f"{first}.{last}{rnd.randint(1, 999)}@example.com".lower()
-                        .encode("ascii", "ignore")
-                        .decode(),
-                        "phone": f"+48 {rnd.randint(500, 899)} {rnd.randint(100, 999)} "
-                        f"{rnd.randint(100, 999)}",
-                        "position": rnd.choice(person_data["positions"]),
-                        "company": company.pk,
-                        "sales_potential": rnd.randint(0, 100),
-                    },
-                    # Some contacts are non-public or hidden, to show record visibility.
-                    visibility=rnd.choices(VISIBILITY_MIX, weights=VISIBILITY_WEIGHTS)[0],
+            values = {
+                "first_name": first,
+                "last_name": last,
+                "email": f"{first}.{last}{rnd.randint(1, 999)}@example.com".lower()
+                .encode("ascii", "ignore")
+                .decode(),
+                "phone": f"+48 {rnd.randint(500, 899)} {rnd.randint(100, 999)} "
+                f"{rnd.randint(100, 999)}",
+                "position": rnd.choice(person_data["positions"]),
+                "company": company.pk,
+                "sales_potential": rnd.randint(0, 100),
+            }
+            # Some contacts are non-public or hidden, to show record visibility.
+            visibility = rnd.choices(VISIBILITY_MIX, weights=VISIBILITY_WEIGHTS)[0]
+            person = service.create(company.owner, "persons", values)
+            if visibility != person.visibility:
+                # Hidden afterwards, as its owner may: creating it hidden needs
+                # change_visibility, which Users lack.
+                person = service.update(
+                    company.owner, "persons", person.pk, {}, visibility=visibility
                 )
-            )
+            persons.append(person)
         stages = ["lead", "qualified", "proposal", "negotiation", "won", "lost"]
         for _ in range(COUNTS["deals"]):
             company = rnd.choice(companies)
