@@ -15,6 +15,12 @@ class RecordInvalid(TesseraError):
     code = "invalid"
 
 
+class ValueUnavailable(RecordInvalid):
+    """Raised when a unique value is held by a record the acting user may not open."""
+
+    code = "value_unavailable"
+
+
 class StaleRecord(Conflict):
     """Raised when an update names a version older than the stored one."""
 

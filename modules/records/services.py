@@ -29,7 +29,13 @@ from modules.history import recorder
 from modules.metamodel.runtime import get_snapshot
 from modules.metamodel.runtime.specs import EntitySpec
 from modules.records import numbering
-from modules.records.exceptions import RecordConflict, RecordInvalid, RecordNotFound, StaleRecord
+from modules.records.exceptions import (
+    RecordConflict,
+    RecordInvalid,
+    RecordNotFound,
+    StaleRecord,
+    ValueUnavailable,
+)
 from modules.segmentation.scoring import score_record
 
 VISIBILITIES = ("public", "non_public", "hidden")
@@ -45,6 +51,11 @@ def refuse(action: str) -> PermissionDenied:
         "change_user": _("You may not change who owns or takes part in this record."),
     }
     return PermissionDenied(messages.get(action, _("You may not do this.")))
+
+
+def unavailable_message() -> str:
+    """What a unique value held by a record the user may not open is told: no record named."""
+    return _("This value is not available.")
 
 
 class RecordService:
@@ -131,15 +142,7 @@ class RecordService:
         if (values or visibility is not None) and not engine.can(user, "edit", record):
             raise refuse("edit")
         if expected_version is not None and expected_version != record.version:
-            raise StaleRecord(
-                _(
-                    "Someone else changed this record since you opened it (version %(theirs)s, "
-                    "yours %(yours)s). Reload it and apply your change again."
-                )
-                % {"theirs": record.version, "yours": expected_version},
-                field="version",
-                extra={"current_version": record.version},
-            )
+            raise self._stale(user, record, expected_version)
         cleaned = self._clean(model, values, user=user, creating=False, current=record)
         before = recorder.values_of(entity, record)
         granted: dict = {}
@@ -398,13 +401,22 @@ class RecordService:
                     and not spec.type_class.allocates_on_create
                 ):
                     errors[spec.api_name] = [_("This field is required.")]
-        errors.update(self._unique_errors(model, cleaned, current.pk if current else None))
+        taken, unavailable = self._unique_errors(
+            model, cleaned, current.pk if current else None, user
+        )
+        errors.update(taken)
+        if unavailable:
+            errors.update(unavailable)
+            raise ValueUnavailable(_("Some values are not available."), errors=errors)
         if errors:
             raise RecordInvalid(_("Some values are not valid."), errors=errors)
         return cleaned
 
-    def _unique_errors(self, model, cleaned: dict, own_id: int | None) -> dict:
-        errors = {}
+    def _unique_errors(self, model, cleaned: dict, own_id: int | None, user) -> tuple[dict, dict]:
+        """({name: [message]} for values a record the user may open holds, the same for
+        values only records the user may not open hold). The second kind names no record
+        and reads alike for a hidden and a masked holder, so it reveals neither."""
+        taken, unavailable = {}, {}
         for name, value in cleaned.items():
             spec = model.entity.field(name)
             if not spec.unique or value is None:
@@ -413,9 +425,32 @@ class RecordService:
             clash = model.objects.filter(deleted_at__isnull=True, **lookup)
             if own_id is not None:
                 clash = clash.exclude(pk=own_id)
-            if clash.exists():
-                errors[name] = [_("Another record already has this value.")]
-        return errors
+            if clash.filter(engine.open_q(user, model.entity)).exists():
+                taken[name] = [_("Another record already has this value.")]
+            elif clash.exists():
+                unavailable[name] = [unavailable_message()]
+        return taken, unavailable
+
+    def _stale(self, user, record, expected_version: int) -> StaleRecord:
+        """The conflict of a stale `expected_version`; the stored version only for a record
+        the user may open (on one they may only list it would be a value they cannot read)."""
+        if not engine.is_open(user, record):
+            return StaleRecord(
+                _(
+                    "Someone else changed this record since you opened it. "
+                    "Reload it and apply your change again."
+                ),
+                field="version",
+            )
+        return StaleRecord(
+            _(
+                "Someone else changed this record since you opened it (version %(theirs)s, "
+                "yours %(yours)s). Reload it and apply your change again."
+            )
+            % {"theirs": record.version, "yours": expected_version},
+            field="version",
+            extra={"current_version": record.version},
+        )
 
     def _owner(self, owner):
         """A user object for an owner given as a user or an id; only active users own."""

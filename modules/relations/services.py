@@ -266,20 +266,18 @@ class RelationService:
         if Relation.objects.filter(
             relation_type_id=spec.id, source_id=source_id, target_id=target_id
         ).exists():
-            raise RelationInvalid(
-                _("%(record)s and %(other)s are already related so.")
-                % {"record": record, "other": other},
-                field="other_id",
-            )
+            raise RelationInvalid(_("These records are already related so."), field="other_id")
         far = Side(spec, BOTH if side.side == BOTH else (TARGET if side.side == SOURCE else SOURCE))
-        for holder, holder_side in ((record, side), (other, far)):
+        # The count takes in relations to records the user may not see, so the words say
+        # only which end is full: no title, no number, nothing about the hidden ends.
+        full = {
+            "record": _("This record already has as many %(label)s relations as allowed."),
+            "other": _("The other record already has as many %(label)s relations as allowed."),
+        }
+        for end, holder, holder_side in (("record", record, side), ("other", other, far)):
             limit = holder_side.limit
             if limit is not None and self._count(holder_side, holder.pk) >= limit:
-                raise RelationInvalid(
-                    _("%(record)s already has as many %(label)s relations as allowed (%(count)s).")
-                    % {"record": holder, "count": limit, "label": holder_side.label},
-                    field="other_id",
-                )
+                raise RelationInvalid(full[end] % {"label": holder_side.label}, field="other_id")
         row = Relation.objects.create(
             relation_type_id=spec.id, source_id=source_id, target_id=target_id, created_by=user
         )
@@ -318,8 +316,8 @@ class RelationService:
 
     def restore_conflicts(self, user, entity, record_id: int) -> list[str]:
         """What restoring a trashed record would break: its relations coming back would
-        give a live record more relations than its type allows. A record `user` may not
-        see is not named."""
+        give a live record more relations than its type allows. Only a record `user` may
+        open is named; the others share one sentence per label, so they are not counted."""
         problems = []
         sides = specs.sides_of(entity)
         rows = list(Relation.objects.filter(_rows_q(sides, [record_id])))
@@ -340,16 +338,11 @@ class RelationService:
                     continue
                 other = live_visible(None, side.other_id, [other_id]).first()
                 if other is not None and self._count(far, other_id) >= far.limit:
-                    seen = live_visible(user, side.other_id, [other_id]).first()
-                    problems.append(
-                        _(
-                            "%(other)s already has as many %(label)s relations as allowed "
-                            "(%(count)s)."
+                    if engine.is_open(user, other):
+                        message = _("%(other)s already has as many %(label)s relations as allowed.")
+                    else:
+                        message = _(
+                            "A related record already has as many %(label)s relations as allowed."
                         )
-                        % {
-                            "other": seen if seen is not None else _("A record you cannot see"),
-                            "count": far.limit,
-                            "label": far.label,
-                        }
-                    )
-        return problems
+                    problems.append(message % {"other": other, "label": far.label})
+        return list(dict.fromkeys(problems))

@@ -3,6 +3,8 @@
     suggest(["Imię", "E-mail", "Notes"], persons)   # {"Imię": "first_name", "E-mail": "email"}
     normalize("Imię ") == normalize("imie")           # True
 
+    unreadable_keys(piotr, persons, ["email", "tax_number"])   # {"tax_number"}
+
 A column matches a field when its name equals the field's api name or any of its
 labels (every translation), ignoring case, diacritics, spaces and punctuation.
 Each field is matched at most once, by the first column that names it.
@@ -13,7 +15,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from modules.access import engine
+from modules.metamodel.runtime import get_snapshot
 from modules.metamodel.runtime.specs import EntitySpec
+from modules.records.query import unreadable_names
 
 #: Letters NFKD does not take apart into a base letter and a mark.
 FOLDED = str.maketrans({"ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "ß": "ss"})
@@ -50,3 +55,13 @@ def suggest(columns: list[str], entity: EntitySpec) -> dict[str, str]:
         if api_name is not None and api_name not in mapping.values():
             mapping[column] = api_name
     return mapping
+
+
+def unreadable_keys(user, entity: EntitySpec, names: list[str]) -> set[str]:
+    """Of the fields `names`, those a live record the user may list but not open masks.
+
+    Matching on such a field would tell, row by row, which masked record holds a value.
+    """
+    model = get_snapshot().model_by_id(entity.id)
+    rows = model.objects.filter(engine.visible_q(user, entity), deleted_at__isnull=True)
+    return unreadable_names(rows, user, entity, names)

@@ -7,8 +7,11 @@
 
 Cells are parsed by the field types (`parse_text`); user and relation columns are
 resolved by natural key with one query per column and chunk (`parse_many`). Records to
-update are matched on the `match_on` fields with one query per chunk and must be ones
-the user may edit; unique fields are checked within the file and against the database.
+update are matched on the `match_on` fields with one query per chunk among the records
+the user may edit (any other record is as if it did not exist); unique fields are checked
+within the file and against the database. A value held only by records the user may not
+open is not checked in a dry run (it would tell what they hold) and is refused in a run
+with words that name no record.
 A run writes each valid chunk with `bulk_create`/`bulk_update`, numbers allocated in
 bulk, every record scored, history and undo rows written in bulk. Once a row is invalid
 (and invalid rows are not skipped) nothing more is written and the caller rolls the
@@ -34,6 +37,7 @@ from modules.core.bulk import copy_insert, gc_paused
 from modules.history import recorder
 from modules.metamodel.runtime import get_snapshot
 from modules.records import numbering
+from modules.records.services import unavailable_message
 from modules.segmentation.scoring import score_record
 from modules.transfer.models import ImportBatch, ImportedRow, Mode
 
@@ -235,11 +239,14 @@ class Pipeline:
                 continue
             seen = self.seen_unique[spec.api_name]
             first = seen.setdefault(_key(value), number)
-            taken = self._taken.get(spec.api_name, {}).get(_key(value))
+            holders = self._taken.get(spec.api_name, {}).get(_key(value), {})
+            others = [opens for pk, opens in holders.items() if record is None or pk != record.pk]
             if first != number:
                 message = _("Row %(row)s has the same value.") % {"row": first}
-            elif taken is not None and (record is None or taken != record.pk):
+            elif any(others):
                 message = _("Another record already has this value.")
+            elif others and self.write:
+                message = unavailable_message()
             else:
                 continue
             problems.setdefault(number, []).append((self.column_of[spec.api_name], message))
@@ -276,18 +283,20 @@ class Pipeline:
             rows = self._filter_in(rows, spec, values)
         if self.write:
             rows = rows.select_for_update()
+        candidates = list(rows)
+        engine.prime_roles(self.user, candidates)
         found: dict[tuple, list] = {}
-        for record in rows:
-            key = tuple(_key(spec.type_class.get_value(record, spec)) for spec in self.match_on)
-            found.setdefault(key, []).append(record)
-        engine.prime_roles(self.user, [r for group in found.values() for r in group])
+        for record in candidates:
+            # A record the user may not edit is no match: naming or counting it would tell
+            # what it holds.
+            if engine.can(self.user, "edit", record):
+                key = tuple(_key(spec.type_class.get_value(record, spec)) for spec in self.match_on)
+                found.setdefault(key, []).append(record)
         targets = {}
         for number, key in keys.items():
             group = found.get(key, [])
             if len(group) > 1:
                 message = _("Matches %(count)s records.") % {"count": len(group)}
-            elif group and not engine.can(self.user, "edit", group[0]):
-                message = _("You may not edit record #%(id)s.") % {"id": group[0].pk}
             else:
                 if group:
                     targets[number] = group[0]
@@ -297,7 +306,8 @@ class Pipeline:
         return targets
 
     def _taken_values(self, parsed) -> dict[str, dict]:
-        """{api name: {value: record id}} of the chunk's unique values already stored."""
+        """{api name: {value: {record id: may the user open it}}} of the chunk's unique
+        values already stored (two queries per unique column)."""
         taken = {}
         for spec in self.unique:
             values = {
@@ -306,10 +316,13 @@ class Pipeline:
             if not values:
                 continue
             rows = self._filter_in(self.model.objects.filter(deleted_at__isnull=True), spec, values)
-            taken[spec.api_name] = {
-                _key(spec.type_class.get_value(r, spec)): r.pk
-                for r in rows.only("pk", *self._attributes([spec]))
-            }
+            opened = set(
+                rows.filter(engine.open_q(self.user, self.entity)).values_list("pk", flat=True)
+            )
+            holders = taken[spec.api_name] = {}
+            for r in rows.only("pk", *self._attributes([spec])):
+                value = _key(spec.type_class.get_value(r, spec))
+                holders.setdefault(value, {})[r.pk] = r.pk in opened
         return taken
 
     def _live(self):

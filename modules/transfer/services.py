@@ -51,6 +51,21 @@ def check_import_allowed(user, entity) -> None:
         )
 
 
+def check_match_keys(user, entity, match_on: list[str]) -> None:
+    """Refuse match-on fields the user cannot read on every record they may list."""
+    hidden = matching.unreadable_keys(user, entity, match_on)
+    if hidden:
+        labels = ", ".join(entity.field(name).display_label for name in match_on if name in hidden)
+        raise ImportInvalid(
+            _(
+                "Records you may list but not open hide %(fields)s from you; "
+                "match on fields you can read on every record."
+            )
+            % {"fields": labels},
+            field="match_on",
+        )
+
+
 class ImportService:
     """Imports of one user into one entity type, from upload to undo."""
 
@@ -114,6 +129,7 @@ class ImportService:
         batch.mapping = self._clean_mapping(entity, batch.columns, mapping)
         batch.mode = self._clean_mode(mode)
         batch.match_on = self._clean_match_on(entity, batch, match_on or [])
+        check_match_keys(user, entity, batch.match_on)
         batch.skip_invalid = bool(skip_invalid)
         self._check_required_mapped(entity, batch)
         with acting(user):
@@ -165,6 +181,7 @@ class ImportService:
             if user is None or not user.is_active:
                 raise ImportRefused(_("The user who started this import is no longer active."))
             check_import_allowed(user, entity)
+            check_match_keys(user, entity, batch.match_on)
             with acting(user), Progress(batch.pk) as progress, transaction.atomic():
                 pipeline = self._pass(user, batch, write=True, progress=progress)
                 if pipeline.failed:

@@ -251,3 +251,22 @@ def test_a_relation_column_costs_no_query_per_row(client, user, make_user):
         assert f"Co {size}-{size - 1}" in page
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def test_a_value_held_by_a_hidden_record_is_unavailable_on_the_form(client, user, admin):
+    # given a hidden company of someone else holds the tax number
+    from modules.access.services import AccessService
+
+    AccessService().update_visibility(
+        admin, "companies", allowed=["public", "non_public", "hidden"], default="public"
+    )
+    RecordService().create(
+        admin, "companies", {"name": "Hidden Co", "tax_number": "PL-42"}, visibility="hidden"
+    )
+    client.force_login(user)
+    # when the user gives it in another case
+    response = client.post("/records/companies/new/", {"name": "Form Co", "tax_number": "pl-42"})
+    # then the form says what the API says, next to the field, and saves nothing
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"tax_number": ["This value is not available."]}
+    assert not get_model("companies").objects.filter(name="Form Co").exists()

@@ -408,7 +408,41 @@ def test_a_refused_restore_does_not_name_a_record_the_user_may_not_see(make_user
     with pytest.raises(RecordConflict) as refused:
         records.restore(alice, "companies", old_hq.pk)
     assert "Secret" not in refused.value.detail
-    assert "A record you cannot see already has" in refused.value.detail
+    assert "A related record already has as many Headquarters" in refused.value.detail
     # the owner of the branch is told which record it is
     with pytest.raises(RecordConflict, match="Bob's Secret Branch already has"):
         records.restore(bob, "companies", old_hq.pk)
+
+
+def limit_refusal(user, record_id, other_id, side):
+    with pytest.raises(RelationInvalid) as refused:
+        relations.add(user, "companies", record_id, hq_type().pk, other_id, side=side)
+    return refused.value.as_dict()
+
+
+@pytest.mark.parametrize("held_by", ["hidden", "non_public", "public"])
+def test_a_full_limit_reads_alike_whoever_fills_it(make_user, admin, held_by):
+    # given piotr's branch and a branch of marek's, each already under an HQ of marek's,
+    # hidden, masked or public to piotr
+    AccessService().update_visibility(
+        admin, "companies", allowed=["public", "non_public", "hidden"], default="public"
+    )
+    AccessService().update_permissions(admin, "companies", system={"user": ["view", "add", "edit"]})
+    piotr, marek = make_user("piotr_l"), make_user("marek_l")
+    own_branch, own_hq = company(piotr, "Piotr Branch"), company(piotr, "Piotr HQ")
+    other_branch = company(marek, "Marek Branch")
+    secret_hq = company(marek, "Secret HQ", visibility=held_by)
+    for branch in (own_branch, other_branch):
+        relations.add(None, "companies", secret_hq.pk, hq_type().pk, branch.pk, side="source")
+    # when piotr gives either branch a second headquarters
+    own_side = limit_refusal(piotr, own_branch.pk, own_hq.pk, "target")
+    far_side = limit_refusal(piotr, own_hq.pk, other_branch.pk, "source")
+    # then each says which end is full, naming and counting nothing
+    assert own_side["detail"] == (
+        "This record already has as many Headquarters relations as allowed."
+    )
+    assert far_side["detail"] == (
+        "The other record already has as many Headquarters relations as allowed."
+    )
+    for refusal in (own_side, far_side):
+        assert "Secret" not in str(refusal) and str(secret_hq.pk) not in str(refusal)
