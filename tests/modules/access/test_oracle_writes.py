@@ -1,0 +1,178 @@
+"""The access oracle on the write channels: answers to writes and their error messages.
+
+For each drawn world (tests/support/access_worlds.py) the viewer edits, hands over,
+writes with a stale version, clashes with another record's unique name, creates and
+restores. The reference says which writes are allowed; every answer must say no more
+than the viewer may read: a write's body is exactly what `GET` answers the viewer
+afterwards (nothing, 204, when the viewer may no longer list the record), a refusal
+names no record the viewer may not open, and a 409 carries `current_version` only for a
+record the viewer may open.
+"""
+
+import pytest
+from django.db import transaction
+from hypothesis import given, settings
+
+from modules.records.services import RecordService
+from tests.support.access_worlds import (
+    ENTITY,
+    ORACLE,
+    Reference,
+    build,
+    changed,
+    names_no_record,
+    worlds,
+)
+
+
+def expected_status(ref: Reference, u: int, action: str, rec: dict) -> int:
+    """200 when the viewer may, 403 when they may only see it, 404 when it is not theirs to see."""
+    if ref.may(u, action, rec):
+        return 200
+    return 403 if ref.listed(u, rec) else 404
+
+
+def answers_as_get(api, response, pk: int, *, listed_after: bool, status: int = 200) -> None:
+    """The write's answer is what GET answers now, or a 204 without a body when the
+    record left the viewer's sight (and GET agrees it is gone)."""
+    shown = api.get(f"/api/v1/{ENTITY}/{pk}/")
+    if listed_after:
+        assert response.status_code == status, response.content
+        assert shown.status_code == 200
+        assert response.json() == shown.json()
+    else:
+        assert response.status_code == 204, response.content
+        assert response.content == b""
+        assert shown.status_code == 404
+
+
+def attempt(api, method: str, path: str, body=None):
+    """One write, undone afterwards, so the next one starts from the drawn world."""
+    with transaction.atomic():
+        response = getattr(api, method)(f"/api/v1/{ENTITY}/{path}", body, format="json")
+        transaction.set_rollback(True)
+    return response
+
+
+def check_edit(ref, world, built, api) -> None:
+    u, i = world.viewer, world.target
+    rec, pk = world.records[i], built.ids[i]
+    with transaction.atomic():
+        response = api.patch(f"/api/v1/{ENTITY}/{pk}/", {"employees": 7}, format="json")
+        status = expected_status(ref, u, "edit", rec)
+        if status == 200:
+            answers_as_get(api, response, pk, listed_after=True)
+            assert response.json()["employees"] == 7
+        else:
+            assert response.status_code == status, response.content
+        transaction.set_rollback(True)
+
+
+def check_hand_over(ref, world, built, api) -> None:
+    u, i, heir = world.viewer, world.target, world.heir
+    rec, pk = world.records[i], built.ids[i]
+    if heir == rec["owner"]:
+        return  # not a hand-over: nothing changes hands
+    with transaction.atomic():
+        response = api.patch(
+            f"/api/v1/{ENTITY}/{pk}/", {"owner": built.users[heir].pk}, format="json"
+        )
+        status = expected_status(ref, u, "change_user", rec)
+        if status == 200:
+            after = changed(rec, owner=heir)
+            answers_as_get(api, response, pk, listed_after=ref.listed(u, after))
+        else:
+            assert response.status_code == status, response.content
+        transaction.set_rollback(True)
+
+
+def check_stale_version(ref, world, built, api) -> None:
+    u, i = world.viewer, world.target
+    rec, pk = world.records[i], built.ids[i]
+    response = attempt(api, "patch", f"{pk}/", {"employees": 8, "version": 999})
+    body = response.json()
+    if ref.may(u, "edit", rec):
+        assert response.status_code == 409 and body["code"] == "stale_version"
+        assert body["current_version"] == api.get(f"/api/v1/{ENTITY}/{pk}/").json()["version"]
+    else:
+        assert response.status_code == expected_status(ref, u, "edit", rec)
+        assert "current_version" not in body
+
+
+def check_unique_clash(ref, world, built, api) -> None:
+    u, i, j = world.viewer, world.target, world.other
+    rec, pk = world.records[i], built.ids[i]
+    hidden_ids = [p for k, p in enumerate(built.ids) if not ref.full(u, world.records[k])]
+    expected_code = "invalid" if ref.full(u, world.records[j]) else "value_unavailable"
+    if i != j:
+        response = attempt(api, "patch", f"{pk}/", {"name": f"R{j}"})
+        if ref.may(u, "edit", rec):
+            assert response.status_code == 400, response.content
+            assert response.json()["code"] == expected_code
+            assert set(response.json()["errors"]) == {"name"}
+        else:
+            assert response.status_code == expected_status(ref, u, "edit", rec)
+        assert names_no_record(response.content.decode(), hidden_ids)
+
+    created = attempt(api, "post", "", {"name": f"R{j}"})
+    if ref.system(u, "add"):
+        assert created.status_code == 400, created.content
+        assert created.json()["code"] == expected_code
+    else:
+        assert created.status_code == 403
+    assert names_no_record(created.content.decode(), hidden_ids)
+
+
+def check_create(ref, world, built, api) -> None:
+    u = world.viewer
+    if not ref.system(u, "add"):
+        return
+    with transaction.atomic():
+        response = api.post(f"/api/v1/{ENTITY}/", {"name": "Fresh"}, format="json")
+        assert response.status_code == 201, response.content
+        pk = response.json()["id"]
+        mine = {
+            "owner": u,
+            "author": u,
+            "visibility": "public",
+            "participant": (frozenset(), frozenset()),
+            "responsible": (frozenset(), frozenset()),
+        }
+        shown = api.get(f"/api/v1/{ENTITY}/{pk}/")
+        if ref.listed(u, mine):
+            assert response.json() == shown.json()
+        else:
+            assert response.json() == {"id": pk}
+            assert shown.status_code == 404
+        transaction.set_rollback(True)
+
+
+def check_restore(ref, world, built, api) -> None:
+    u, i = world.viewer, world.target
+    rec, pk = world.records[i], built.ids[i]
+    with transaction.atomic():
+        RecordService().delete(built.admin, ENTITY, pk)
+        response = api.post(f"/api/v1/{ENTITY}/{pk}/restore/", format="json")
+        status = expected_status(ref, u, "delete", rec)
+        if status == 200:
+            answers_as_get(api, response, pk, listed_after=True)
+        else:
+            assert response.status_code == status, response.content
+            assert "street" not in response.json()
+        transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+@settings(ORACLE, max_examples=50)
+@given(world=worlds())
+def test_every_write_answer_agrees_with_the_reference(world):
+    with transaction.atomic():
+        built = build(world)
+        ref, api = Reference(world), built.client(built.users[world.viewer])
+        check_edit(ref, world, built, api)
+        check_hand_over(ref, world, built, api)
+        check_stale_version(ref, world, built, api)
+        check_unique_clash(ref, world, built, api)
+        check_create(ref, world, built, api)
+        check_restore(ref, world, built, api)
+        transaction.set_rollback(True)
