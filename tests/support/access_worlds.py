@@ -8,7 +8,8 @@
 
 Hypothesis draws a team tree, users with roles in teams, the system-role matrix, object
 roles and their permission sets, companies with owners, authors, participants, responsible
-holders and visibilities, persons linking to those companies, and one viewer whose every
+holders and visibilities, a company's headquarters (a relation type allowing one), persons
+linking to those companies, and one viewer whose every
 channel the oracle tests compare against `Reference`. The reference is written from the
 rules (DESIGN §5, docs/architecture.md "The access engine"), never from the engine's code.
 """
@@ -28,6 +29,8 @@ from modules.access.services import AccessService
 from modules.accounts.models import Membership, Team
 from modules.metamodel.runtime import get_model
 from modules.records.services import RecordService
+from modules.relations.models import RelationType
+from modules.relations.services import RelationService
 
 VISIBILITIES = ("public", "non_public", "hidden")
 RECORD_ACTIONS = ("view", "edit", "delete", "change_user", "view_history")
@@ -61,6 +64,7 @@ class World:
     target: int = 0  # a company the viewer's writes aim at
     other: int = 0  # another company, whose name the viewer's writes clash with
     heir: int = 0  # a user the viewer hands the target over to
+    headquarters: int | None = None  # the company the target is a branch of
 
 
 @st.composite
@@ -116,6 +120,7 @@ def worlds(draw) -> World:
         target=draw(company),
         other=draw(company),
         heir=draw(someone),
+        headquarters=draw(st.none() | company),
     )
 
 
@@ -248,6 +253,7 @@ def build(world: World, admin=None) -> Built:
             ENTITY,
             {
                 "name": f"R{i}",
+                "tax_number": f"T{i}",
                 "street": "zz-secret" if rec["secret"] else "plain",
                 "employees": rec["employees"],
             },
@@ -271,6 +277,15 @@ def build(world: World, admin=None) -> Built:
             )
         model.objects.filter(pk=record.pk).update(created_by=users[rec["author"]])
         ids.append(record.pk)
+    if world.headquarters not in (None, world.target):
+        RelationService().add(
+            admin,
+            ENTITY,
+            ids[world.target],
+            headquarters_type(),
+            ids[world.headquarters],
+            side="target",
+        )
     people = [
         RecordService()
         .create(
@@ -289,6 +304,11 @@ def build(world: World, admin=None) -> Built:
         for k, company in enumerate(world.links)
     ]
     return Built(users=users, teams=teams, ids=ids, people=people, admin=admin)
+
+
+def headquarters_type() -> int:
+    """The shipped relation type a branch has at most one of (max_sources 1)."""
+    return RelationType.objects.get(key="headquarters_branch").pk
 
 
 def changed(rec: dict, **values) -> dict:

@@ -1,12 +1,13 @@
 """The access oracle on the write channels: answers to writes and their error messages.
 
 For each drawn world (tests/support/access_worlds.py) the viewer edits, hands over,
-writes with a stale version, clashes with another record's unique name, creates and
-restores. The reference says which writes are allowed; every answer must say no more
-than the viewer may read: a write's body is exactly what `GET` answers the viewer
-afterwards (nothing, 204, when the viewer may no longer list the record), a refusal
-names no record the viewer may not open, and a 409 carries `current_version` only for a
-record the viewer may open.
+writes with a stale version, clashes with another record's unique name, gives a branch
+a second headquarters, creates and restores. The reference says which writes are
+allowed; every answer must say no more than the viewer may read: a write's body is
+exactly what `GET` answers the viewer afterwards (nothing, 204, when the viewer may no
+longer list the record), a refusal names no record the viewer may not open (nor the one
+filling a relation's limit), and a 409 carries `current_version` only for a record the
+viewer may open.
 """
 
 import pytest
@@ -20,6 +21,7 @@ from tests.support.access_worlds import (
     Reference,
     build,
     changed,
+    headquarters_type,
     names_no_record,
     worlds,
 )
@@ -123,6 +125,25 @@ def check_unique_clash(ref, world, built, api) -> None:
     assert names_no_record(created.content.decode(), hidden_ids)
 
 
+def check_relation_limit(ref, world, built, api) -> None:
+    """A second headquarters is refused; the words never name the first one unless the
+    viewer may open it (it fills the limit whether the viewer may see it or not)."""
+    u, i, j, hq = world.viewer, world.target, world.other, world.headquarters
+    if hq in (None, i):
+        return
+    rec, pk = world.records[i], built.ids[i]
+    body = {"relation_type": headquarters_type(), "other_id": built.ids[j], "side": "target"}
+    response = attempt(api, "post", f"{pk}/relations/", body)
+    if not ref.may(u, "edit", rec):
+        assert response.status_code == expected_status(ref, u, "edit", rec)
+        return
+    assert response.status_code == 400, response.content
+    if not ref.full(u, world.records[hq]):
+        assert f"R{hq}" not in response.content.decode()
+        if j != hq:
+            assert names_no_record(response.content.decode(), [built.ids[hq]])
+
+
 def check_create(ref, world, built, api) -> None:
     u = world.viewer
     if not ref.system(u, "add"):
@@ -173,6 +194,7 @@ def test_every_write_answer_agrees_with_the_reference(world):
         check_hand_over(ref, world, built, api)
         check_stale_version(ref, world, built, api)
         check_unique_clash(ref, world, built, api)
+        check_relation_limit(ref, world, built, api)
         check_create(ref, world, built, api)
         check_restore(ref, world, built, api)
         transaction.set_rollback(True)
