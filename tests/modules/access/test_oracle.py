@@ -5,8 +5,10 @@ roles in teams, the system-role matrix, object roles and their permission sets, 
 records with owners, authors, participants, responsible holders and visibilities. A
 plain-Python reference written from the rules (DESIGN §5, issue "Access") says what the
 world's viewer may list, open and do; every read channel must agree with it: API list,
-detail, count, search, filters, the refusal of filters on masked fields, bulk deletes and
-the admin export. The other channels have oracles of their own beside this file.
+detail, count, search, filters, the refusal of filters on masked fields, bulk deletes,
+links to companies in person records (`null` and named in `restricted_fields` where the
+viewer may not list the company) and the admin export. The other channels have oracles
+of their own beside this file.
 """
 
 import csv
@@ -18,7 +20,7 @@ from django.test import Client
 from hypothesis import given, settings
 
 from modules.metamodel.runtime import get_model
-from tests.support.access_worlds import ENTITY, ORACLE, Reference, build, worlds
+from tests.support.access_worlds import ENTITY, LINKING, ORACLE, Reference, build, worlds
 
 
 def results(api, query=""):
@@ -73,6 +75,14 @@ def check_reads(world, built) -> None:
         assert bulk.status_code == 403 and trashed == 0
     else:
         assert bulk.status_code == 200 and trashed == len(ids)
+
+    people = api.get(f"/api/v1/{LINKING}/?page_size=500").json()["results"]
+    by_name = {row["first_name"]: row for row in people}
+    for k, company in enumerate(world.links):
+        row = by_name[f"P{k}"]
+        hidden = company is not None and not ref.listed(u, recs[company])
+        assert row["company"] == (None if company is None or hidden else ids[company])
+        assert ("company" in row.get("restricted_fields", [])) is hidden
 
     browser = Client()
     browser.force_login(built.users[u])
