@@ -14,6 +14,7 @@ import pytest
 from django.db import transaction
 from hypothesis import given, settings
 
+from modules.metamodel.runtime import get_model
 from modules.records.services import RecordService
 from tests.support.access_worlds import (
     ENTITY,
@@ -99,6 +100,14 @@ def check_stale_version(ref, world, built, api) -> None:
     else:
         assert response.status_code == expected_status(ref, u, "edit", rec)
         assert "current_version" not in body
+    if ref.listed(u, rec) and not ref.full(u, rec):
+        # A version alone asks for no edit; the answer must not tell the right version
+        # (never read by this viewer) from a wrong one.
+        stored = get_model(ENTITY).objects.get(pk=pk).version
+        right = attempt(api, "patch", f"{pk}/", {"version": stored})
+        wrong = attempt(api, "patch", f"{pk}/", {"version": stored + 1})
+        assert (right.status_code, right.json()) == (wrong.status_code, wrong.json())
+        assert "current_version" not in right.json()
 
 
 def check_unique_clash(ref, world, built, api) -> None:
