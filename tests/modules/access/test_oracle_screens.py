@@ -71,7 +71,7 @@ def check_counts(built, api) -> None:
 
 
 @pytest.mark.django_db
-@settings(ORACLE, max_examples=35)
+@settings(ORACLE, max_examples=30)
 @given(world=worlds())
 def test_screens_and_counts_agree_with_the_reference(world):
     with transaction.atomic():

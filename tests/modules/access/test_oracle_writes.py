@@ -193,7 +193,7 @@ def check_restore(ref, world, built, api) -> None:
 
 
 @pytest.mark.django_db
-@settings(ORACLE, max_examples=50)
+@settings(ORACLE, max_examples=60)
 @given(world=worlds())
 def test_every_write_answer_agrees_with_the_reference(world):
     with transaction.atomic():
