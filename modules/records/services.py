@@ -141,8 +141,8 @@ class RecordService:
             raise refuse("change_user")
         if (values or visibility is not None) and not engine.can(user, "edit", record):
             raise refuse("edit")
-        if expected_version is not None and expected_version != record.version:
-            raise self._stale(user, record, expected_version)
+        if expected_version is not None:
+            self._check_version(user, record, expected_version)
         cleaned = self._clean(model, values, user=user, creating=False, current=record)
         before = recorder.values_of(entity, record)
         granted: dict = {}
@@ -431,18 +431,21 @@ class RecordService:
                 unavailable[name] = [unavailable_message()]
         return taken, unavailable
 
-    def _stale(self, user, record, expected_version: int) -> StaleRecord:
-        """The conflict of a stale `expected_version`; the stored version only for a record
-        the user may open (on one they may only list it would be a value they cannot read)."""
+    def _check_version(self, user, record, expected_version: int) -> None:
+        """Refuse a stale `expected_version`, telling the stored version only to a user who
+        may open the record. On one they may only list, they never read its version, so any
+        version they send is stale: answering 200 for the right one would reveal it."""
         if not engine.is_open(user, record):
-            return StaleRecord(
+            raise StaleRecord(
                 _(
                     "Someone else changed this record since you opened it. "
                     "Reload it and apply your change again."
                 ),
                 field="version",
             )
-        return StaleRecord(
+        if expected_version == record.version:
+            return
+        raise StaleRecord(
             _(
                 "Someone else changed this record since you opened it (version %(theirs)s, "
                 "yours %(yours)s). Reload it and apply your change again."

@@ -296,13 +296,11 @@ class Pipeline:
         for number, key in keys.items():
             group = found.get(key, [])
             if len(group) > 1:
+                column = self.column_of[self.match_on[0].api_name]
                 message = _("Matches %(count)s records.") % {"count": len(group)}
-            else:
-                if group:
-                    targets[number] = group[0]
-                continue
-            column = self.column_of[self.match_on[0].api_name]
-            problems.setdefault(number, []).append((column, message))
+                problems.setdefault(number, []).append((column, message))
+            elif group:
+                targets[number] = group[0]
         return targets
 
     def _taken_values(self, parsed) -> dict[str, dict]:

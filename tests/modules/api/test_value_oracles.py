@@ -133,6 +133,20 @@ def test_a_stale_version_of_a_record_the_caller_may_only_list_gives_no_version(
     assert "2" not in body["detail"] and "2" not in str(body["errors"])
 
 
+def test_the_right_version_of_a_record_the_caller_may_only_list_reads_like_a_wrong_one(
+    companies, marek, user_client
+):
+    # given marek's non-public company at version 2
+    masked = records.create(marek, "companies", {"name": "Masked Co"}, visibility="non_public")
+    records.update(marek, "companies", masked.pk, {"city": "Gdańsk"})
+    # when alice sends the right version and a wrong one
+    right = user_client.patch(f"/api/v1/companies/{masked.pk}/", {"version": 2}, format="json")
+    wrong = user_client.patch(f"/api/v1/companies/{masked.pk}/", {"version": 5}, format="json")
+    # then the answers are the same, so probing versions finds nothing
+    assert right.status_code == wrong.status_code == 409
+    assert right.json() == wrong.json()
+
+
 def test_a_stale_version_of_a_record_the_caller_may_open_gives_the_version(
     companies, user, user_client
 ):

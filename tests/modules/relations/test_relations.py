@@ -446,3 +446,28 @@ def test_a_full_limit_reads_alike_whoever_fills_it(make_user, admin, held_by):
     )
     for refusal in (own_side, far_side):
         assert "Secret" not in str(refusal) and str(secret_hq.pk) not in str(refusal)
+
+
+def test_a_refused_restore_does_not_count_the_records_the_user_may_not_open(make_user, admin):
+    # given alice's trashed HQ had two branches of bob's, now hidden and under another HQ
+    AccessService().update_visibility(
+        admin, "companies", allowed=["public", "non_public", "hidden"], default="public"
+    )
+    AccessService().update_permissions(
+        admin, "companies", system={"user": ["view", "add", "edit", "delete"]}
+    )
+    alice, bob = make_user("alice_c"), make_user("bob_c")
+    old_hq, new_hq = company(alice, "Alice Old HQ"), company(bob, "Bob New HQ")
+    branches = [company(bob, "Bob Branch 1"), company(bob, "Bob Branch 2")]
+    for branch in branches:
+        relations.add(None, "companies", old_hq.pk, hq_type().pk, branch.pk, side="source")
+    records.delete(alice, "companies", old_hq.pk)
+    for branch in branches:
+        relations.add(None, "companies", new_hq.pk, hq_type().pk, branch.pk, side="source")
+        records.update(bob, "companies", branch.pk, {}, visibility="hidden")
+    # when
+    with pytest.raises(RecordConflict) as refused:
+        records.restore(alice, "companies", old_hq.pk)
+    # then one sentence stands for both
+    assert refused.value.detail.count("already has as many") == 1
+    assert "Bob Branch" not in refused.value.detail

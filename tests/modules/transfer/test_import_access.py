@@ -170,3 +170,23 @@ def test_a_run_with_an_unavailable_value_and_no_skipping_writes_nothing(
         {"row": 2, "column": "Tax ID", "message": "This value is not available."}
     ]
     assert not get_model("companies").objects.filter(name__in=["B Co", "C Co"]).exists()
+
+
+def test_a_key_several_records_hold_counts_only_those_piotr_may_edit(upload, imports, piotr, marek):
+    # given two of piotr's companies and a hidden one of marek's in one city
+    for name in ("P1", "P2"):
+        records.create(piotr, "companies", {"name": name, "city": "Kraków"})
+    records.create(marek, "companies", {"name": "M1", "city": "Kraków"}, visibility="hidden")
+    batch = upload("companies", "csv", ["City", "Tax ID"], [["kraków", "PL-1"]], user=piotr)
+    # when
+    checked = imports.dry_run(
+        piotr,
+        batch.pk,
+        mapping={"City": "city", "Tax ID": "tax_number"},
+        mode="update",
+        match_on=["city"],
+    )
+    # then
+    assert [e for e in checked.errors if e["column"] == "City"] == [
+        {"row": 2, "column": "City", "message": "Matches 2 records."}
+    ]
