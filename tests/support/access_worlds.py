@@ -311,6 +311,11 @@ def headquarters_type() -> int:
     return RelationType.objects.get(key="headquarters_branch").pk
 
 
+def competitors_type() -> int:
+    """The shipped symmetric relation type (no limits)."""
+    return RelationType.objects.get(key="competitors").pk
+
+
 def changed(rec: dict, **values) -> dict:
     """The record as it would be after a write (for asking the reference about it)."""
     return {**rec, **values}

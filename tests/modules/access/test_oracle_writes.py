@@ -2,12 +2,13 @@
 
 For each drawn world (tests/support/access_worlds.py) the viewer edits, hands over,
 writes with a stale version, clashes with another record's unique name, gives a branch
-a second headquarters, creates and restores. The reference says which writes are
-allowed; every answer must say no more than the viewer may read: a write's body is
-exactly what `GET` answers the viewer afterwards (nothing, 204, when the viewer may no
-longer list the record), a refusal names no record the viewer may not open (nor the one
-filling a relation's limit), and a 409 carries `current_version` only for a record the
-viewer may open.
+a second headquarters, relates the target to a competitor, creates and restores. The
+reference says which writes are allowed; every answer must say no more than the viewer
+may read: a write's body is exactly what `GET` answers the viewer afterwards (nothing,
+204, when the viewer may no longer list the record; a relation as the relations list
+shows it), a refusal names no record the viewer may not open (nor the one filling a
+relation's limit), and a 409 carries `current_version` only for a record the viewer
+may open.
 """
 
 import pytest
@@ -22,6 +23,7 @@ from tests.support.access_worlds import (
     Reference,
     build,
     changed,
+    competitors_type,
     headquarters_type,
     names_no_record,
     worlds,
@@ -153,6 +155,27 @@ def check_relation_limit(ref, world, built, api) -> None:
             assert names_no_record(response.content.decode(), [built.ids[hq]])
 
 
+def check_relation_answer(ref, world, built, api) -> None:
+    """A relation added answers its entry exactly as the record's relations list shows it."""
+    u, i, j = world.viewer, world.target, world.other
+    rec, pk = world.records[i], built.ids[i]
+    with transaction.atomic():
+        body = {"relation_type": competitors_type(), "other_id": built.ids[j]}
+        response = api.post(f"/api/v1/{ENTITY}/{pk}/relations/", body, format="json")
+        if not ref.may(u, "edit", rec):
+            assert response.status_code == expected_status(ref, u, "edit", rec)
+        elif i == j or not ref.listed(u, world.records[j]):
+            assert response.status_code == 400, response.content
+        else:
+            assert response.status_code == 201, response.content
+            listed = api.get(f"/api/v1/{ENTITY}/{pk}/relations/").json()["results"]
+            assert [entry for entry in listed if entry["id"] == response.json()["id"]] == [
+                response.json()
+            ]
+            assert response.json()["other"]["restricted"] is not ref.full(u, world.records[j])
+        transaction.set_rollback(True)
+
+
 def check_create(ref, world, built, api) -> None:
     u = world.viewer
     if not ref.system(u, "add"):
@@ -204,6 +227,7 @@ def test_every_write_answer_agrees_with_the_reference(world):
         check_stale_version(ref, world, built, api)
         check_unique_clash(ref, world, built, api)
         check_relation_limit(ref, world, built, api)
+        check_relation_answer(ref, world, built, api)
         check_create(ref, world, built, api)
         check_restore(ref, world, built, api)
         transaction.set_rollback(True)
