@@ -33,7 +33,7 @@ from modules.relations.models import RelationType
 from modules.relations.services import RelationService
 
 VISIBILITIES = ("public", "non_public", "hidden")
-RECORD_ACTIONS = ("view", "edit", "delete", "change_user", "view_history")
+RECORD_ACTIONS = ("view", "edit", "delete", "change_user", "change_visibility", "view_history")
 TYPE_ACTIONS = ("add", "export", "import")
 ENTITY = "companies"
 LINKING = "persons"

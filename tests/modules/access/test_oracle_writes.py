@@ -1,14 +1,14 @@
 """The access oracle on the write channels: answers to writes and their error messages.
 
-For each drawn world (tests/support/access_worlds.py) the viewer edits, hands over,
-writes with a stale version, clashes with another record's unique name, gives a branch
-a second headquarters, relates the target to a competitor, creates and restores. The
-reference says which writes are allowed; every answer must say no more than the viewer
-may read: a write's body is exactly what `GET` answers the viewer afterwards (nothing,
-204, when the viewer may no longer list the record; a relation as the relations list
-shows it), a refusal names no record the viewer may not open (nor the one filling a
-relation's limit), and a 409 carries `current_version` only for a record the viewer
-may open.
+For each drawn world (tests/support/access_worlds.py) the viewer edits the target,
+hands it over, changes its visibility, writes with a stale version, clashes with another
+record's unique name, gives the target a second headquarters, relates it to a
+competitor, creates a record and restores one. The reference says which writes are
+allowed; every answer must say no more than the viewer may read: a write's body is
+exactly what `GET` answers the viewer afterwards (nothing, 204, when the viewer may no
+longer list the record; a relation as the relations list shows it), a refusal names no
+record the viewer may not open (nor the one filling a relation's limit), and a 409
+carries `current_version` only for a record the viewer may open.
 """
 
 import pytest
@@ -85,6 +85,25 @@ def check_hand_over(ref, world, built, api) -> None:
         status = expected_status(ref, u, "change_user", rec)
         if status == 200:
             after = changed(rec, owner=heir)
+            answers_as_get(api, response, pk, listed_after=ref.listed(u, after))
+        else:
+            assert response.status_code == status, response.content
+        transaction.set_rollback(True)
+
+
+def check_visibility(ref, world, built, api) -> None:
+    """Another visibility needs change_visibility (edit is not enough: hiding a record takes
+    it from everyone else); afterwards the answer is what GET gives, or 204."""
+    u, i = world.viewer, world.target
+    rec, pk = world.records[i], built.ids[i]
+    wanted = world.records[world.other]["visibility"]
+    if wanted == rec["visibility"]:
+        return
+    with transaction.atomic():
+        response = api.patch(f"/api/v1/{ENTITY}/{pk}/", {"visibility": wanted}, format="json")
+        status = expected_status(ref, u, "change_visibility", rec)
+        if status == 200:
+            after = changed(rec, visibility=wanted)
             answers_as_get(api, response, pk, listed_after=ref.listed(u, after))
         else:
             assert response.status_code == status, response.content
@@ -177,17 +196,24 @@ def check_relation_answer(ref, world, built, api) -> None:
 
 
 def check_create(ref, world, built, api) -> None:
-    u = world.viewer
-    if not ref.system(u, "add"):
-        return
+    u, visibility = world.viewer, world.records[world.other]["visibility"]
     with transaction.atomic():
-        response = api.post(f"/api/v1/{ENTITY}/", {"name": "Fresh"}, format="json")
+        body = {"name": "Fresh", "visibility": visibility}
+        response = api.post(f"/api/v1/{ENTITY}/", body, format="json")
+        # Nobody holds a role on a new record: the system role decides; public is the default.
+        allowed = ref.system(u, "add") and (
+            visibility == "public" or ref.system(u, "change_visibility")
+        )
+        if not allowed:
+            assert response.status_code == 403, response.content
+            transaction.set_rollback(True)
+            return
         assert response.status_code == 201, response.content
         pk = response.json()["id"]
         mine = {
             "owner": u,
             "author": u,
-            "visibility": "public",
+            "visibility": visibility,
             "participant": (frozenset(), frozenset()),
             "responsible": (frozenset(), frozenset()),
         }
@@ -224,6 +250,7 @@ def test_every_write_answer_agrees_with_the_reference(world):
         ref, api = Reference(world), built.client(built.users[world.viewer])
         check_edit(ref, world, built, api)
         check_hand_over(ref, world, built, api)
+        check_visibility(ref, world, built, api)
         check_stale_version(ref, world, built, api)
         check_unique_clash(ref, world, built, api)
         check_relation_limit(ref, world, built, api)
