@@ -17,11 +17,12 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from modules.access import engine
+from modules.api.parsers import StrictJSONParser
 from modules.api.views.records import RecordViewSet
 from modules.core.exceptions import PermissionDenied
 from modules.records import query
@@ -71,7 +72,7 @@ class BatchView(APIView):
 class DryRunView(APIView):
     """Check every row with a mapping; nothing is written."""
 
-    parser_classes = [JSONParser]
+    parser_classes = [StrictJSONParser]
 
     @extend_schema(
         summary="Check an import (dry run)", request=BATCH_SCHEMA, responses={200: BATCH_SCHEMA}
