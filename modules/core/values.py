@@ -1,0 +1,66 @@
+"""Values from outside (query parameters, cursors, bodies) made safe to hand to the database.
+
+    moment = storable(parse_datetime("2026-01-01T00:00+16:00"))  # the same moment, in UTC
+    storable(Decimal("1e999999"))                                 # raises ValueError
+
+Python accepts what PostgreSQL refuses: UTC offsets beyond ±15:59, numbers with a
+million digits, text with NUL characters. Such a value makes the query fail (a 500) or,
+for a huge integer, makes Python spend hours converting it. `storable` turns each into
+the equivalent value the database takes, or raises `ValueError` saying why.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+#: Whole digits and decimal places a compared number may have; no column holds more.
+MAX_DIGITS = 30
+
+
+def storable_moment(moment: dt.datetime) -> dt.datetime:
+    """An aware date-time in UTC (PostgreSQL refuses offsets beyond ±15:59)."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        return moment
+    try:
+        return moment.astimezone(dt.UTC)
+    except OverflowError:
+        raise ValueError(_("This moment is out of range.")) from None
+
+
+def storable_number(number: Decimal | int | float) -> Decimal | int | float:
+    """The number itself, if it is finite and has at most `MAX_DIGITS` digits each side."""
+    if isinstance(number, int):
+        if abs(number) >= 10**MAX_DIGITS:
+            raise ValueError(_("This number is too large."))
+        return number
+    checked = Decimal(repr(number)) if isinstance(number, float) else number
+    if not checked.is_finite():
+        raise ValueError(_("Give a finite number."))
+    if checked and checked.adjusted() >= MAX_DIGITS:
+        raise ValueError(_("This number is too large."))
+    if checked.as_tuple().exponent < -MAX_DIGITS:
+        raise ValueError(_("This number has too many decimal places."))
+    return number
+
+
+def storable(value: Any) -> Any:
+    """`value` as the database can compare it, lists and ranges item by item."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise ValueError(_("Text may not contain NUL characters."))
+        return value
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, (Decimal, int, float)):
+        return storable_number(value)
+    if isinstance(value, dt.datetime):
+        return storable_moment(value)
+    if isinstance(value, (list, tuple)):
+        return type(value)(storable(item) for item in value)
+    if isinstance(value, slice):
+        return slice(storable(value.start), storable(value.stop), value.step)
+    return value
