@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.csrf import csrf_failure as django_csrf_failure
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from modules.core.exceptions import NotFound, TesseraError
@@ -68,6 +69,19 @@ def error_body(exc: Exception) -> tuple[dict, int]:
         code = exc.get_codes() if isinstance(exc.get_codes(), str) else exc.default_code
         return {"code": code, "detail": str(detail), "errors": {}}, exc.status_code
     raise exc
+
+
+class JsonErrorsMixin:
+    """For views that also answer files (`?format=xlsx`): their errors are JSON all the same.
+
+    DRF renders an error with the renderer the request negotiated, so a 403 asked for as
+    xlsx would leave as a garbled body under the spreadsheet's content type.
+    """
+
+    def handle_exception(self, exc):
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return super().handle_exception(exc)
 
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
