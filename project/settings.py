@@ -217,6 +217,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "modules.api.schema_support.add_error_responses",
+        "modules.api.schema_support.strict_requests",
     ],
     # One name per choice set that several keys share (access settings, record visibility).
     "ENUM_NAME_OVERRIDES": {
