@@ -21,6 +21,12 @@ from django.utils.translation import gettext as _
 MAX_DIGITS = 30
 
 
+def is_digits(text: str) -> bool:
+    """True for ASCII digits only: `str.isdigit` also takes "²" and "٣", which `int()`
+    refuses or reads as another number."""
+    return text.isascii() and text.isdigit()
+
+
 def storable_moment(moment: dt.datetime) -> dt.datetime:
     """An aware date-time in UTC (PostgreSQL refuses offsets beyond ±15:59)."""
     if moment.tzinfo is None or moment.utcoffset() is None:

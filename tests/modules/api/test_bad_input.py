@@ -43,6 +43,7 @@ QUERIES = {
         "closed_at__lt=9999-12-31T23:00:00-15:00",
         {"closed_at__lt"},
     ),
+    "page size in superscript digits": ("page_size=%C2%B2", {"page_size"}),
     "repeated key": ("search=a&search=b", {"search"}),
     "repeated filter": ("name=a&name=b", {"name"}),
 }
@@ -184,6 +185,17 @@ def test_the_parser_counts_the_bytes_when_no_length_was_sent(settings):
         StrictJSONParser().parse(stream, "application/json", {})
     # then
     assert refused.value.status_code == 413
+
+
+@pytest.mark.parametrize(
+    "system", [{"owner": "²"}, {"participants": {"users": ["²"], "teams": []}}]
+)
+def test_ids_in_digits_int_cannot_read_are_a_400(admin_client, system):
+    # when
+    response = admin_client.post("/api/v1/deals/", {"name": "A", **system}, format="json")
+    # then
+    assert_error(response, 400)
+    assert response.json()["errors"]
 
 
 def test_a_date_time_value_with_a_large_offset_is_stored_in_utc(admin_client):
