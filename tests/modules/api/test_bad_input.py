@@ -4,6 +4,7 @@ import base64
 import io
 import json
 
+import openpyxl
 import pytest
 
 from modules.api.parsers import RequestTooLarge, StrictJSONParser
@@ -254,3 +255,19 @@ def test_an_export_with_a_bad_filter_answers_json(admin_client, file_format):
     response = admin_client.get(f"/api/v1/deals/export/?format={file_format}&value=1e999999")
     # then
     assert_error(response, 400, names={"value"})
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/deals/export/?format=xlsx", "/api/v1/history/?format=xlsx"]
+)
+def test_text_with_control_characters_exports_to_xlsx(admin_client, admin, path):
+    # given a deal whose name holds an escape character, which XML cannot hold
+    RecordService().create(admin, "deals", {"name": "Esc\x1bape"})
+    # when
+    response = admin_client.get(path)
+    # then
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    texts = {cell for row in sheet.iter_rows(values_only=True) for cell in row}
+    assert "Esc\ufffdape" in texts
