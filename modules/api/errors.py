@@ -105,6 +105,15 @@ def json_404(request, exception=None) -> JsonResponse:
     return JsonResponse(not_found_body(), status=404)
 
 
+def json_400(request, exception=None) -> JsonResponse:
+    """Django's 400 (a request it refuses to read: too many fields, a suspicious header) for
+    API paths, in the API's shape."""
+    return JsonResponse(
+        {"code": "bad_request", "detail": _("The request could not be read."), "errors": {}},
+        status=400,
+    )
+
+
 def json_500(request) -> JsonResponse:
     """Django's 500 for API paths, in the API's shape (details are in the server log)."""
     return JsonResponse(

@@ -271,3 +271,12 @@ def test_text_with_control_characters_exports_to_xlsx(admin_client, admin, path)
     sheet = openpyxl.load_workbook(io.BytesIO(content)).active
     texts = {cell for row in sheet.iter_rows(values_only=True) for cell in row}
     assert "Esc\ufffdape" in texts
+
+
+def test_a_multipart_body_with_too_many_fields_is_a_400_in_the_error_shape(admin_client):
+    # given more form fields than Django reads (DATA_UPLOAD_MAX_NUMBER_FIELDS, 1000)
+    fields = {f"f{number}": "x" for number in range(1100)}
+    # when
+    response = admin_client.post("/api/v1/deals/imports/", fields, format="multipart")
+    # then
+    assert_error(response, 400, code="bad_request")
