@@ -2,6 +2,7 @@
 
     moment = storable(parse_datetime("2026-01-01T00:00+16:00"))  # the same moment, in UTC
     storable(Decimal("1e999999"))                                 # raises ValueError
+    class PersonsFilterSet(StorableFilterSetMixin, django_filters.FilterSet): ...
 
 Python accepts what PostgreSQL refuses: UTC offsets beyond ±15:59, numbers with a
 million digits, text with NUL characters. Such a value makes the query fail (a 500) or,
@@ -70,3 +71,22 @@ def storable(value: Any) -> Any:
     if isinstance(value, slice):
         return slice(storable(value.start), storable(value.stop), value.step)
     return value
+
+
+class StorableFilterSetMixin:
+    """For a django-filter FilterSet: a value `storable` refuses is a form error on its
+    filter (a 400 naming the parameter in the API, a message on the admin's list)."""
+
+    def get_form_class(self):
+        base = super().get_form_class()
+
+        def clean(form):
+            data = base.clean(form)
+            for name, value in list(data.items()):
+                try:
+                    data[name] = storable(value)
+                except ValueError as error:
+                    form.add_error(name, str(error))
+            return data
+
+        return type(base.__name__, (base,), {"clean": clean})
