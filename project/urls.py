@@ -2,7 +2,7 @@ from django.urls import include, path, re_path
 from django.views import defaults
 from wagtail.admin import urls as wagtailadmin_urls
 
-from modules.api.errors import json_404, json_500
+from modules.api.errors import json_400, json_404, json_500
 
 urlpatterns = [
     path("api/v1/", include("modules.api.urls")),
@@ -11,6 +11,12 @@ urlpatterns = [
     path("", include("modules.accounts.urls")),
     path("", include(wagtailadmin_urls)),
 ]
+
+
+def handler400(request, exception):
+    if request.path.startswith("/api/"):
+        return json_400(request, exception)
+    return defaults.bad_request(request, exception)
 
 
 def handler404(request, exception):

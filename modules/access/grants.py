@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from modules.access.engine import OPEN_FLAG, AccessSpec, access_spec, user_access
 from modules.access.models import RecordGrant
 from modules.core.exceptions import TesseraError
+from modules.core.values import is_digits
 
 MODES = ("replace", "add", "remove")
 #: The attribute `attach` sets on records: {role: {"users": [...], "teams": [...]}}.
@@ -133,7 +134,7 @@ def _ids(values, field: str) -> list[int]:
     if values is None:
         return []
     if not isinstance(values, list | tuple | set | frozenset) or any(
-        isinstance(v, bool) or not str(v).isdigit() for v in values
+        isinstance(v, bool) or not is_digits(str(v)) for v in values
     ):
         raise GrantInvalid(_("Give a list of ids."), field=field)
     return sorted({int(v) for v in values})

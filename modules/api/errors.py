@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.csrf import csrf_failure as django_csrf_failure
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from modules.core.exceptions import NotFound, TesseraError
@@ -70,6 +71,19 @@ def error_body(exc: Exception) -> tuple[dict, int]:
     raise exc
 
 
+class JsonErrorsMixin:
+    """For views that also answer files (`?format=xlsx`): their errors are JSON all the same.
+
+    DRF renders an error with the renderer the request negotiated, so a 403 asked for as
+    xlsx would leave as a garbled body under the spreadsheet's content type.
+    """
+
+    def handle_exception(self, exc):
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return super().handle_exception(exc)
+
+
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     """DRF's hook: every error leaves the API in the one shape."""
     try:
@@ -89,6 +103,15 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
 def json_404(request, exception=None) -> JsonResponse:
     """Django's 404 for unknown API paths, in the API's shape."""
     return JsonResponse(not_found_body(), status=404)
+
+
+def json_400(request, exception=None) -> JsonResponse:
+    """Django's 400 (a request it refuses to read: too many fields, a suspicious header) for
+    API paths, in the API's shape."""
+    return JsonResponse(
+        {"code": "bad_request", "detail": _("The request could not be read."), "errors": {}},
+        status=400,
+    )
 
 
 def json_500(request) -> JsonResponse:

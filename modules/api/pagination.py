@@ -21,6 +21,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from modules.core.exceptions import TesseraError
+from modules.core.values import storable
 
 
 class InvalidCursor(TesseraError):
@@ -107,11 +108,11 @@ class KeysetPaginator:
                 values, backwards = _decode(cursor, keys)
                 opts = queryset.model._meta
                 values = [
-                    None if v is None else opts.get_field(k.name).to_python(v)
+                    None if v is None else storable(opts.get_field(k.name).to_python(storable(v)))
                     for k, v in zip(self.ordering, values, strict=True)
                 ]
                 queryset = queryset.filter(self._beyond(values, backwards))
-        except (ValueError, TypeError, ValidationError):
+        except (ValueError, TypeError, ArithmeticError, ValidationError):
             # Values that do not fit the sort columns: not a cursor this API made.
             raise InvalidCursor(
                 _("This cursor is not valid for this list."), field="cursor"

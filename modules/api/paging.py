@@ -10,13 +10,15 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 
+from modules.core.values import is_digits
+
 
 def page_size(request) -> int:
     """`?page_size=` (1 to API_MAX_PAGE_SIZE), or the default; a 400 otherwise."""
     raw = request.query_params.get("page_size")
     if raw is None:
         return settings.API_DEFAULT_PAGE_SIZE
-    if not raw.isdigit() or not 1 <= int(raw) <= settings.API_MAX_PAGE_SIZE:
+    if not is_digits(raw) or not 1 <= int(raw) <= settings.API_MAX_PAGE_SIZE:
         raise ValidationError(
             {
                 "page_size": [

@@ -118,3 +118,47 @@ def add_error_responses(result: dict, generator, request, public) -> dict:
                     },
                 )
     return result
+
+
+def _close_objects(schema: dict) -> None:
+    """`additionalProperties: false` on every object of a request schema that names its keys."""
+    pending = [schema]
+    while pending:
+        node = pending.pop()
+        if not isinstance(node, dict) or "$ref" in node:
+            continue
+        if node.get("type") == "object" and "properties" in node:
+            node.setdefault("additionalProperties", False)
+        for key in ("properties", "patternProperties"):
+            pending.extend((node.get(key) or {}).values())
+        for key in ("items", "additionalProperties"):
+            pending.append(node.get(key))
+        for key in ("allOf", "oneOf", "anyOf"):
+            pending.extend(node.get(key) or [])
+
+
+def _tighten_parameter(parameter: dict) -> None:
+    """Query parameters as the server checks them (range: two values; year: 1 to 9999)."""
+    name, schema = parameter.get("name", ""), parameter.get("schema", {})
+    if name.endswith("__range") and schema.get("type") == "array":
+        schema.update(minItems=2, maxItems=2)
+        parameter["description"] = "From and to, separated by a comma."
+    elif name.endswith("__year"):
+        parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": 9999}
+
+
+def strict_requests(result: dict, generator, request, public) -> dict:
+    """drf-spectacular hook: request bodies refuse keys they do not name, as the server
+    does; responses stay open, so a client survives a field an administrator adds."""
+    components = result.get("components", {}).get("schemas", {})
+    for name, schema in components.items():
+        if name.endswith("Request"):
+            _close_objects(schema)
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "query":
+                    _tighten_parameter(parameter)
+            for content in operation.get("requestBody", {}).get("content", {}).values():
+                _close_objects(content.get("schema", {}))
+    return result

@@ -17,6 +17,7 @@ from rest_framework import serializers
 from modules.access import engine, grants
 from modules.access.engine import OPEN_FLAG, access_spec
 from modules.access.links import Links
+from modules.api.filtering import RecordFilterSet
 from modules.metamodel.runtime.builder import class_name
 from modules.metamodel.runtime.snapshot import SchemaSnapshot
 from modules.metamodel.runtime.specs import EntitySpec
@@ -238,9 +239,7 @@ def _build_filterset(entity: EntitySpec, model) -> type[django_filters.FilterSet
                 field_name="score", lookup_expr=lookup
             )
     meta = type("Meta", (), {"model": model, "fields": []})
-    return type(
-        f"{class_name(entity)}FilterSet", (django_filters.FilterSet,), {**filters, "Meta": meta}
-    )
+    return type(f"{class_name(entity)}FilterSet", (RecordFilterSet,), {**filters, "Meta": meta})
 
 
 def record_filterset(snapshot: SchemaSnapshot, slug: str) -> type[django_filters.FilterSet]:

@@ -114,9 +114,21 @@ class StrictSerializer(serializers.Serializer):
             if unknown and isinstance(error.detail, dict):
                 raise serializers.ValidationError({**error.detail, **unknown}) from None
             raise
+        unknown.update(self._missing(validated))
         if unknown:
             raise serializers.ValidationError(unknown)
         return validated
+
+    def _missing(self, validated: dict) -> dict[str, list[str]]:
+        """Required keys of a nested object: DRF lets a PATCH leave out any key at any depth,
+        but an item of a list (a team member) is always given whole."""
+        if self.parent is None or not getattr(self.root, "partial", False):
+            return {}
+        return {
+            name: [str(field.error_messages["required"])]
+            for name, field in self.fields.items()
+            if field.required and field.source not in validated
+        }
 
 
 # -- entity types ---------------------------------------------------------------------------

@@ -6,6 +6,8 @@
 
 A text cell starting with `= + - @`, a tab or a carriage return would be run as a
 formula by spreadsheet programs (CSV/formula injection), so it gets a leading quote.
+Control characters other than tab and line breaks, which the API stores but XML cannot
+hold, become U+FFFD: a record with one would otherwise fail the whole export.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 #: Excel's limit on a sheet's name.
@@ -24,10 +27,12 @@ SHEET_NAME_LENGTH = 31
 
 
 def escape_formula(value: Any) -> Any:
-    """Text that would run as a formula, made plain text; other values unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    """Text that would run as a formula, made plain text, and control characters an xlsx
+    cannot hold replaced by U+FFFD; other values unchanged."""
+    if not isinstance(value, str):
+        return value
+    value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def safe_cell(value: Any) -> Any:

@@ -24,6 +24,7 @@ from modules.access import engine
 from modules.accounts.permissions import require_administrator
 from modules.api.pagination import KeysetPaginator, Ordering
 from modules.core.exceptions import PermissionDenied
+from modules.core.values import storable_moment
 from modules.history.exceptions import HistoryFilterInvalid
 from modules.history.models import Operation, RowHistory
 from modules.history.presenter import ShownRow, present
@@ -153,9 +154,12 @@ def _moment(value: Any, field: str, *, end: bool) -> dt.datetime:
         raise HistoryFilterInvalid(
             _("Give a date (YYYY-MM-DD) or a date and time (ISO 8601)."), field=field
         )
-    if moment is None:
-        start = dt.datetime.combine(day, dt.time.min)
-        moment = start + dt.timedelta(days=1) if end else start
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment, timezone.get_current_timezone())
-    return moment
+    try:
+        if moment is None:
+            start = dt.datetime.combine(day, dt.time.min)
+            moment = start + dt.timedelta(days=1) if end else start
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment, timezone.get_current_timezone())
+        return storable_moment(moment)
+    except (OverflowError, ValueError):
+        raise HistoryFilterInvalid(_("This moment is out of range."), field=field) from None

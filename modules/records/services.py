@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from modules.access import engine, grants
 from modules.access.links import seen_values
 from modules.core.exceptions import PermissionDenied
+from modules.core.values import is_digits
 from modules.history import recorder
 from modules.metamodel.runtime import get_snapshot
 from modules.metamodel.runtime.specs import EntitySpec
@@ -585,7 +586,7 @@ class RecordService:
         user_model = get_user_model()
         if isinstance(owner, user_model) and owner.is_active:
             return owner
-        if not isinstance(owner, bool) and str(owner).isdigit():
+        if not isinstance(owner, bool) and is_digits(str(owner)):
             found = user_model.objects.filter(pk=int(owner), is_active=True).first()
             if found is not None:
                 return found

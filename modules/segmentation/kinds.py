@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from modules.core.registry import Registry
+from modules.core.values import is_digits
 from modules.segmentation.models import CategoricalParameter, NumericParameter, Parameter
 
 MAX_POINTS = 10000
@@ -31,7 +32,7 @@ Errors = dict[str, list[str]]
 
 def clean_points(value: Any, key: str, errors: Errors) -> int | None:
     """Whole points between -MAX_POINTS and MAX_POINTS."""
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+    if isinstance(value, str) and is_digits(value.strip().lstrip("-")):
         value = int(value.strip())
     if isinstance(value, bool) or not isinstance(value, int):
         errors[key] = [_("Give the points as a whole number.")]

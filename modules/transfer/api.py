@@ -17,24 +17,41 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from modules.access import engine
+from modules.api.parsers import StrictJSONParser
 from modules.api.views.records import RecordViewSet
 from modules.core.exceptions import PermissionDenied
 from modules.records import query
 from modules.transfer import export
+from modules.transfer.models import Mode
 from modules.transfer.services import ImportService
 
 BATCH_SCHEMA = {"type": "object"}
+DRY_RUN_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "mapping": {
+            "type": "object",
+            "additionalProperties": {"type": "string", "nullable": True},
+            "description": "Column heading → field api name (null: the column is skipped).",
+        },
+        "mode": {"type": "string", "enum": list(Mode.values)},
+        "match_on": {"type": "array", "items": {"type": "string"}, "nullable": True},
+        "skip_invalid": {"type": "boolean"},
+    },
+}
 
 
 class UploadView(APIView):
     """Upload a file to import into the entity type of the URL."""
 
     parser_classes = [MultiPartParser]
+    #: Set when the OpenAPI generator documents one entity type's paths.
+    entity_slug: str | None = None
 
     @extend_schema(
         summary="Upload a file to import",
@@ -46,11 +63,11 @@ class UploadView(APIView):
         },
         responses={201: BATCH_SCHEMA},
     )
-    def post(self, request, slug):
+    def post(self, request, slug=None):
         upload = request.FILES.get("file")
         if upload is None:
             raise ValidationError({"file": [_("Attach the file as `file`.")]})
-        batch = ImportService().upload(request.user, slug, upload)
+        batch = ImportService().upload(request.user, self.entity_slug or slug, upload)
         body = {
             "id": batch.pk,
             "columns": batch.columns,
@@ -71,10 +88,12 @@ class BatchView(APIView):
 class DryRunView(APIView):
     """Check every row with a mapping; nothing is written."""
 
-    parser_classes = [JSONParser]
+    parser_classes = [StrictJSONParser]
 
     @extend_schema(
-        summary="Check an import (dry run)", request=BATCH_SCHEMA, responses={200: BATCH_SCHEMA}
+        summary="Check an import (dry run)",
+        request={"application/json": DRY_RUN_SCHEMA},
+        responses={200: BATCH_SCHEMA},
     )
     def post(self, request, pk):
         data = request.data if isinstance(request.data, dict) else {}
@@ -137,11 +156,18 @@ class ExportViewSet(RecordViewSet):
         return super().perform_content_negotiation(request, force=True)
 
 
-urlpatterns = [
+def entity_urlpatterns(prefix: str = "<slug:slug>", **initkwargs) -> list:
+    """Upload and export under `prefix`; the OpenAPI generator makes one set per type."""
+    return [
+        path(f"{prefix}/imports/", UploadView.as_view(**initkwargs)),
+        path(f"{prefix}/export/", ExportViewSet.as_view({"get": "export"}, **initkwargs)),
+    ]
+
+
+batch_urlpatterns = [
     path("imports/<int:pk>/", BatchView.as_view()),
     path("imports/<int:pk>/dry-run/", DryRunView.as_view()),
     path("imports/<int:pk>/run/", RunView.as_view()),
     path("imports/<int:pk>/undo/", UndoView.as_view()),
-    path("<slug:slug>/imports/", UploadView.as_view()),
-    path("<slug:slug>/export/", ExportViewSet.as_view({"get": "export"})),
 ]
+urlpatterns = [*batch_urlpatterns, *entity_urlpatterns()]

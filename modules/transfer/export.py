@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -138,6 +139,10 @@ def spreadsheet_response(user, entity, queryset, columns, file_format: str, name
     headings = [str(heading) for _k, heading in columns]
     rows = export_rows(user, entity, queryset, columns)
     if file_format == "csv":
+        # The first row runs the query: a value the database refuses is answered as an
+        # error now, not as a download that breaks off after its headers.
+        first = next(rows, None)
+        rows = itertools.chain([] if first is None else [first], rows)
         response = StreamingHttpResponse(csv_lines(headings, rows), content_type="text/csv")
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response

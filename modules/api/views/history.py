@@ -22,6 +22,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from modules.api.errors import JsonErrorsMixin
 from modules.api.paging import page_link, page_size
 from modules.api.serializers_history import HistoryPageSerializer
 from modules.api.serializers_meta import ErrorSerializer
@@ -114,7 +115,7 @@ class RecordHistoryView(HistoryPageMixin, APIView):
         return self.page(request, rows, links)
 
 
-class ChangeLogView(HistoryPageMixin, APIView):
+class ChangeLogView(JsonErrorsMixin, HistoryPageMixin, APIView):
     """`/history/`: every record change, filtered (administrators)."""
 
     renderer_classes = [JSONRenderer, XlsxRenderer]

@@ -44,7 +44,7 @@ from modules.metamodel.runtime import get_snapshot
 from modules.metamodel.runtime.check import pending_check
 from modules.records import query
 from modules.records.exceptions import RecordNotFound
-from modules.records.services import RecordService
+from modules.records.services import BULK_LIMIT, RecordService
 from modules.relations.services import RelationService
 
 LIST_PARAMETERS = {
@@ -60,6 +60,25 @@ LIST_PARAMETERS = {
 }
 SYSTEM_INPUT = {"owner", "visibility", "version", "participants"}
 BULK_ACTIONS = ("change_user", "update", "delete")
+ID_LIST = {"type": "array", "items": {"type": "integer", "minimum": 1}}
+BULK_REQUEST = {
+    "type": "object",
+    "required": ["action", "ids"],
+    "properties": {
+        "action": {"type": "string", "enum": list(BULK_ACTIONS)},
+        "ids": {**ID_LIST, "minItems": 1, "maxItems": BULK_LIMIT},
+        "values": {"type": "object", "description": "`update`: values as a PATCH takes them."},
+        "role": {"type": "string", "description": "`change_user`: `owner` or a granted role."},
+        "users": ID_LIST,
+        "teams": ID_LIST,
+        "mode": {"type": "string", "enum": list(grants.MODES)},
+    },
+}
+BULK_RESPONSE = {
+    "type": "object",
+    "required": ["action", "count"],
+    "properties": {"action": {"type": "string"}, "count": {"type": "integer"}},
+}
 
 
 class FilterBackend(DjangoFilterBackend):
@@ -231,8 +250,8 @@ class RecordViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         summary="Act on many records at once (all or nothing)",
-        request={"application/json": {"type": "object"}},
-        responses={200: {"type": "object"}},
+        request={"application/json": BULK_REQUEST},
+        responses={200: BULK_RESPONSE},
         description=(
             '`{"action": "change_user", "ids": [..], "role": "owner" | "participant" | ..., '
             '"users": [..], "teams": [..], "mode": "replace" | "add" | "remove"}`, '

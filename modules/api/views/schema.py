@@ -16,16 +16,21 @@ from modules.metamodel.runtime import get_snapshot
 
 
 def _patterns(snapshot) -> list:
-    from modules.api.views import accounts, auth, meta
+    from modules.api.views import accounts, auth, history, meta, users
     from modules.api.views.records import entity_urlpatterns
+    from modules.transfer import api as transfer
 
     routes = [
         path("auth/token/", auth.TokenView.as_view()),
         path("meta/", include(meta)),
         *accounts.urlpatterns,
+        *history.urlpatterns,
+        *users.urlpatterns,
+        *transfer.batch_urlpatterns,
     ]
     for entity in sorted(snapshot.entities, key=lambda e: e.slug):
         routes += entity_urlpatterns(entity.slug, entity_slug=entity.slug)
+        routes += transfer.entity_urlpatterns(entity.slug, entity_slug=entity.slug)
     return [path("api/v1/", include(routes))]
 
 

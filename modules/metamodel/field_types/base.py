@@ -234,7 +234,10 @@ class FieldType:
             cls = type(f"{base.__name__}Range", (django_filters.BaseRangeFilter, base), {})
             return cls(field_name=name, lookup_expr="range", **kwargs)
         if lookup == "year":
-            return django_filters.NumberFilter(field_name=name, lookup_expr="year")
+            # Years Python's dates can hold; 0 or 10000 could only fail the query.
+            return django_filters.NumberFilter(
+                field_name=name, lookup_expr="year", min_value=1, max_value=9999, decimal_places=0
+            )
         if lookup == "date":
             return django_filters.DateFilter(field_name=name, lookup_expr="date")
         return base(field_name=name, lookup_expr=lookup, **kwargs)

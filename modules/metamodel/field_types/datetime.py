@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from wagtail.admin.widgets import AdminDateTimeInput
 
+from modules.core.values import storable_moment
 from modules.metamodel.field_types.base import FieldType
 from modules.metamodel.field_types.date import DATE_INPUT_FORMATS
 from modules.metamodel.field_types.integer import NUMERIC_LOOKUPS
@@ -73,4 +74,7 @@ class DateTimeType(FieldType):
                 raise ValidationError(
                     _("That time does not exist in your time zone."), code="invalid"
                 ) from None
-        return cleaned
+        try:
+            return storable_moment(cleaned)
+        except ValueError as error:
+            raise ValidationError(str(error), code="invalid") from None

@@ -10,6 +10,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from modules.core.values import is_digits
 from modules.core.widgets import PickerWidget
 from modules.metamodel.field_types.base import LinkType
 
@@ -113,8 +114,8 @@ class RelationType(LinkType):
     def parse_many(self, field, texts, *, viewer):
         """Records `viewer` may see, by id or by a title only one of them has."""
         wanted = {text: " ".join(text.split()).casefold() for text in texts if text.strip()}
-        by_title = any(not key.isdigit() for key in wanted.values())
-        ids = {int(key) for key in wanted.values() if key.isdigit() and len(key) < 18}
+        by_title = any(not is_digits(key) for key in wanted.values())
+        ids = {int(key) for key in wanted.values() if is_digits(key) and len(key) < 18}
         rows = self.linked_records(field, viewer)
         seen: set[int] = set()
         titles: dict[str, list[int]] = {}
@@ -124,7 +125,7 @@ class RelationType(LinkType):
                 titles.setdefault(" ".join(str(record).split()).casefold(), []).append(record.pk)
         found = {}
         for text, key in wanted.items():
-            if key.isdigit() and len(key) < 18 and int(key) in seen:
+            if is_digits(key) and len(key) < 18 and int(key) in seen:
                 found[text] = int(key)
             elif len(titles.get(key, ())) == 1:
                 found[text] = titles[key][0]
@@ -135,7 +136,7 @@ class RelationType(LinkType):
         if self.is_empty(text) or not str(text).strip():
             return None
         text = str(text).strip()
-        if text.isdigit():
+        if is_digits(text):
             return self.clean(field, text)
         from modules.metamodel.runtime import get_snapshot
 

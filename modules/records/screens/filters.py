@@ -11,6 +11,7 @@ from wagtail.admin.filters import WagtailFilterSet
 from modules.access import engine, grants
 from modules.access.models import ObjectRole
 from modules.accounts.filters import UserFilter
+from modules.core.values import StorableFilterSetMixin
 from modules.metamodel.runtime.builder import class_name
 from modules.metamodel.runtime.snapshot import SchemaSnapshot
 from modules.records.services import VISIBILITIES
@@ -43,7 +44,9 @@ def _build(snapshot: SchemaSnapshot, slug: str):
     )
     meta = type("Meta", (), {"model": model, "fields": []})
     return type(
-        f"{class_name(entity)}AdminFilterSet", (WagtailFilterSet,), {**filters, "Meta": meta}
+        f"{class_name(entity)}AdminFilterSet",
+        (StorableFilterSetMixin, WagtailFilterSet),
+        {**filters, "Meta": meta},
     )
 
 

@@ -24,8 +24,9 @@ class URLConf:
     """A URLconf object (Django accepts any object with `urlpatterns`); hashable, for the
     resolver cache."""
 
-    def __init__(self, urlpatterns, handler404, handler500):
+    def __init__(self, urlpatterns, handler400, handler404, handler500):
         self.urlpatterns = urlpatterns
+        self.handler400 = handler400
         self.handler404 = handler404
         self.handler500 = handler500
 
@@ -50,6 +51,7 @@ def _build(snapshot: SchemaSnapshot) -> URLConf:
         )
     return URLConf(
         urlpatterns=[*patterns, *root.urlpatterns],
+        handler400=root.handler400,
         handler404=root.handler404,
         handler500=root.handler500,
     )

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from modules.core.exceptions import TesseraError
 from modules.core.i18n import localized
+from modules.core.values import is_digits
 from modules.metamodel.exceptions import EntityTypeNotFound
 from modules.metamodel.runtime import get_snapshot
 from modules.metamodel.screens.views import SettingsView
@@ -183,7 +184,7 @@ class SchemeView(SegmentationSettingsView):
                     request.user,
                     slug,
                     payload,
-                    expected_version=int(version) if version.isdigit() else None,
+                    expected_version=int(version) if is_digits(version) else None,
                 )
                 messages.success(
                     request,
