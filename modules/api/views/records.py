@@ -44,7 +44,7 @@ from modules.metamodel.runtime import get_snapshot
 from modules.metamodel.runtime.check import pending_check
 from modules.records import query
 from modules.records.exceptions import RecordNotFound
-from modules.records.services import BULK_LIMIT, RecordService
+from modules.records.services import BULK_LIMIT, VISIBILITIES, RecordService
 from modules.relations.services import RelationService
 
 LIST_PARAMETERS = {
@@ -68,6 +68,11 @@ BULK_REQUEST = {
         "action": {"type": "string", "enum": list(BULK_ACTIONS)},
         "ids": {**ID_LIST, "minItems": 1, "maxItems": BULK_LIMIT},
         "values": {"type": "object", "description": "`update`: values as a PATCH takes them."},
+        "visibility": {
+            "type": "string",
+            "enum": list(VISIBILITIES),
+            "description": "`update`: the visibility to give every record.",
+        },
         "role": {"type": "string", "description": "`change_user`: `owner` or a granted role."},
         "users": ID_LIST,
         "teams": ID_LIST,
