@@ -22,7 +22,7 @@ def hidden_branch_of_hidden_hq(owner) -> RelationType:
     """Two companies hidden from everyone but their owner, related as headquarters/branch."""
     hq_type = RelationType.objects.get(key="headquarters_branch")
     hq, branch = (
-        RecordService().create(owner, "companies", {"name": name}, visibility="hidden")
+        RecordService().create(None, "companies", {"name": name}, visibility="hidden", owner=owner)
         for name in ("Secret HQ", "Secret Branch")
     )
     RelationService().add(owner, "companies", hq.pk, hq_type.pk, branch.pk, side="source")

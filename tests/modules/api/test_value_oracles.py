@@ -36,10 +36,11 @@ def test_a_value_held_by_a_record_the_caller_may_not_open_is_unavailable(
 ):
     # given marek's company holds the tax number, hidden or masked to alice
     records.create(
-        marek,
+        None,
         "companies",
         {"name": "Marek Co", "tax_number": "PL-123"},
         **{"visibility": visibility},
+        owner=marek,
     )
     # when alice gives the same number (in any case)
     response = user_client.post(
@@ -55,7 +56,11 @@ def test_a_value_held_only_in_the_trash_reads_like_a_value_held_nowhere(
 ):
     # given a hidden company in the trash holds one number; no company holds the other
     hidden = records.create(
-        marek, "companies", {"name": "Gone Co", "tax_number": "PL-777"}, visibility="hidden"
+        None,
+        "companies",
+        {"name": "Gone Co", "tax_number": "PL-777"},
+        visibility="hidden",
+        owner=marek,
     )
     records.delete(marek, "companies", hidden.pk)
     # when alice creates companies with each
@@ -89,7 +94,11 @@ def test_changing_to_a_value_held_by_a_hidden_record_is_unavailable(
 ):
     # given
     records.create(
-        marek, "companies", {"name": "Marek Co", "tax_number": "PL-321"}, visibility="hidden"
+        None,
+        "companies",
+        {"name": "Marek Co", "tax_number": "PL-321"},
+        visibility="hidden",
+        owner=marek,
     )
     own = records.create(user, "companies", {"name": "Alice Co"})
     # when
@@ -104,7 +113,11 @@ def test_changing_to_a_value_held_by_a_hidden_record_is_unavailable(
 def test_unavailable_is_said_in_polish(companies, marek, user_client):
     # given
     records.create(
-        marek, "companies", {"name": "Marek Co", "tax_number": "PL-999"}, visibility="hidden"
+        None,
+        "companies",
+        {"name": "Marek Co", "tax_number": "PL-999"},
+        visibility="hidden",
+        owner=marek,
     )
     # when
     response = user_client.post(
@@ -121,7 +134,9 @@ def test_a_stale_version_of_a_record_the_caller_may_only_list_gives_no_version(
     companies, marek, user_client
 ):
     # given marek's non-public company, edited twice since
-    masked = records.create(marek, "companies", {"name": "Masked Co"}, visibility="non_public")
+    masked = records.create(
+        None, "companies", {"name": "Masked Co"}, visibility="non_public", owner=marek
+    )
     records.update(marek, "companies", masked.pk, {"city": "Gdańsk"})
     # when alice sends an old version
     response = user_client.patch(f"/api/v1/companies/{masked.pk}/", {"version": 1}, format="json")
@@ -137,7 +152,9 @@ def test_the_right_version_of_a_record_the_caller_may_only_list_reads_like_a_wro
     companies, marek, user_client
 ):
     # given marek's non-public company at version 2
-    masked = records.create(marek, "companies", {"name": "Masked Co"}, visibility="non_public")
+    masked = records.create(
+        None, "companies", {"name": "Masked Co"}, visibility="non_public", owner=marek
+    )
     records.update(marek, "companies", masked.pk, {"city": "Gdańsk"})
     # when alice sends the right version and a wrong one
     right = user_client.patch(f"/api/v1/companies/{masked.pk}/", {"version": 2}, format="json")

@@ -2,6 +2,7 @@
 
 from rest_framework.test import APIClient
 
+from modules.access.services import AccessService
 from modules.metamodel.runtime import get_model
 from modules.records.services import RecordService
 from modules.relations.models import RelationType
@@ -18,10 +19,11 @@ def client_for(user) -> APIClient:
 def quiet_company(owner):
     """A non-public company: others may list its name and city, nothing more."""
     return RecordService().create(
-        owner,
+        None,
         "companies",
         {"name": "Quiet Ltd", "city": "Łódź", **SECRET},
         visibility="non_public",
+        owner=owner,
     )
 
 
@@ -32,6 +34,7 @@ def restricted_shape(record) -> dict:
         "city": "Łódź",
         "visibility": "non_public",
         "restricted": True,
+        "restricted_fields": [],
     }
 
 
@@ -47,20 +50,26 @@ def test_an_empty_patch_of_a_record_the_caller_may_only_list_shows_its_basic_fie
     assert "Secret 1" not in response.content.decode()
 
 
-def test_a_patch_with_only_the_version_or_the_same_owner_masks_alike(make_user):
-    # given
+def test_a_patch_naming_the_version_or_owner_of_a_listed_record_tells_nothing(make_user):
+    # given a non-public record the caller may only list
     owner, other = make_user("owner"), make_user("other")
     record = quiet_company(owner)
     url = f"/api/v1/companies/{record.pk}/"
-    # when
-    answers = [
-        client_for(other).patch(url, body, format="json")
-        for body in ({"version": record.version}, {"owner": owner.pk}, {"restricted": False})
-    ]
-    # then
-    for answer in answers:
-        assert answer.status_code == 200, answer.content
-        assert answer.json() == restricted_shape(record)
+    api = client_for(other)
+    # when they send a read-only key, the true version or a wrong one, the true owner or not
+    ignored = api.patch(url, {"restricted": False}, format="json")
+    versions = [api.patch(url, {"version": v}, format="json") for v in (record.version, 99)]
+    owners = [api.patch(url, {"owner": u}, format="json") for u in (owner.pk, other.pk)]
+    # then the read-only key is ignored and the answer is the restricted shape
+    assert ignored.status_code == 200, ignored.content
+    assert ignored.json() == restricted_shape(record)
+    # and a right guess reads exactly like a wrong one, showing no version or owner
+    assert [r.status_code for r in versions] == [409, 409]
+    assert versions[0].json() == versions[1].json()
+    assert "current_version" not in versions[0].json()
+    assert [r.status_code for r in owners] == [403, 403]
+    assert owners[0].json() == owners[1].json()
+    assert list(owners[0].json()["errors"]) == ["owner"]
 
 
 def test_a_put_on_a_record_the_caller_may_only_list_is_refused_without_values(make_user):
@@ -92,7 +101,9 @@ def test_an_update_answers_exactly_what_get_answers_next(make_user):
 def test_a_write_answer_shows_a_link_as_get_shows_it(make_user):
     # given: a public deal linked to a company its editor may not see
     owner, editor = make_user("owner"), make_user("editor")
-    hidden = RecordService().create(owner, "companies", {"name": "Hidden Co"}, visibility="hidden")
+    hidden = RecordService().create(
+        None, "companies", {"name": "Hidden Co"}, visibility="hidden", owner=owner
+    )
     deal = RecordService().create(owner, "deals", {"name": "Pilot", "company": hidden.pk})
     api = client_for(editor)
     # when
@@ -137,8 +148,13 @@ def test_handing_a_record_over_as_non_public_answers_its_basic_fields(make_user)
     assert response.json() == restricted_shape(record)
 
 
-def test_creating_a_record_for_someone_else_answers_only_what_the_caller_may_see(make_user):
-    # given
+def test_creating_a_record_for_someone_else_answers_only_what_the_caller_may_see(make_user, admin):
+    # given users who may hand records over and set their visibility
+    AccessService().update_permissions(
+        admin,
+        "companies",
+        system={"user": ["view", "add", "edit", "change_user", "change_visibility"]},
+    )
     alice, bob = make_user("alice"), make_user("bob")
     api = client_for(alice)
     body = {"name": "Quiet Ltd", "city": "Łódź", **SECRET, "owner": bob.pk}
@@ -176,7 +192,7 @@ def test_bulk_answers_count_only_the_callers_own_ids(make_user):
     # given
     alice, bob = make_user("alice"), make_user("bob")
     mine = [RecordService().create(alice, "companies", {"name": f"A{i}"}).pk for i in range(2)]
-    RecordService().create(bob, "companies", {"name": "B"}, visibility="hidden")
+    RecordService().create(None, "companies", {"name": "B"}, visibility="hidden", owner=bob)
     api = client_for(alice)
     # when
     done = api.post(
@@ -193,7 +209,9 @@ def test_bulk_refusals_read_the_same_for_a_hidden_and_a_missing_id(make_user):
     # given
     alice, bob = make_user("alice"), make_user("bob")
     mine = RecordService().create(alice, "companies", {"name": "A"}).pk
-    hidden = RecordService().create(bob, "companies", {"name": "H"}, visibility="hidden").pk
+    hidden = (
+        RecordService().create(None, "companies", {"name": "H"}, visibility="hidden", owner=bob).pk
+    )
     missing = hidden + 1000
     api = client_for(alice)
 
