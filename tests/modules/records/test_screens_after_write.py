@@ -2,6 +2,7 @@
 
 from django.contrib.messages import get_messages
 
+from modules.access.services import AccessService
 from modules.metamodel.runtime import get_model
 from modules.records.services import RecordService
 
@@ -16,8 +17,15 @@ def said(response) -> list[str]:
     return [str(message.message) for message in get_messages(response.wsgi_request)]
 
 
-def test_creating_a_record_out_of_ones_sight_names_nothing_and_offers_no_edit(client, make_user):
-    # given
+def test_creating_a_record_out_of_ones_sight_names_nothing_and_offers_no_edit(
+    client, make_user, admin
+):
+    # given a user who may hand records over and hide them
+    AccessService().update_permissions(
+        admin,
+        "companies",
+        system={"user": ["view", "add", "edit", "change_user", "change_visibility"]},
+    )
     alice, bob = make_user("alice"), make_user("bob")
     client.force_login(alice)
     # when
@@ -114,7 +122,7 @@ def test_the_list_links_a_record_one_may_only_list_to_its_profile(client, make_u
     # given
     alice, bob = make_user("alice"), make_user("bob")
     theirs = RecordService().create(
-        bob, "companies", {"name": "Quiet Ltd"}, visibility="non_public"
+        None, "companies", {"name": "Quiet Ltd"}, visibility="non_public", owner=bob
     )
     mine = RecordService().create(alice, "companies", {"name": "Mine"})
     client.force_login(alice)

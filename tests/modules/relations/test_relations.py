@@ -431,7 +431,7 @@ def test_a_full_limit_reads_alike_whoever_fills_it(make_user, admin, held_by):
     piotr, marek = make_user("piotr_l"), make_user("marek_l")
     own_branch, own_hq = company(piotr, "Piotr Branch"), company(piotr, "Piotr HQ")
     other_branch = company(marek, "Marek Branch")
-    secret_hq = company(marek, "Secret HQ", visibility=held_by)
+    secret_hq = company(None, "Secret HQ", owner=marek, visibility=held_by)
     for branch in (own_branch, other_branch):
         relations.add(None, "companies", secret_hq.pk, hq_type().pk, branch.pk, side="source")
     # when piotr gives either branch a second headquarters

@@ -44,7 +44,11 @@ def test_matching_on_a_field_a_listed_record_masks_is_refused_before_any_row_is_
 ):
     # given marek's non-public company, listed to piotr without its tax number
     records.create(
-        marek, "companies", {"name": "Masked Co", "tax_number": "PL-202"}, visibility="non_public"
+        None,
+        "companies",
+        {"name": "Masked Co", "tax_number": "PL-202"},
+        visibility="non_public",
+        owner=marek,
     )
     batch = upload("companies", "csv", HEADER, [["Probe", "PL-202"]], user=piotr)
     # when piotr checks an update matched on the tax number
@@ -58,7 +62,11 @@ def test_matching_on_a_field_a_listed_record_masks_is_refused_before_any_row_is_
 def test_the_masked_match_key_is_a_400_through_the_api(upload, piotr, marek):
     # given
     records.create(
-        marek, "companies", {"name": "Masked Co", "tax_number": "PL-202"}, visibility="non_public"
+        None,
+        "companies",
+        {"name": "Masked Co", "tax_number": "PL-202"},
+        visibility="non_public",
+        owner=marek,
     )
     batch = upload("companies", "csv", HEADER, [["Probe", "PL-202"]], user=piotr)
     client = APIClient()
@@ -81,8 +89,8 @@ def test_a_key_only_records_piotr_may_not_edit_hold_reads_like_a_key_held_nowher
     upload, imports, piotr, marek, mode
 ):
     # given a masked and a hidden company of marek's (names are basic fields)
-    records.create(marek, "companies", {"name": "Masked Co"}, visibility="non_public")
-    records.create(marek, "companies", {"name": "Hidden Co"}, visibility="hidden")
+    records.create(None, "companies", {"name": "Masked Co"}, visibility="non_public", owner=marek)
+    records.create(None, "companies", {"name": "Hidden Co"}, visibility="hidden", owner=marek)
     rows = [["masked co", ""], ["HIDDEN CO", ""], ["Nowhere Co", ""]]
     batch = upload("companies", "csv", HEADER, rows, user=piotr)
     # when piotr matches on the name
@@ -97,7 +105,9 @@ def test_a_match_on_an_editable_record_still_updates_it(
     upload, imports, piotr, marek, django_capture_on_commit_callbacks
 ):
     # given piotr's own non-public company and marek's public one
-    own = records.create(piotr, "companies", {"name": "Own Co"}, visibility="non_public")
+    own = records.create(
+        None, "companies", {"name": "Own Co"}, visibility="non_public", owner=piotr
+    )
     public = records.create(marek, "companies", {"name": "Public Co"})
     rows = [["Own Co", "PL-1"], ["Public Co", "PL-2"]]
     batch = upload("companies", "csv", HEADER, rows, user=piotr)
@@ -116,10 +126,18 @@ def test_a_dry_run_does_not_check_unique_values_against_records_piotr_may_not_op
 ):
     # given marek's hidden and masked companies hold two tax numbers
     records.create(
-        marek, "companies", {"name": "Hidden Co", "tax_number": "PL-7"}, visibility="hidden"
+        None,
+        "companies",
+        {"name": "Hidden Co", "tax_number": "PL-7"},
+        visibility="hidden",
+        owner=marek,
     )
     records.create(
-        marek, "companies", {"name": "Masked Co", "tax_number": "PL-8"}, visibility="non_public"
+        None,
+        "companies",
+        {"name": "Masked Co", "tax_number": "PL-8"},
+        visibility="non_public",
+        owner=marek,
     )
     rows = [["A Co", "pl-7"], ["B Co", "PL-8"], ["C Co", "PL-9"]]
     batch = upload("companies", "csv", HEADER, rows, user=piotr)
@@ -135,7 +153,11 @@ def test_a_run_reports_a_row_whose_value_is_unavailable_and_stores_nothing_for_i
 ):
     # given marek's hidden company holds a tax number piotr's file repeats
     records.create(
-        marek, "companies", {"name": "Hidden Co", "tax_number": "PL-7"}, visibility="hidden"
+        None,
+        "companies",
+        {"name": "Hidden Co", "tax_number": "PL-7"},
+        visibility="hidden",
+        owner=marek,
     )
     rows = [["A Co", "pl-7"], ["C Co", "PL-9"]]
     batch = upload("companies", "csv", HEADER, rows, user=piotr)
@@ -158,7 +180,11 @@ def test_a_run_with_an_unavailable_value_and_no_skipping_writes_nothing(
 ):
     # given
     records.create(
-        marek, "companies", {"name": "Masked Co", "tax_number": "PL-8"}, visibility="non_public"
+        None,
+        "companies",
+        {"name": "Masked Co", "tax_number": "PL-8"},
+        visibility="non_public",
+        owner=marek,
     )
     batch = upload("companies", "csv", HEADER, [["B Co", "PL-8"], ["C Co", "PL-9"]], user=piotr)
     checked = imports.dry_run(piotr, batch.pk, mapping=MAPPING, mode="create")
@@ -176,7 +202,9 @@ def test_a_key_several_records_hold_counts_only_those_piotr_may_edit(upload, imp
     # given two of piotr's companies and a hidden one of marek's in one city
     for name in ("P1", "P2"):
         records.create(piotr, "companies", {"name": name, "city": "Kraków"})
-    records.create(marek, "companies", {"name": "M1", "city": "Kraków"}, visibility="hidden")
+    records.create(
+        None, "companies", {"name": "M1", "city": "Kraków"}, visibility="hidden", owner=marek
+    )
     batch = upload("companies", "csv", ["City", "Tax ID"], [["kraków", "PL-1"]], user=piotr)
     # when
     checked = imports.dry_run(
