@@ -58,7 +58,7 @@ def _lines(user, rows):
                 shown.user_name,
                 shown.entity_label,
                 row.record_id,
-                row.title,
+                shown.title,
                 shown.operation_label,
                 row.action,
             ]

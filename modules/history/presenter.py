@@ -60,6 +60,9 @@ class ShownRow:
     record_url: str = ""
     #: Keys of the changes with a value pointing at a record the viewer may not see.
     restricted_fields: list[str] = field(default_factory=list)
+    #: The record's title as written then; empty where the viewer sees the record in part,
+    #: since it may have been made of fields they may not read.
+    title: str = ""
 
     @property
     def action_label(self) -> str:
@@ -134,6 +137,7 @@ def present(viewer, rows: Iterable[RowHistory], *, masks: dict | None = None) ->
                 operation_label=str(row.get_operation_display()),
                 changes=changes,
                 restricted_fields=hiding,
+                title=row.title if mask is None else "",
             )
         )
     return shown

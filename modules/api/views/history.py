@@ -54,7 +54,7 @@ def row_json(shown: ShownRow, slugs: dict) -> dict:
         "user": {"id": row.user_id, "name": shown.user_name},
         "entity": slugs.get(row.entity_type_id),
         "record_id": row.record_id,
-        "record_title": row.title,
+        "record_title": shown.title,
         "operation": row.operation,
         "action": row.action,
         "batch": row.batch,

@@ -168,3 +168,28 @@ def test_a_link_to_a_trashed_record_does_not_block_sorting(admin):
     response = client_for(admin).get("/api/v1/deals/?ordering=company")
     # then
     assert response.status_code == 200, response.content
+
+
+def test_sending_back_the_withheld_id_reads_like_any_other_hidden_id(piotr, admin, deal):
+    # given another company hidden from piotr; he may edit the public deal
+    other = RecordService().create(admin, "companies", {"name": "Other"}, visibility="hidden")
+    api = client_for(piotr)
+    # when he guesses the stored link, then another hidden company
+    right = api.patch(f"/api/v1/deals/{deal.pk}/", {"company": deal.company_id}, format="json")
+    wrong = api.patch(f"/api/v1/deals/{deal.pk}/", {"company": other.pk}, format="json")
+    # then a right guess is refused exactly like a wrong one
+    assert (right.status_code, wrong.status_code) == (400, 400)
+    assert right.json()["errors"] == {"company": [f"No record has the id {deal.company_id}."]}
+    assert wrong.json()["errors"] == {"company": [f"No record has the id {other.pk}."]}
+
+
+def test_the_history_of_a_record_seen_in_part_leaves_out_its_title(piotr, admin):
+    # given a company piotr may list but not open
+    quiet = RecordService().create(admin, "companies", {"name": "Quiet"}, visibility="non_public")
+    # when he and the administrator read its history
+    his = client_for(piotr).get(f"/api/v1/companies/{quiet.pk}/history/")
+    theirs = client_for(admin).get(f"/api/v1/companies/{quiet.pk}/history/")
+    # then the title written with the row (made of any field) is shown to the administrator only
+    assert his.status_code == 200, his.content
+    assert [r["record_title"] for r in his.json()["results"]] == [""]
+    assert [r["record_title"] for r in theirs.json()["results"]] == ["Quiet"]
