@@ -22,10 +22,15 @@ from django.utils.translation import gettext as _
 MAX_DIGITS = 30
 
 
-def is_digits(text: str) -> bool:
-    """True for ASCII digits only: `str.isdigit` also takes "²" and "٣", which `int()`
-    refuses or reads as another number."""
-    return text.isascii() and text.isdigit()
+#: Digits an id or other whole number from outside may have: 18 always fit a bigint.
+MAX_ID_DIGITS = 18
+
+
+def is_digits(text: str, max_digits: int = MAX_ID_DIGITS) -> bool:
+    """True for at most `max_digits` ASCII digits: `str.isdigit` also takes "²" and "٣",
+    which `int()` refuses or reads as another number, and `int()` refuses a string of
+    over 4,300 digits; a longer number fits no column anyway."""
+    return text.isascii() and text.isdigit() and len(text) <= max_digits
 
 
 def storable_moment(moment: dt.datetime) -> dt.datetime:

@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterable
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from modules.core.values import is_digits
+
 
 class PickerWidget(forms.Widget):
     """A text input with suggestions from a lookup URL, and a hidden input per chosen id."""
@@ -74,10 +76,10 @@ class PickerWidget(forms.Widget):
     def items(self, ids: Iterable[str]) -> list[dict]:
         """The chosen ids with their titles, in the order given."""
         ids = list(ids)
-        known = [int(i) for i in ids if i.isdecimal()]
+        known = [int(i) for i in ids if is_digits(i)]
         titles = self.titles(known) if (self.titles and known) else {}
         return [
-            {"id": i, "title": (titles.get(int(i)) if i.isdecimal() else None) or f"#{i}"}
+            {"id": i, "title": (titles.get(int(i)) if is_digits(i) else None) or f"#{i}"}
             for i in ids
         ]
 

@@ -32,7 +32,7 @@ Errors = dict[str, list[str]]
 
 def clean_points(value: Any, key: str, errors: Errors) -> int | None:
     """Whole points between -MAX_POINTS and MAX_POINTS."""
-    if isinstance(value, str) and is_digits(value.strip().lstrip("-")):
+    if isinstance(value, str) and is_digits(value.strip().removeprefix("-")):
         value = int(value.strip())
     if isinstance(value, bool) or not isinstance(value, int):
         errors[key] = [_("Give the points as a whole number.")]

@@ -23,6 +23,7 @@ from modules.accounts.models import Membership, Role, Team
 from modules.accounts.screens.forms import TeamForm, user_label
 from modules.accounts.services import AccountService, team_tree, team_usage
 from modules.core.exceptions import TesseraError
+from modules.core.values import is_digits
 from modules.metamodel.screens.views import AdministratorRequiredMixin, FormMixin
 
 NS = "teams_settings"
@@ -147,7 +148,7 @@ class TeamCreateView(TeamFormMixin, TeamsView):
 
     def get_initial(self):
         parent = self.request.GET.get("parent", "")
-        return {"parent": int(parent)} if parent.isdigit() else {}
+        return {"parent": int(parent)} if is_digits(parent) else {}
 
     def get_breadcrumbs_items(self):
         return [*super().get_breadcrumbs_items(), {"url": "", "label": self.get_page_title()}]

@@ -95,7 +95,7 @@ class RelationType(LinkType):
             return None
         if isinstance(value, models.Model):
             value = value.pk
-        if isinstance(value, bool) or not str(value).isdecimal():
+        if isinstance(value, bool) or not is_digits(str(value)):
             raise ValidationError(_("Give the linked record's id."), code="invalid")
         record_id = int(value)
         target = self.target_model(field)
@@ -115,7 +115,7 @@ class RelationType(LinkType):
         """Records `viewer` may see, by id or by a title only one of them has."""
         wanted = {text: " ".join(text.split()).casefold() for text in texts if text.strip()}
         by_title = any(not is_digits(key) for key in wanted.values())
-        ids = {int(key) for key in wanted.values() if is_digits(key) and len(key) < 18}
+        ids = {int(key) for key in wanted.values() if is_digits(key)}
         rows = self.linked_records(field, viewer)
         seen: set[int] = set()
         titles: dict[str, list[int]] = {}
@@ -125,7 +125,7 @@ class RelationType(LinkType):
                 titles.setdefault(" ".join(str(record).split()).casefold(), []).append(record.pk)
         found = {}
         for text, key in wanted.items():
-            if is_digits(key) and len(key) < 18 and int(key) in seen:
+            if is_digits(key) and int(key) in seen:
                 found[text] = int(key)
             elif len(titles.get(key, ())) == 1:
                 found[text] = titles[key][0]

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from modules.core.values import is_digits
 from modules.metamodel.field_types.base import LinkType
 
 
@@ -46,7 +47,7 @@ class UserType(LinkType):
             return None
         if isinstance(value, get_user_model()):
             value = value.pk
-        if isinstance(value, bool) or not str(value).isdecimal():
+        if isinstance(value, bool) or not is_digits(str(value)):
             raise ValidationError(_("Give a user's id."), code="invalid")
         user_id = int(value)
         if not get_user_model().objects.filter(pk=user_id, is_active=True).exists():
@@ -72,7 +73,7 @@ class UserType(LinkType):
         from django.db.models.functions import Lower
 
         wanted = {text.strip().casefold() for text in texts if text.strip()}
-        ids = {int(text) for text in wanted if text.isdigit() and len(text) < 18}
+        ids = {int(text) for text in wanted if is_digits(text)}
         rows = (
             get_user_model()
             .objects.filter(is_active=True)
@@ -101,7 +102,7 @@ class UserType(LinkType):
         match = (
             users.filter(username__iexact=text).first() or users.filter(email__iexact=text).first()
         )
-        if match is None and text.isdigit():
+        if match is None and is_digits(text):
             return self.clean(field, text)
         if match is None:
             raise ValidationError(

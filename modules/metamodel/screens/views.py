@@ -23,6 +23,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from modules.core.exceptions import TesseraError
 from modules.core.i18n import localized
+from modules.core.values import is_digits
 from modules.metamodel.exceptions import FieldInUse
 from modules.metamodel.field_types import field_types
 from modules.metamodel.models import EntityType
@@ -409,7 +410,7 @@ class FieldAddView(EntityMixin, FormMixin, DataModelView):
 
     def get_initial(self):
         initial = {}
-        if self.request.GET.get("section", "").isdigit():
+        if is_digits(self.request.GET.get("section", "")):
             initial["section"] = int(self.request.GET["section"])
         return initial
 

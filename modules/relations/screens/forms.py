@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from modules.core.i18n import localized
+from modules.core.values import is_digits
 from modules.metamodel.models import EntityType, LayoutSection
 from modules.metamodel.screens.forms import merge_label
 from modules.relations.models import RelationType
@@ -192,5 +193,5 @@ class RelationTypeForm(forms.Form):
                 continue
             chosen = data.get(key) or ""
             _slug, _sep, position = chosen.partition(SECTION_SEP)
-            result[key] = int(position) if position.isdecimal() else None
+            result[key] = int(position) if is_digits(position) else None
         return result

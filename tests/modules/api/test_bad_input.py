@@ -9,6 +9,7 @@ import pytest
 
 from modules.api.parsers import RequestTooLarge, StrictJSONParser
 from modules.records.services import RecordService
+from modules.segmentation.kinds import clean_points
 
 ERROR_KEYS = {"code", "detail", "errors"}
 
@@ -197,6 +198,39 @@ def test_ids_in_digits_int_cannot_read_are_a_400(admin_client, system):
     # then
     assert_error(response, 400)
     assert response.json()["errors"]
+
+
+HUGE = "1" * 5000  # more digits than int() reads
+
+
+@pytest.mark.parametrize("client_name", ["admin_client", "user_client"])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"owner": HUGE},
+        {"participants": {"users": [HUGE], "teams": []}},
+        {"company": HUGE},
+        {"contact": "²"},
+    ],
+    ids=["owner", "participants", "relation", "relation-superscript"],
+)
+def test_ids_no_column_can_hold_are_a_4xx_for_every_role(request, client_name, body):
+    # when
+    client = request.getfixturevalue(client_name)
+    response = client.post("/api/v1/deals/", {"name": "A", **body}, format="json")
+    # then
+    assert 400 <= response.status_code < 500, response.content
+    assert set(response.json()) >= {"code", "detail", "errors"}
+
+
+@pytest.mark.parametrize("points", ["--5", HUGE, "²"])
+def test_segmentation_points_int_cannot_read_are_an_error(points):
+    # when
+    errors = {}
+    value = clean_points(points, "points", errors)
+    # then
+    assert value is None
+    assert errors == {"points": ["Give the points as a whole number."]}
 
 
 def test_a_date_time_value_with_a_large_offset_is_stored_in_utc(admin_client):
