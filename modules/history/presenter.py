@@ -212,6 +212,10 @@ def _withheld(viewer, entity, key: str, values: list, far: dict) -> set:
     other = _far_entity(key)
     if other is not None:
         return {v for v in values if (other, v) not in far}
+    if key.startswith("relation."):
+        # A relation type in the trash (or relations switched off): the far end can't be
+        # checked, so its ids are withheld from everyone.
+        return set(values)
     spec = _field(entity, key)
     if spec is None or not spec.type_class.needs_target_entity:
         return set()

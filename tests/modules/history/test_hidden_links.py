@@ -8,6 +8,9 @@ from rest_framework.test import APIClient
 
 from modules.metamodel.runtime import get_snapshot
 from modules.records.services import RecordService
+from modules.relations.models import RelationType
+from modules.relations.services import RelationService
+from modules.relations.type_service import RelationTypeService
 
 
 def client_for(user) -> APIClient:
@@ -47,3 +50,18 @@ def test_the_change_log_withholds_a_link_to_a_record_in_the_trash(admin, deal, h
     created = next(r for r in rows if r["operation"] == "create")
     assert company_change(created, field_id)["after"] is None
     assert created["restricted_fields"] == [str(field_id)]
+
+
+def test_a_relation_of_a_trashed_relation_type_shows_no_ids(piotr, admin, hidden_company):
+    # given piotr's own company was related to the hidden one, then the type went to the trash
+    hq_type = RelationType.objects.get(key="headquarters_branch")
+    own = RecordService().create(piotr, "companies", {"name": "Piotr Branch"})
+    RelationService().add(None, "companies", hidden_company.pk, hq_type.pk, own.pk, side="source")
+    RelationTypeService().delete(admin, hq_type.pk)
+    # when
+    rows = client_for(piotr).get(f"/api/v1/companies/{own.pk}/history/").json()["results"]
+    # then the relation's change is there, its far end unknown to the viewer
+    changes = [c for row in rows for c in row["changes"] if c["key"].startswith("relation.")]
+    assert changes, rows
+    assert {(c["before"], c["after"]) for c in changes} == {(None, None)}
+    assert str(hidden_company.pk) not in str(changes)
