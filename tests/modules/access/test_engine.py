@@ -342,7 +342,9 @@ def test_a_bulk_call_checks_permissions_without_a_query_per_record(make_user):
     alice = make_user("alice3")
     api = client_for(alice)
     counts = []
-    for size in (2, 8):
+    # The first call also pays once-per-process reads (the user's teams, the snapshot's
+    # models), so it only warms up; the two after it are compared.
+    for size in (1, 2, 8):
         ids = [
             RecordService().create(alice, "companies", {"name": f"Q{size}-{i}"}).pk
             for i in range(size)
@@ -353,7 +355,7 @@ def test_a_bulk_call_checks_permissions_without_a_query_per_record(make_user):
             )
         assert response.status_code == 200 and response.json()["count"] == size
         counts.append(len(queries))
-    assert counts[0] == counts[1], counts
+    assert counts[1] == counts[2], counts
 
 
 def test_a_list_page_brings_its_participants_in_the_same_query(admin, make_user):
