@@ -327,15 +327,21 @@ def test_relations_never_reveal_a_record_the_user_may_not_see(client, make_user,
     profile = client.get(f"/records/persons/inspect/{linked.pk}/").content.decode()
     assert "Secret Co" not in profile
     assert f"#{secret.pk}" not in profile
-    # The owner sees it everywhere, and the unchanged link survives another user's edit.
+    # The owner sees it everywhere, and the link survives another user's edit of what they
+    # were shown (null there); sending its id back is refused like any hidden id.
     client.force_login(owner)
     assert "Secret Co" in client.get(f"/records/persons/inspect/{linked.pk}/").content.decode()
     kept = client_for(other).put(
         f"/api/v1/persons/{linked.pk}/",
-        {"first_name": "Ann", "last_name": "Linked", "company": secret.pk},
+        {"first_name": "Ann", "last_name": "Linked", "company": None},
         format="json",
     )
     assert kept.status_code == 200, kept.content
+    assert get_model("persons").objects.get(pk=linked.pk).company_id == secret.pk
+    guessed = client_for(other).patch(
+        f"/api/v1/persons/{linked.pk}/", {"company": secret.pk}, format="json"
+    )
+    assert guessed.json()["errors"]["company"] == [f"No record has the id {secret.pk}."]
 
 
 def test_a_bulk_call_checks_permissions_without_a_query_per_record(make_user):

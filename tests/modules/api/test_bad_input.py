@@ -214,9 +214,11 @@ HUGE = "1" * 5000  # more digits than int() reads
     ],
     ids=["owner", "participants", "relation", "relation-superscript"],
 )
-def test_ids_no_column_can_hold_are_a_4xx_for_every_role(request, client_name, body):
+def test_ids_no_column_can_hold_are_a_4xx_for_every_role(
+    admin_client, user_client, client_name, body
+):
     # when
-    client = request.getfixturevalue(client_name)
+    client = {"admin_client": admin_client, "user_client": user_client}[client_name]
     response = client.post("/api/v1/deals/", {"name": "A", **body}, format="json")
     # then
     assert 400 <= response.status_code < 500, response.content
