@@ -47,6 +47,7 @@ test-sqlite:
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 format: $(BIN)/.installed
 	$(BIN)/ruff format .
