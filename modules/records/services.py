@@ -30,7 +30,7 @@ from modules.core.values import is_digits
 from modules.history import recorder
 from modules.metamodel.runtime import get_snapshot
 from modules.metamodel.runtime.specs import EntitySpec
-from modules.records import numbering
+from modules.records import hooks, numbering
 from modules.records.exceptions import (
     RecordConflict,
     RecordInvalid,
@@ -38,7 +38,6 @@ from modules.records.exceptions import (
     StaleRecord,
     ValueUnavailable,
 )
-from modules.segmentation.scoring import score_record
 
 VISIBILITIES = ("public", "non_public", "hidden")
 BULK_LIMIT = 1000
@@ -90,8 +89,9 @@ def _user_id(owner) -> int | None:
 class RecordService:
     """Create, update, trash and restore records of any entity type.
 
-    Segmentation: `create`, `update` (and so `bulk_update`) and `restore` score the
-    record by its entity type's scheme (`segmentation.scoring`) as they write it.
+    Preparers: `create`, `update` (and so `bulk_update`) and `restore` run the preparers
+    registered in `records.hooks` (segmentation scores and segments the record by its type's
+    scheme) as they write it.
     History: every write leaves a RowHistory row per record it changed (`history.recorder`),
     in the same transaction; the rows of one bulk call share a batch id.
     """
@@ -132,7 +132,7 @@ class RecordService:
         record.owner = self._owner(owner) if owner is not None else user
         record.visibility = self._visibility(entity, visibility)
         record.created_by = record.updated_by = user
-        score_record(entity, record)
+        hooks.prepare(entity, record)
         record.save(force_insert=True)
         users, teams = invited if invited is not None else grants.defaults(entity, user)
         changes = recorder.created(entity, record)
@@ -196,7 +196,7 @@ class RecordService:
             now = {"users": sorted(users), "teams": sorted(teams)}
             granted = recorder.role_changes("participant", held, now)
         if changed:
-            changed.extend(score_record(entity, record))
+            changed.extend(hooks.prepare(entity, record))
             record.updated_by = user
             record.updated_at = timezone.now()
             record.version = F("version") + 1
@@ -242,7 +242,7 @@ class RecordService:
         # Scored afresh: the scheme may have changed while the record was in the trash.
         before = recorder.values_of(model.entity, record)
         rescored = {}
-        if score_record(model.entity, record):
+        if hooks.prepare(model.entity, record):
             rescored = {"score": record.score, "segment": record.segment}
         model.objects.filter(pk=record.pk).update(
             deleted_at=None,

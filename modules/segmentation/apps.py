@@ -8,8 +8,11 @@ class SegmentationConfig(AppConfig):
     verbose_name = _("Segmentation")
 
     def ready(self):
+        from modules.records import hooks
         from modules.segmentation import kinds, receivers, schemafile
+        from modules.segmentation.scoring import score_record
 
         kinds.register_builtin_kinds()
         receivers.connect()
         schemafile.register()
+        hooks.register_preparer(score_record)

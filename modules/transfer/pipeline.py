@@ -36,9 +36,8 @@ from modules.access import engine, grants
 from modules.core.bulk import copy_insert, gc_paused
 from modules.history import recorder
 from modules.metamodel.runtime import get_snapshot
-from modules.records import numbering
+from modules.records import hooks, numbering
 from modules.records.services import unavailable_message
-from modules.segmentation.scoring import score_record
 from modules.transfer.models import ImportBatch, ImportedRow, Mode
 
 CHUNK_ROWS = 1000
@@ -364,7 +363,7 @@ class Pipeline:
             for api_name, allocated in numbers.items():
                 spec = self.entity.field(api_name)
                 spec.type_class.set_value(record, spec, allocated[index])
-            score_record(self.entity, record)
+            hooks.prepare(self.entity, record)
             records.append(record)
         copy_insert(self.model, records)
         users, teams = self.participants
@@ -390,7 +389,7 @@ class Pipeline:
                 if value is not None:
                     spec = self.entity.field(api_name)
                     spec.type_class.set_value(record, spec, value)
-            score_record(self.entity, record)
+            hooks.prepare(self.entity, record)
             diff = recorder.diff(old, recorder.values_of(self.entity, record, readers))
             if not diff:
                 self.totals["unchanged"] += 1

@@ -20,7 +20,7 @@ from django.utils import timezone
 from modules.access import engine
 from modules.history import recorder
 from modules.metamodel.runtime import get_snapshot
-from modules.segmentation.scoring import score_record
+from modules.records import hooks
 from modules.transfer.models import ImportBatch, Status
 from modules.transfer.pipeline import chunks
 
@@ -81,7 +81,7 @@ def _restore(entity, by_id: dict, record, before: dict) -> dict | None:
             spec.type_class.set_value(record, spec, spec.type_class.clean(spec, value))
         except ValidationError:
             return None
-    score_record(entity, record)
+    hooks.prepare(entity, record)
     return recorder.diff(old, recorder.values_of(entity, record))
 
 
