@@ -8,3 +8,8 @@ class TransferConfig(AppConfig):
     name = "modules.transfer"
     label = "transfer"
     verbose_name = _("Import and export")
+
+    def ready(self):
+        # Registers the tasks in every process, so `ImportService.run` finds `run_import`
+        # by name (and runs it in place when tasks are eager).
+        from modules.transfer import tasks  # noqa: F401

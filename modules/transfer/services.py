@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import uuid
 
+from celery import signature
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import transaction
@@ -36,6 +37,10 @@ from modules.transfer.pipeline import Pipeline, chunks
 from modules.transfer.progress import Progress
 
 logger = logging.getLogger(__name__)
+
+#: The task that runs a queued import (`tasks.run_import`), sent by name: the tasks call
+#: this module, not the other way round.
+RUN_IMPORT = "modules.transfer.tasks.run_import"
 
 
 class RolledBack(Exception):
@@ -139,8 +144,6 @@ class ImportService:
 
     def run(self, user, batch_id) -> ImportBatch:
         """Queue the checked import; the task starts once this transaction commits."""
-        from modules.transfer import tasks
-
         batch = self.get(user, batch_id)
         check_import_allowed(user, get_snapshot().model_by_id(batch.entity_type_id).entity)
         if batch.status != Status.CHECKED:
@@ -149,7 +152,7 @@ class ImportService:
         batch.done = 0
         batch.save(update_fields=["status", "task_id", "done"])
         task_id, pk = batch.task_id, batch.pk
-        transaction.on_commit(lambda: tasks.run_import.apply_async(args=[pk], task_id=task_id))
+        transaction.on_commit(lambda: signature(RUN_IMPORT).apply_async(args=[pk], task_id=task_id))
         return batch
 
     def undo(self, user, batch_id) -> ImportBatch:

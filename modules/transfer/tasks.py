@@ -7,10 +7,10 @@ fail_dead_imports.delay()                                        # beat, every m
 from celery import shared_task
 
 from modules.transfer.models import ImportBatch, Status
-from modules.transfer.services import ImportService, fail_if_dead
+from modules.transfer.services import RUN_IMPORT, ImportService, fail_if_dead
 
 
-@shared_task(name="modules.transfer.tasks.run_import")
+@shared_task(name=RUN_IMPORT)
 def run_import(batch_id: int) -> dict | None:
     """Carry out a queued import; its progress is on the ImportBatch row."""
     batch = ImportService().execute(batch_id)
