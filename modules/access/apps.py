@@ -9,7 +9,8 @@ class AccessConfig(AppConfig):
     verbose_name = _("Access")
 
     def ready(self):
-        from modules.access.engine import teams_changed
+        # Models may be imported only once every app is loaded.
+        from modules.access.spec import teams_changed
         from modules.accounts.models import Membership, Team
 
         for model in (Team, Membership):

@@ -18,189 +18,26 @@ Every channel (API, admin, exports, bulk, pickers, jobs) calls these functions.
 
 from __future__ import annotations
 
-import threading
-from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 from typing import Any
 
-from django.db import connection
 from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.lookups import IsNull
 from django.db.models.query import ModelIterable
 
-from modules.access.models import (
-    GRANTED_ROLES,
-    EntityAccess,
-    ObjectRole,
-    RecordGrant,
-    Visibility,
-    default_allowed,
-    default_object_permissions,
-    default_object_roles,
-    default_system_permissions,
-)
+from modules.access import grants
+from modules.access.models import GRANTED_ROLES, ObjectRole, RecordGrant, Visibility
+from modules.access.spec import OPEN_FLAG, AccessSpec, UserAccess, access_spec, user_access
+from modules.accounts.models import Membership
 from modules.core.lookups import InArray
 from modules.metamodel.runtime import get_snapshot
 from modules.metamodel.runtime.specs import EntitySpec
 
-#: The attribute lists set on each row: may the user open it (not only list it)?
-OPEN_FLAG = "access_open"
 #: Rows flagged per grants query when a scoped list is read (a page is one batch).
 FLAG_BATCH = 500
 #: Up to this many members of a manager's teams are written into the query as a list.
 MANAGED_MEMBERS_INLINE = 2000
-
-_generation_lock = threading.Lock()
-_generation = [0]
-
-
-def teams_changed(**kwargs) -> None:
-    """Forget cached team memberships (connected to Team/Membership signals)."""
-    with _generation_lock:
-        _generation[0] += 1
-
-
-@dataclass(frozen=True)
-class AccessSpec:
-    """The access settings of one entity type, as the bound schema snapshot saw them."""
-
-    entity_id: int
-    allowed: tuple[str, ...]
-    default_visibility: str
-    roles: frozenset[str]
-    system: dict[str, frozenset[str]]
-    objects: dict[str, frozenset[str]]
-    creator_team_participates: bool = True
-    default_users: tuple[int, ...] = ()
-    default_teams: tuple[int, ...] = ()
-
-    def system_allows(self, role: str, action: str) -> bool:
-        return action in self.system.get(role, frozenset())
-
-    def roles_allowing(self, action: str) -> frozenset[str]:
-        return frozenset(r for r in self.roles if action in self.objects.get(r, ()))
-
-    @property
-    def granted_roles(self) -> tuple[str, ...]:
-        """The enabled roles held through grants (not columns of the record)."""
-        return tuple(r for r in GRANTED_ROLES if r in self.roles)
-
-
-@dataclass
-class UserAccess:
-    """What the engine needs to know about a user, read once per request (one query)."""
-
-    user_id: int
-    is_admin: bool
-    role: str
-    team_ids: tuple[int, ...]
-    #: The teams this user manages with all their sub-teams, and those teams' members.
-    subtree_ids: tuple[int, ...] = ()
-    managed_members: frozenset[int] = frozenset()
-
-    def manages(self, owner_id: int | None) -> bool:
-        """Is `owner_id` a member of a team this manager leads (or of its sub-teams)?"""
-        return owner_id is not None and owner_id in self.managed_members
-
-
-def build_spec(entity: EntitySpec, row: EntityAccess | None) -> AccessSpec:
-    """The settings of an entity type from its row (None: the defaults)."""
-    if row is None:
-        allowed, default = default_allowed(), Visibility.PUBLIC.value
-        roles, system, objects = (
-            default_object_roles(),
-            default_system_permissions(),
-            default_object_permissions(),
-        )
-        creator_team, users, teams = True, (), ()
-    else:
-        allowed, default = row.allowed_visibilities, row.default_visibility
-        roles, system, objects = row.object_roles, row.system_permissions, row.object_permissions
-        creator_team = row.creator_team_participates
-        users = tuple(u.pk for u in row.default_participant_users.all())
-        teams = tuple(t.pk for t in row.default_participant_teams.all())
-    if not entity.supports_visibility:
-        allowed, default = [Visibility.PUBLIC.value], Visibility.PUBLIC.value
-    return AccessSpec(
-        entity_id=entity.id,
-        allowed=tuple(v for v in Visibility.values if v in allowed),
-        default_visibility=default,
-        roles=frozenset(roles) | {ObjectRole.OWNER.value},
-        system={role: frozenset(actions) for role, actions in system.items()},
-        objects={role: frozenset(actions) for role, actions in objects.items()},
-        creator_team_participates=creator_team,
-        default_users=users,
-        default_teams=teams,
-    )
-
-
-def _load_specs(snapshot) -> dict[int, AccessSpec]:
-    rows = {
-        row.entity_type_id: row
-        for row in EntityAccess.objects.prefetch_related(
-            "default_participant_users", "default_participant_teams"
-        )
-    }
-    return {e.id: build_spec(e, rows.get(e.id)) for e in snapshot.entities}
-
-
-def access_spec(entity: EntitySpec | str) -> AccessSpec:
-    """The access settings of an entity type (read once per schema snapshot)."""
-    snapshot = get_snapshot()
-    if isinstance(entity, str):
-        entity = snapshot.entity(entity)
-    return snapshot.memo(("access-specs",), lambda: _load_specs(snapshot))[entity.id]
-
-
-def user_access(user) -> UserAccess | None:
-    """The user's role and teams, read once per user object; None for the system."""
-    if user is None:
-        return None
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return UserAccess(user_id=0, is_admin=False, role="", team_ids=())
-    cached = getattr(user, "_tessera_access", None)
-    if cached is not None and cached[0] == _generation[0]:
-        return cached[1]
-    generation = _generation[0]
-    memberships, subtree, managed_members = _memberships(user.pk)
-    roles = {role for _team, role in memberships}
-    is_admin = bool(user.is_superuser) or "administrator" in roles
-    access = UserAccess(
-        user_id=user.pk,
-        is_admin=is_admin,
-        role="manager" if "manager" in roles else "user",
-        team_ids=tuple(sorted({team for team, _role in memberships})),
-        subtree_ids=tuple(sorted(subtree)),
-        managed_members=frozenset(managed_members),
-    )
-    user._tessera_access = (generation, access)
-    return access
-
-
-def _memberships(user_id: int) -> tuple[list[tuple[int, str]], list[int], list[int]]:
-    """The user's (team, role) pairs; for a manager, the teams they lead with all sub-teams
-    and those teams' members. One round trip: a recursive CTE walks the team tree."""
-    from modules.accounts.models import Membership, Team
-
-    membership, team = Membership._meta.db_table, Team._meta.db_table
-    sql = (
-        "WITH RECURSIVE sub(id) AS ("
-        f"SELECT team_id FROM {membership} WHERE user_id = %s AND role = 'manager' "
-        f"UNION SELECT t.id FROM {team} t JOIN sub ON t.parent_id = sub.id) "
-        f"SELECT 0, team_id, role FROM {membership} WHERE user_id = %s "
-        "UNION ALL SELECT 1, id, '' FROM sub "
-        f"UNION ALL SELECT 2, m.user_id, '' FROM {membership} m "
-        "WHERE m.team_id IN (SELECT id FROM sub)"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [user_id, user_id])
-        rows = cursor.fetchall()
-    return (
-        [(a, role) for kind, a, role in rows if kind == 0],
-        [a for kind, a, _r in rows if kind == 1],
-        [a for kind, a, _r in rows if kind == 2],
-    )
 
 
 def _manager_q(access: UserAccess) -> Q | None:
@@ -210,8 +47,6 @@ def _manager_q(access: UserAccess) -> Q | None:
         return None
     if len(access.managed_members) <= MANAGED_MEMBERS_INLINE:
         return Q(InArray(F("owner_id"), sorted(access.managed_members)))
-    from modules.accounts.models import Membership
-
     members = Membership.objects.filter(team_id__in=access.subtree_ids).values("user_id")
     return Q(owner_id__in=members)
 
@@ -239,14 +74,14 @@ def _roles_q(access: UserAccess, spec: AccessSpec, roles, *, per_row: bool = Fal
         parts.append(Q(created_by_id=access.user_id))
     granted = [r for r in GRANTED_ROLES if r in roles]
     if granted:
-        grants = RecordGrant.objects.filter(
+        held = RecordGrant.objects.filter(
             _holders_q(access), entity_type_id=spec.entity_id, role__in=granted
         )
         if per_row:
-            probe = grants.filter(record_id=OuterRef("pk")).values("pk")[:1]
+            probe = held.filter(record_id=OuterRef("pk")).values("pk")[:1]
             parts.append(Q(IsNull(Subquery(probe), False)))
         else:
-            parts.append(Q(id__in=grants.values("record_id")))
+            parts.append(Q(id__in=held.values("record_id")))
     return parts
 
 
@@ -337,8 +172,6 @@ class FlaggedIterable(ModelIterable):
         yield from self._flag(batch)
 
     def _flag(self, rows: list) -> list:
-        from modules.access import grants
-
         if not rows:
             return rows
         access, spec = user_access(self.user), access_spec(self.entity)

@@ -19,8 +19,9 @@ from django.db.models import OuterRef, Q
 from django.db.models.functions import JSONObject
 from django.utils.translation import gettext as _
 
-from modules.access.engine import OPEN_FLAG, AccessSpec, access_spec, user_access
 from modules.access.models import RecordGrant
+from modules.access.spec import OPEN_FLAG, AccessSpec, access_spec, user_access
+from modules.accounts.models import Team
 from modules.core.exceptions import TesseraError
 from modules.core.values import is_digits
 
@@ -146,8 +147,6 @@ def clean(users=None, teams=None, *, active_only: bool = True) -> tuple[list[int
     `active_only=False` accepts suspended and deleted users too: taking a grant away from
     someone who has left must stay possible.
     """
-    from modules.accounts.models import Team
-
     user_ids, team_ids = _ids(users, "users"), _ids(teams, "teams")
     users_found = get_user_model().objects.filter(pk__in=user_ids)
     if active_only:

@@ -18,7 +18,6 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from modules.access import grants
-from modules.access.engine import build_spec
 from modules.access.models import (
     CONFIGURABLE_ROLES,
     RECORD_ACTIONS,
@@ -27,6 +26,7 @@ from modules.access.models import (
     ObjectRole,
     Visibility,
 )
+from modules.access.spec import build_spec
 from modules.accounts.permissions import require_administrator
 from modules.core.exceptions import TesseraError
 from modules.metamodel.models import EntityType, SchemaState

@@ -21,6 +21,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from modules.access import engine
+from modules.access.spec import access_spec, user_access
 from modules.accounts.permissions import require_administrator
 from modules.api.pagination import KeysetPaginator, Ordering
 from modules.core.exceptions import PermissionDenied
@@ -126,11 +127,11 @@ def may_read_history(user, record) -> bool:
     their role's `view_history` lets them read the changes of the fields they see."""
     if engine.can(user, "view_history", record):
         return True
-    access = engine.user_access(user)
+    access = user_access(user)
     return (
         not engine.is_open(user, record)
         and access is not None
-        and engine.access_spec(record.entity).system_allows(access.role, "view_history")
+        and access_spec(record.entity).system_allows(access.role, "view_history")
     )
 
 

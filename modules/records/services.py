@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from modules.access import engine, grants
 from modules.access.links import seen_values
+from modules.access.spec import access_spec
 from modules.core.exceptions import PermissionDenied
 from modules.core.values import is_digits
 from modules.history import recorder
@@ -326,7 +327,7 @@ class RecordService:
                 user, entity, "update", entries, action="change_user", batch=recorder.new_batch()
             )
             return len(pks)
-        grants.check_role(engine.access_spec(entity), role)
+        grants.check_role(access_spec(entity), role)
         user_ids, team_ids = grants.clean(users, teams, active_only=mode != "remove")
         before = recorder.holders_of(entity, pks, role)
         grants.write(entity, pks, role, user_ids, team_ids, mode=mode)
@@ -552,7 +553,7 @@ class RecordService:
                 refused.append("participants")
         if (
             visibility is not None
-            and visibility != engine.access_spec(entity).default_visibility
+            and visibility != access_spec(entity).default_visibility
             and not engine.can(user, "change_visibility", entity=entity)
         ):
             refused.append("visibility")
@@ -592,7 +593,7 @@ class RecordService:
         raise RecordInvalid(_("Choose an active user as the owner."), field="owner")
 
     def _visibility(self, entity, visibility: str | None) -> str:
-        spec = engine.access_spec(entity)
+        spec = access_spec(entity)
         if visibility is None:
             return spec.default_visibility
         if visibility not in spec.allowed:
@@ -603,7 +604,7 @@ class RecordService:
         return visibility
 
     def _participants(self, entity, participants: Any) -> tuple[list[int], list[int]]:
-        if "participant" not in engine.access_spec(entity).roles:
+        if "participant" not in access_spec(entity).roles:
             raise RecordInvalid(
                 _("Records of this type have no participants."), field="participants"
             )

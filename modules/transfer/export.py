@@ -26,8 +26,8 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from modules.access import engine
 from modules.access.links import Links
+from modules.access.spec import OPEN_FLAG
 from modules.core.spreadsheets import escape_formula
 from modules.transfer.pipeline import chunks
 
@@ -54,7 +54,7 @@ def export_rows(user, entity, queryset, columns) -> Iterator[list]:
         links = Links.of(user, entity, chunk, titles=True, names=specs)
         owners = _owners(chunk)
         for record in chunk:
-            open_ = getattr(record, engine.OPEN_FLAG, True)
+            open_ = getattr(record, OPEN_FLAG, True)
             yield [
                 _cell(user, record, key, specs.get(key), open_, links, owners)
                 for key, _h in columns

@@ -33,6 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from modules.access import engine, grants
+from modules.access.spec import access_spec
 from modules.core.bulk import copy_insert, gc_paused
 from modules.history import recorder
 from modules.metamodel.runtime import get_snapshot
@@ -106,7 +107,7 @@ class Pipeline:
         self.seen_unique: dict[str, dict[Any, int]] = {spec.api_name: {} for spec in self.unique}
         self.totals: Counter = Counter(dict.fromkeys(TOTAL_KEYS, 0))
         self.errors: list[dict] = []
-        self.access = engine.access_spec(self.entity)
+        self.access = access_spec(self.entity)
         self.participants = grants.defaults(self.entity, user)
 
     @property

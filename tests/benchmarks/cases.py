@@ -21,9 +21,9 @@ from django.test import override_settings
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from modules.access import engine
 from modules.access.links import flag as flag_links
 from modules.access.models import Visibility
+from modules.access.spec import access_spec
 from modules.api.pagination import KeysetPaginator, Ordering
 from modules.api.serializers import record_serializer
 from modules.metamodel.runtime import bind, registry
@@ -191,7 +191,7 @@ def b4_visibility(ctx: Context, role: str) -> Row:
 
 def _check_default_access(slug: str, role: str) -> None:
     """B4 measures the defaults: the role may view, every visibility is allowed."""
-    spec = engine.access_spec(slug)
+    spec = access_spec(slug)
     assert spec.system_allows(role, "view"), f"The {role} role must have 'view' on {slug}."
     assert spec.allowed == tuple(Visibility.values), f"{slug} must allow every visibility."
     assert "participant" in spec.roles, f"{slug} must keep participants."
@@ -223,7 +223,7 @@ def _visible_page(table: str, person, size: int) -> list[tuple[int, str, bool]]:
         f" WHERE p.deleted_at IS NULL AND (p.visibility <> 'hidden' OR ({opens}))"
         " ORDER BY p.id DESC LIMIT %(size)s"
     )
-    entity = engine.access_spec("persons").entity_id
+    entity = access_spec("persons").entity_id
     params = {"user": person.pk, "teams": teams, "managed": managed, "entity": entity}
     with connection.cursor() as cursor:
         cursor.execute(sql, {**params, "size": size})

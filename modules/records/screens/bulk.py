@@ -34,6 +34,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from modules.access import engine
 from modules.access.grants import MODES
 from modules.access.models import ObjectRole
+from modules.access.spec import access_spec
 from modules.accounts.models import Team
 from modules.core.exceptions import PermissionDenied as Refused
 from modules.core.exceptions import TesseraError
@@ -289,7 +290,7 @@ class BulkChangeUserView(BulkActionView):
     header_icon = "user"
 
     def get_form(self):
-        granted = engine.access_spec(self.entity).granted_roles
+        granted = access_spec(self.entity).granted_roles
         roles = [ObjectRole.OWNER.value, *(str(r) for r in granted)]
         return ChangeUserForm(self.form_data, roles=roles)
 

@@ -10,6 +10,7 @@ from wagtail.admin.filters import WagtailFilterSet
 
 from modules.access import engine, grants
 from modules.access.models import ObjectRole
+from modules.access.spec import access_spec
 from modules.accounts.filters import UserFilter
 from modules.core.values import StorableFilterSetMixin
 from modules.metamodel.runtime.builder import class_name
@@ -26,7 +27,7 @@ def _build(snapshot: SchemaSnapshot, slug: str):
         if admin_filter is not None:
             filters[spec.api_name] = _name_range_inputs(admin_filter)
     filters["owner"] = UserFilter(field_name="owner", label=_("Owner"))
-    for role in engine.access_spec(entity).granted_roles:
+    for role in access_spec(entity).granted_roles:
         filters[str(role)] = GrantHolderFilter(
             field_name=str(role), label=ObjectRole(role).label, role=str(role), entity=entity
         )

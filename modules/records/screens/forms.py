@@ -21,6 +21,7 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
 from modules.access import engine, grants
 from modules.access.links import Links
 from modules.access.models import Visibility
+from modules.access.spec import access_spec
 from modules.accounts.models import Team
 from modules.accounts.screens.lookup import team_picker, user_picker
 from modules.core.widgets import PickerWidget
@@ -65,7 +66,7 @@ class RecordForm(WagtailAdminModelForm):
     def _sharing_fields(self) -> None:
         """Owner, visibility and participants: offered when this user may set them."""
         record = self.instance if self.instance and self.instance.pk else None
-        spec = engine.access_spec(self.entity)
+        spec = access_spec(self.entity)
         if record is not None:
             self.initial["owner"] = record.owner_id
             self.initial["visibility"] = record.visibility
@@ -261,7 +262,7 @@ def _sharing(entity) -> dict[str, forms.Field]:
         fields["visibility"] = forms.ChoiceField(
             label=_("Visibility"), choices=Visibility.choices, required=False
         )
-    if "participant" in engine.access_spec(entity).roles:
+    if "participant" in access_spec(entity).roles:
         fields["participants"] = forms.ModelMultipleChoiceField(
             users,
             label=_("Participants (users)"),

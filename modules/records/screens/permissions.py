@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from wagtail.permission_policies.base import BasePermissionPolicy
 
 from modules.access import engine
+from modules.access.spec import OPEN_FLAG
 
 
 class RecordPermissionPolicy(BasePermissionPolicy):
@@ -27,7 +28,7 @@ class RecordPermissionPolicy(BasePermissionPolicy):
         if not self.user_has_permission(user, action):
             return False
         # Rows the user may only list get no edit or delete buttons.
-        return action == "view" or bool(getattr(instance, engine.OPEN_FLAG, True))
+        return action == "view" or bool(getattr(instance, OPEN_FLAG, True))
 
     def users_with_any_permission(self, actions):
         return get_user_model().objects.filter(is_active=True)

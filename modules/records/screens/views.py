@@ -28,6 +28,7 @@ from wagtail.admin.widgets import Button, ListingButton
 from modules.access import engine, grants
 from modules.access.links import Links
 from modules.access.models import Visibility
+from modules.access.spec import OPEN_FLAG
 from modules.core.exceptions import PermissionDenied as Refused
 from modules.core.exceptions import TesseraError
 from modules.core.spreadsheets import escape_formula
@@ -246,7 +247,7 @@ class RecordIndexView(EntityViewMixin, generic.IndexView):
     def get_edit_url(self, instance):
         # A row the user may only list links to its profile (basic fields), not to a form
         # that would answer 403.
-        if not getattr(instance, engine.OPEN_FLAG, True):
+        if not getattr(instance, OPEN_FLAG, True):
             return None
         return super().get_edit_url(instance)
 
@@ -300,7 +301,7 @@ class RecordIndexView(EntityViewMixin, generic.IndexView):
 
     def to_row_dict(self, item):
         row = {}
-        hidden = not getattr(item, engine.OPEN_FLAG, True)
+        hidden = not getattr(item, OPEN_FLAG, True)
         links = getattr(item, LINKS)
         for name in self.list_export:
             spec = self.entity.field(name) if self.entity.has_field(name) else None

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from modules.access.engine import OPEN_FLAG
+from modules.access.spec import OPEN_FLAG
 from modules.history.screens.views import RecordHistoryView
 from modules.metamodel.runtime.snapshot import SchemaSnapshot
 from modules.records.screens import bulk, views

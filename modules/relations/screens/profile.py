@@ -27,6 +27,7 @@ from django.views import defaults
 from django.views.decorators.http import require_POST
 
 from modules.access import engine
+from modules.access.spec import OPEN_FLAG
 from modules.core.exceptions import PermissionDenied as Refused
 from modules.core.exceptions import TesseraError
 from modules.core.widgets import PickerWidget
@@ -61,7 +62,7 @@ def card(other, viewer) -> list[tuple[str, str]]:
     Link fields are left out: naming a linked user or record would cost a query each.
     """
     entity = other.entity
-    open_ = getattr(other, engine.OPEN_FLAG, True)
+    open_ = getattr(other, OPEN_FLAG, True)
     rows = []
     for spec in entity.column_fields(CARD_FIELDS):
         if isinstance(spec.type_class, LinkType) or not (open_ or spec.is_basic):
