@@ -1,5 +1,7 @@
-"""Wagtail hooks of the records module: the Records menu and the runtime permission policy."""
+"""Wagtail hooks of the records module: the Records menu, the runtime permission policy and
+the hand-over page of Settings > Users."""
 
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import SubmenuMenuItem
@@ -7,6 +9,8 @@ from wagtail.admin.site_summary import PagesSummaryItem
 from wagtail.permissions import register_permission_policy
 
 from modules.metamodel.runtime.base import EntityRecord
+from modules.records.screens.handover import URL_NAME as HAND_OVER_URL_NAME
+from modules.records.screens.handover import HandOverView
 from modules.records.screens.menu import EntityMenu
 from modules.records.screens.permissions import RecordPermissionPolicy
 
@@ -22,6 +26,19 @@ def register_records_menu():
     return SubmenuMenuItem(
         _("Records"), EntityMenu(), icon_name="folder-open-inverse", name="records", order=100
     )
+
+
+# Before accounts' `settings/users/<pk>/<action>/`, which would take this path for an action.
+@hooks.register("register_admin_urls", order=-1)
+def register_hand_over_url():
+    """Settings > Users > a user > Hand over: every record the user holds moves on."""
+    return [
+        path(
+            "settings/users/<int:pk>/hand-over/",
+            HandOverView.as_view(),
+            name=HAND_OVER_URL_NAME,
+        )
+    ]
 
 
 @hooks.register("construct_homepage_summary_items")

@@ -1,4 +1,4 @@
-"""Forms of Settings > Users: add a user, invite one, delete, hand over, the settings.
+"""Forms of Settings > Users: add a user, invite one, delete, the settings.
 
     form = AddUserForm(request.POST)
     if form.is_valid():
@@ -12,8 +12,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from modules.accounts.models import Role, Team, User, UserStatus
-from modules.accounts.screens.lookup import user_picker
+from modules.accounts.models import Role, Team
 
 
 def team_choices() -> list[tuple[str, str]]:
@@ -77,16 +76,6 @@ class DeleteUserForm(forms.Form):
         label=_("Also remove the seat"),
         required=False,
         help_text=_("Left unticked, the paid seat stays free for a successor."),
-    )
-
-
-class HandOverForm(forms.Form):
-    """The user who takes over everything."""
-
-    to_user = forms.ModelChoiceField(
-        label=_("Hand over to"),
-        queryset=User.objects.filter(status=UserStatus.ACTIVE),
-        widget=user_picker(),
     )
 
 

@@ -11,7 +11,6 @@ urlpatterns = [
     path("add/", views.AddUserView.as_view(), name="add"),
     path("invite/", views.InviteView.as_view(), name="invite"),
     path("<int:pk>/delete/", views.DeleteUserView.as_view(), name="delete"),
-    path("<int:pk>/hand-over/", views.HandOverView.as_view(), name="hand_over"),
     path(
         "<int:pk>/<str:action>/",
         views.StatusView.as_view(),

@@ -1,4 +1,4 @@
-"""Views of Settings > Users: seats, users and their status, invitations, hand-over.
+"""Views of Settings > Users: seats, users and their status, invitations.
 
     path("settings/users/", include(user_urls, namespace="users_settings"))
 
@@ -20,7 +20,6 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from modules.accounts import handover
 from modules.accounts.exceptions import UserNotFound
 from modules.accounts.invitations import InvitationService
 from modules.accounts.lifecycle import LifecycleService
@@ -193,31 +192,6 @@ class DeleteUserView(UserMixin, FormPage):
         keep_seat = not form.cleaned_data["remove_seat"]
         self.lifecycle.delete(self.request.user, self.user.pk, keep_seat=keep_seat)
         messages.success(self.request, _("%(user)s is deleted.") % {"user": self.user})
-        return redirect(url("index"))
-
-
-class HandOverView(UserMixin, FormPage):
-    """Preview what a user holds, then hand all of it over to another user."""
-
-    template_name = "accounts/user_hand_over.html"
-    form_class = f.HandOverForm
-    page_title = gettext_lazy("Hand over records")
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        moves = handover.preview(self.request.user, self.user.pk)
-        context["moves"] = moves
-        context["total"] = sum(m.count for m in moves)
-        return context
-
-    def save(self, form):
-        target = form.cleaned_data["to_user"]
-        moves = handover.hand_over(self.request.user, self.user.pk, target.pk)
-        messages.success(
-            self.request,
-            _("%(count)s record roles handed over from %(from)s to %(to)s.")
-            % {"count": sum(m.count for m in moves), "from": self.user, "to": target},
-        )
         return redirect(url("index"))
 
 

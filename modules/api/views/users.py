@@ -20,7 +20,6 @@ from rest_framework import status
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
-from modules.accounts import handover
 from modules.accounts.invitations import InvitationService
 from modules.accounts.lifecycle import LifecycleService
 from modules.accounts.models import AccountSettings, Invitation
@@ -28,6 +27,7 @@ from modules.accounts.seats import seat_usage
 from modules.api import serializers_accounts as sa
 from modules.api import serializers_users as s
 from modules.api.views.accounts import READ_ERRORS, WRITE_ERRORS, AccountView, E
+from modules.records import handover
 
 STATE_ERRORS = {**WRITE_ERRORS, 409: E}
 

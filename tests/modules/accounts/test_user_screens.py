@@ -1,11 +1,9 @@
-"""Settings > Users in the admin: seats, add, invite, suspend, delete, hand over, settings."""
+"""Settings > Users in the admin: seats, add, invite, suspend, delete, settings."""
 
 import pytest
 from django.test import Client
 
 from modules.accounts.models import AccountSettings, Invitation, User, UserStatus
-from modules.metamodel.runtime import get_model
-from modules.records.services import RecordService
 
 pytestmark = pytest.mark.django_db
 
@@ -102,19 +100,6 @@ def test_delete_keeps_the_seat_unless_asked(browser, user, make_user, seats):
     # then
     assert AccountSettings.current().seats == 3
     assert User.objects.get(pk=user.pk).status == UserStatus.DELETED
-
-
-def test_hand_over_previews_then_moves(browser, admin, user, make_user):
-    # given
-    sam = make_user("sam")
-    record = RecordService().create(user, "companies", {"name": "Acme"})
-    # when
-    preview = browser.get(f"{BASE}{user.pk}/hand-over/").content.decode()
-    response = browser.post(f"{BASE}{user.pk}/hand-over/", {"to_user": sam.pk})
-    # then
-    assert "data-hand-over-preview" in preview and "Owner" in preview
-    assert response.status_code == 302
-    assert get_model("companies").objects.get(pk=record.pk).owner_id == sam.pk
 
 
 def test_the_filter_setting_and_seats_are_saved(browser, admin, user, seats):

@@ -122,3 +122,18 @@ def test_admin_filters_show_deleted_users_marked_only_when_the_setting_is_on(adm
     assert "Left behind" in filtered.content.decode()
     assert by_participant.status_code == 200
     assert AccountSettings.current().show_deleted_users_in_filters is True
+
+
+def test_the_hand_over_screen_previews_then_moves(admin, user, make_user):
+    # given
+    browser = Client()
+    browser.force_login(admin)
+    sam = make_user("sam")
+    record = RecordService().create(user, "companies", {"name": "Acme"})
+    # when
+    preview = browser.get(f"/settings/users/{user.pk}/hand-over/").content.decode()
+    response = browser.post(f"/settings/users/{user.pk}/hand-over/", {"to_user": sam.pk})
+    # then
+    assert "data-hand-over-preview" in preview and "Owner" in preview
+    assert response.status_code == 302
+    assert get_model("companies").objects.get(pk=record.pk).owner_id == sam.pk

@@ -18,8 +18,8 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from modules.access import engine
 from modules.access.models import ObjectRole, RecordGrant
+from modules.access.spec import access_spec
 from modules.accounts.exceptions import HandOverInvalid, UserNotFound
 from modules.accounts.models import User
 from modules.accounts.services import AccountService
@@ -49,7 +49,7 @@ def _record_ids(entity, model, role: str, user_id: int) -> list[int]:
 
 
 def _roles(entity) -> list[str]:
-    return [ObjectRole.OWNER.value, *(str(r) for r in engine.access_spec(entity).granted_roles)]
+    return [ObjectRole.OWNER.value, *(str(r) for r in access_spec(entity).granted_roles)]
 
 
 def _plan(user_id: int) -> list[tuple[Move, list[int]]]:
