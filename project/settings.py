@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "modules.segmentation",
     "modules.history",
     "modules.transfer",
+    "modules.demo",
     "wagtail.users",
     "wagtail.documents",
     "wagtail.images",

@@ -6,8 +6,14 @@ here in their `AppConfig.ready()` instead:
     hooks.register_preparer(score_record)     # segmentation: score and segment the record
     changed = hooks.prepare(entity, record)   # every preparer, in order; attributes changed
 
+    hooks.register_restore_check(relations_over_limit)         # relations
+    problems = hooks.restore_conflicts(user, entity, record_id)  # every check, in order
+
 A preparer takes the entity spec and an unsaved or changed record, sets attributes on it and
 returns the names of those it changed. Every writer (one record or in bulk) calls `prepare`.
+A restore check takes the acting user, the entity spec and a trashed record's id and returns
+what bringing the record back would break, as sentences for that user; a restore that any
+check objects to is refused.
 """
 
 from __future__ import annotations
@@ -15,8 +21,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 Preparer = Callable[[object, object], list[str]]
+RestoreCheck = Callable[[object, object, object], list[str]]
 
 _preparers: list[Preparer] = []
+_restore_checks: list[RestoreCheck] = []
 
 
 def register_preparer(preparer: Preparer) -> None:
@@ -31,3 +39,17 @@ def prepare(entity, record) -> list[str]:
     for preparer in _preparers:
         changed.extend(preparer(entity, record))
     return changed
+
+
+def register_restore_check(check: RestoreCheck) -> None:
+    """Have `check(user, entity, record_id)` asked before a trashed record is restored."""
+    if check not in _restore_checks:
+        _restore_checks.append(check)
+
+
+def restore_conflicts(user, entity, record_id) -> list[str]:
+    """What restoring the record would break, by every registered check; empty: nothing."""
+    problems: list[str] = []
+    for check in _restore_checks:
+        problems.extend(check(user, entity, record_id))
+    return problems

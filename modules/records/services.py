@@ -232,9 +232,7 @@ class RecordService:
         record = self._load(model, record_id, lock=True, trashed=True, user=user)
         if not engine.can(user, "delete", record):
             raise refuse("delete")
-        from modules.relations.services import RelationService
-
-        conflicts = RelationService().restore_conflicts(user, model.entity, record.pk)
+        conflicts = hooks.restore_conflicts(user, model.entity, record.pk)
         if conflicts:
             raise RecordConflict(
                 _("Restoring it would bring back relations beyond their limits: %(list)s")

@@ -1,4 +1,4 @@
-"""The per-request URLconf: the project's URLs plus every entity type's screens.
+"""The per-request URLconf: the root URLconf's URLs plus every entity type's screens.
 
     request.urlconf = admin_urlconf(snapshot)     # set by AdminURLConfMiddleware
 
@@ -9,6 +9,9 @@ again when SchemaSnapshotMiddleware serves a request a second time on a newer sn
 
 from __future__ import annotations
 
+from importlib import import_module
+
+from django.conf import settings
 from django.http import HttpResponse
 from django.urls import clear_url_caches, include, path
 from django.utils.translation import get_language
@@ -32,8 +35,9 @@ class URLConf:
 
 
 def _build(snapshot: SchemaSnapshot) -> URLConf:
-    import project.urls as root
-
+    # The project names its URLconf in settings, as Django's own handler reads it: the
+    # project depends on records, records only on that setting.
+    root = import_module(settings.ROOT_URLCONF)
     clear_url_caches()  # drop resolvers of older schema versions
     patterns = []
     for entity in snapshot.entities:
