@@ -28,3 +28,12 @@ def read_value(slug: str, record_id: int, api_name: str):
 def add_field(slug: str, api_name: str, type_: str) -> int:
     """Add a field as the system, from this process."""
     return SchemaService().add_field(None, slug, api_name=api_name, label=api_name, type=type_).pk
+
+
+@shared_task(name="tests.chatter")
+def chatter(kilobytes: int) -> int:
+    """Print `kilobytes` of output (more than a pipe holds) and answer how much it printed."""
+    line = "x" * 1023
+    for _ in range(kilobytes):
+        print(line)
+    return kilobytes

@@ -1,7 +1,7 @@
 """The permission matrix a new entity type starts with, and the `change_visibility` column.
 
-The expected tables are written out here on purpose: a change of the defaults must show
-up as a change of this file.
+The expected tables are written out in `tests/support/permission_tables.py` on purpose: a
+change of the defaults must show up as a change of that file.
 """
 
 import importlib
@@ -13,33 +13,7 @@ from django.urls import reverse
 from modules.access.models import EntityAccess
 from modules.access.services import AccessService
 from modules.metamodel.models import EntityType, SchemaState
-
-SYSTEM_DEFAULTS = {
-    "manager": [
-        "view",
-        "add",
-        "edit",
-        "delete",
-        "export",
-        "import",
-        "change_user",
-        "change_visibility",
-        "view_history",
-    ],
-    "user": ["view", "add", "edit", "export", "view_history"],
-}
-OBJECT_DEFAULTS = {
-    "owner": [
-        "view",
-        "edit",
-        "delete",
-        "export",
-        "change_user",
-        "change_visibility",
-        "view_history",
-    ],
-    "participant": ["view", "view_history"],
-}
+from tests.support.permission_tables import OBJECT_DEFAULTS, SYSTEM_DEFAULTS
 
 
 def test_a_new_entity_type_starts_with_the_documented_matrix(user_client, entity):

@@ -5,13 +5,13 @@ from django.urls import include, path
 from drf_spectacular.generators import SchemaGenerator
 
 from modules.access import grants
-from modules.access.models import RECORD_ACTIONS, Action, default_system_permissions
 from modules.access.services import AccessService
 from modules.accounts.models import Team
 from modules.api.views import meta
 from modules.core.exceptions import PermissionDenied
 from modules.metamodel.models import SchemaState
 from modules.records.services import RecordService
+from tests.support.permission_tables import ALL_ACTIONS, OBJECT_DEFAULTS, SYSTEM_DEFAULTS
 
 META = "/api/v1/meta/entity-types"
 PARTS = ("visibility", "permissions", "participants")
@@ -77,11 +77,8 @@ def test_the_defaults_of_a_new_entity_type(user_client, entity):
     # then
     assert visibility == {"allowed": ["public", "non_public", "hidden"], "default": "public"}
     assert permissions["object_roles"] == ["owner", "participant"]
-    assert permissions["system"] == default_system_permissions()
-    assert permissions["objects"] == {
-        "owner": list(RECORD_ACTIONS),
-        "participant": ["view", "view_history"],
-    }
+    assert permissions["system"] == SYSTEM_DEFAULTS
+    assert permissions["objects"] == OBJECT_DEFAULTS
     assert participants == {"creator_team": True, "users": [], "teams": []}
 
 
@@ -170,7 +167,7 @@ def test_permissions_roundtrip_and_parts_left_out_stay(admin_client, entity):
     # then
     assert response.status_code == 200, response.json()
     body = response.json()
-    assert body["system"] == {"manager": list(Action.values), "user": ["view", "export"]}
+    assert body["system"] == {"manager": ALL_ACTIONS, "user": ["view", "export"]}
     assert body["object_roles"] == ["owner", "participant"]
     assert body["objects"]["participant"] == ["view", "view_history"]
     assert admin_client.get(part_url(entity, "permissions")).json() == body

@@ -5,11 +5,12 @@ import re
 import pytest
 from django.urls import reverse
 
-from modules.access.models import RECORD_ACTIONS, Action, ObjectRole, default_object_permissions
+from modules.access.models import ObjectRole
 from modules.access.services import AccessService
 from modules.accounts.models import Team
 from modules.metamodel.models import SchemaState
 from modules.metamodel.screens.registry import settings_sections
+from tests.support.permission_tables import ALL_ACTIONS, OBJECT_ROLE_DEFAULTS, RECORD_ACTIONS
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,6 @@ def stored(slug):
 
 def form_data(settings, **changes):
     """What the page posts when nothing is changed, with `changes` applied."""
-    defaults = default_object_permissions()
     data = {
         "allowed": settings["visibility"]["allowed"],
         "default": settings["visibility"]["default"],
@@ -37,7 +37,7 @@ def form_data(settings, **changes):
         "system_manager": settings["system"]["manager"],
         "system_user": settings["system"]["user"],
         **{
-            f"objects_{role}": settings["objects"].get(role, defaults[role])
+            f"objects_{role}": settings["objects"].get(role, OBJECT_ROLE_DEFAULTS[role])
             for role in ObjectRole.values
         },
         "users": settings["participants"]["users"],
@@ -149,12 +149,12 @@ def test_the_page_shows_every_section_with_the_stored_settings(browser, make_use
         assert heading in html
     assert checked(html, "allowed") == ["public", "non_public", "hidden"]
     assert re.search(r'<option value="public"[^>]*selected', html)
-    assert checked(html, "system_manager") == list(Action.values)
+    assert checked(html, "system_manager") == ALL_ACTIONS
     assert checked(html, "system_user") == ["view", "add", "edit", "export", "view_history"]
     # the Administrator column: every action, always on
-    assert len(re.findall(r"<input[^>]*checked disabled", html)) == len(Action.values) + 1
+    assert len(re.findall(r"<input[^>]*checked disabled", html)) == len(ALL_ACTIONS) + 1
     assert checked(html, "object_roles") == ["owner", "participant"]
-    assert checked(html, "objects_owner") == list(RECORD_ACTIONS)
+    assert checked(html, "objects_owner") == RECORD_ACTIONS
     assert checked(html, "objects_participant") == ["view", "view_history"]
     assert checked(html, "creator_team") == ["on"]
     assert re.search(rf'<option value="{colleague.pk}"[^>]*selected', html)
