@@ -10,9 +10,11 @@ class AccessConfig(AppConfig):
 
     def ready(self):
         # Models may be imported only once every app is loaded.
-        from modules.access.spec import teams_changed
+        from modules.access.spec import is_admin, teams_changed
+        from modules.accounts import administrators
         from modules.accounts.models import Membership, Team
 
+        administrators.register(is_admin)
         for model in (Team, Membership):
             post_save.connect(teams_changed, sender=model, dispatch_uid=f"access-{model.__name__}")
             post_delete.connect(

@@ -27,8 +27,8 @@ from modules.access.models import (
     Visibility,
 )
 from modules.access.spec import build_spec
-from modules.accounts.permissions import require_administrator
 from modules.core.exceptions import TesseraError
+from modules.core.permissions import require_administrator
 from modules.metamodel.models import EntityType, SchemaState
 from modules.metamodel.runtime import get_snapshot
 

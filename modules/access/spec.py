@@ -159,6 +159,11 @@ def user_access(user) -> UserAccess | None:
     return access
 
 
+def is_admin(user) -> bool:
+    """Is the active `user` a superuser or a team administrator? (`User.is_administrator`)"""
+    return user_access(user).is_admin
+
+
 def _memberships(user_id: int) -> tuple[list[tuple[int, str]], list[int], list[int]]:
     """The user's (team, role) pairs; for a manager, the teams they lead with all sub-teams
     and those teams' members. One round trip: a recursive CTE walks the team tree."""

@@ -20,6 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from modules.accounts import administrators
+
 
 class Role(models.TextChoices):
     """System roles a user holds in a team."""
@@ -102,9 +104,7 @@ class User(AbstractUser):
     @property
     def is_administrator(self) -> bool:
         """Administrators may do everything, including shaping the schema."""
-        from modules.access.engine import user_access
-
-        return self.is_active and user_access(self).is_admin
+        return self.is_active and administrators.decide(self)
 
     @property
     def initials(self) -> str:

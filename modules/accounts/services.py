@@ -43,8 +43,8 @@ from modules.accounts.exceptions import (
     WrongUserStatus,
 )
 from modules.accounts.models import Membership, Role, Team, User, UserStatus, revoke_tokens
-from modules.accounts.permissions import require_administrator
 from modules.accounts.seats import require_free_seat
+from modules.core.permissions import require_administrator
 
 #: A keyword left out of an update: the value stays as it is.
 UNSET: Any = object()

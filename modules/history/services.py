@@ -22,9 +22,9 @@ from django.utils.translation import gettext as _
 
 from modules.access import engine
 from modules.access.spec import access_spec, user_access
-from modules.accounts.permissions import require_administrator
 from modules.api.pagination import KeysetPaginator, Ordering
 from modules.core.exceptions import PermissionDenied
+from modules.core.permissions import require_administrator
 from modules.core.values import storable_moment
 from modules.history.exceptions import HistoryFilterInvalid
 from modules.history.models import Operation, RowHistory

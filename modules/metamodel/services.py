@@ -20,7 +20,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from modules.accounts.permissions import require_administrator
+from modules.core.permissions import require_administrator
 from modules.metamodel import conversion
 from modules.metamodel.ddl import physical_model, schema_change, with_retries
 from modules.metamodel.exceptions import (

@@ -25,8 +25,8 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from modules.accounts.permissions import require_administrator
 from modules.core.exceptions import TesseraError
+from modules.core.permissions import require_administrator
 from modules.metamodel.labels import clean_label
 from modules.metamodel.models import EntityType, LayoutSection, SchemaState
 from modules.relations.exceptions import RelationTypeInvalid, RelationTypeNotFound

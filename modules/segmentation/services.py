@@ -22,7 +22,7 @@ from django.db import connection, transaction
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
-from modules.accounts.permissions import require_administrator
+from modules.core.permissions import require_administrator
 from modules.metamodel.models import EntityType, FieldDefinition, SchemaState
 from modules.metamodel.runtime import get_snapshot
 from modules.metamodel.runtime.specs import EntitySpec

@@ -1,5 +1,6 @@
-"""Who may shape the CRM. `None` as the acting user means the system itself
-(`sync_schemas`, demo loading, scheduled purges).
+"""Who may shape the CRM: administrators, as `user.is_administrator` says (accounts decides
+it). `None` as the acting user means the system itself (`sync_schemas`, demo loading,
+scheduled purges).
 
     require_administrator(request.user)   # raises PermissionDenied for others
 """
