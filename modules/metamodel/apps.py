@@ -8,8 +8,9 @@ class MetamodelConfig(AppConfig):
     verbose_name = _("Data model")
 
     def ready(self) -> None:
-        from modules.metamodel import field_types
+        # The field types and the runtime import models, loaded only once apps are ready.
+        from modules.metamodel.field_types.builtin import register_builtin_types
         from modules.metamodel.runtime import celery as runtime_celery
 
-        field_types.load_builtin_types()
+        register_builtin_types()
         runtime_celery.connect_signals()

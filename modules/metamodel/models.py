@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from modules.core.i18n import localized
+from modules.metamodel.field_types import field_types
 
 
 class EntityTypeQuerySet(models.QuerySet):
@@ -154,8 +155,6 @@ class FieldDefinition(models.Model):
     @property
     def type_class(self):
         """The field-type object (registry entry) that knows how this field behaves."""
-        from modules.metamodel.field_types import field_types
-
         return field_types.get(self.type)
 
 

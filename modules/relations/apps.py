@@ -7,9 +7,15 @@ class RelationsConfig(AppConfig):
     label = "relations"
     verbose_name = _("Relations")
 
-    def ready(self):
+    def ready(self) -> None:
+        # The field type, the schema-file section and the services import loaded models.
+        from modules.metamodel.field_types import field_types
         from modules.records import hooks
+        from modules.relations import schemafile
+        from modules.relations.field_type import RelationFieldType
         from modules.relations.services import RelationService
 
+        field_types.register(RelationFieldType())
+        schemafile.register()
         # A restore that would bring back relations beyond their limits is refused.
         hooks.register_restore_check(RelationService().restore_conflicts)

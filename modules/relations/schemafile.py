@@ -12,6 +12,8 @@ source of, by key.
 `sync_schemas` applies them as it applies fields: a type is created once, a shipped
 change is applied only where the administrator has not changed that setting, and a
 type the administrator trashed stays in the trash. `export_schema` writes them back.
+The key is a section of the metamodel's definition files, registered by `register()` at
+the app's `ready()`.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from modules.core.exceptions import TesseraError
 from modules.metamodel.labels import clean_label
+from modules.metamodel.schemafiles.sections import Section, register_section
 from modules.relations.models import RelationType
 from modules.relations.type_service import RelationTypeService, section_positions
 
@@ -27,13 +30,50 @@ from modules.relations.type_service import RelationTypeService, section_position
 #: set when a type is created only: the administrator arranges forms).
 SETTINGS = {"source_label": None, "target_label": {}, "max_targets": None, "max_sources": None}
 
+#: The `relations` key: relation types whose source is this entity type, by key.
+SCHEMA = {
+    "type": "object",
+    "description": "Relation types whose source is this entity type, by key (unique across files).",
+    "propertyNames": {"$ref": "#/$defs/name"},
+    "additionalProperties": {
+        "type": "object",
+        "required": ["target", "source_label"],
+        "additionalProperties": False,
+        "properties": {
+            "target": {"$ref": "#/$defs/name"},
+            "source_label": {"$ref": "#/$defs/label"},
+            "target_label": {"$ref": "#/$defs/label"},
+            "symmetric": {"type": "boolean"},
+            "max_targets": {"type": "integer", "minimum": 1},
+            "max_sources": {"type": "integer", "minimum": 1},
+            "source_form_section": {
+                "type": "integer",
+                "minimum": 1,
+                "description": "Show the relation as a field in this section (from 1) of the "
+                "source's form.",
+            },
+            "target_form_section": {
+                "type": "integer",
+                "minimum": 1,
+                "description": "Show the relation as a field in this section (from 1) of the "
+                "target's form.",
+            },
+        },
+    },
+}
 
-def check(definitions: list[dict]) -> dict[str, list[str]]:
-    """Problems of the files' relation types, found before anything is applied."""
+
+def check(definitions: list[dict], known: set[str]) -> dict[str, list[str]]:
+    """Problems of the files' relation types, found before anything is applied: `known`
+    are the entity types that exist or that a file defines."""
     errors: dict[str, list[str]] = {}
     seen: dict[str, str] = {}
     for definition in definitions:
         slug = definition["slug"]
+        for target in sorted(targets(definition) - known):
+            errors.setdefault(f"{slug}:relations", []).append(
+                _("There is no entity type '%(slug)s'.") % {"slug": target}
+            )
         for key, spec in definition.get("relations", {}).items():
             place = f"{slug}:relations/{key}"
             if key in seen:
@@ -85,18 +125,18 @@ def _data(slug: str, spec: dict) -> dict:
     return data
 
 
-def sync(definition: dict, previous: dict | None, user, report: list[str]) -> None:
-    """Apply one file's relation types (a three-way merge, as for fields)."""
-    slug = definition["slug"]
-    shipped_before = (previous or {}).get("relations", {})
+def sync(user, slug: str, now: dict, before: dict | None) -> list[str]:
+    """Apply one file's relation types (a three-way merge, as for fields); report lines."""
+    shipped_before = before or {}
     service = RelationTypeService()
-    for key, spec in definition.get("relations", {}).items():
+    report = []
+    for key, spec in now.items():
         row = RelationType.objects.filter(key=key).first()
         if row is None:
             if key in shipped_before:
                 continue
             service.create(user, {"key": key, **_data(slug, spec)}, is_system=True)
-            report.append(f"{slug}: relation {key} added")
+            report.append(f"relation {key} added")
             continue
         if row.deleted_at is not None:
             continue
@@ -110,11 +150,12 @@ def sync(definition: dict, previous: dict | None, user, report: list[str]) -> No
                 changes[name] = now
         if changes:
             service.update(user, row.pk, changes)
-            report.append(f"{slug}: relation {key} updated {', '.join(sorted(changes))}")
+            report.append(f"relation {key} updated {', '.join(sorted(changes))}")
+    return report
 
 
-def export(entity) -> dict:
-    """The relation types `entity` is the source of, as a file lists them."""
+def export(entity) -> dict | None:
+    """The relation types `entity` is the source of, as a file lists them (None: none)."""
     result = {}
     rows = RelationType.objects.alive().filter(source=entity).select_related("target")
     positions = section_positions()
@@ -132,4 +173,11 @@ def export(entity) -> dict:
             if position is not None:
                 spec[f"{end}_form_section"] = position
         result[row.key or f"{entity.slug}_relation_{index}"] = spec
-    return result
+    return result or None
+
+
+def register() -> None:
+    """Accept, apply and write out the `relations` key of definition files."""
+    register_section(
+        Section(key="relations", schema=SCHEMA, apply=sync, export=export, check=check)
+    )

@@ -78,7 +78,7 @@ SCHEMA = {
 }
 
 
-def apply_default(user, slug: str, now: Any, before: Any) -> str | None:
+def apply_default(user, slug: str, now: Any, before: Any) -> list[str]:
     """Save the shipped scheme unless the admin changed the stored one."""
     from modules.segmentation.services import SegmentationService
 
@@ -89,9 +89,9 @@ def apply_default(user, slug: str, now: Any, before: Any) -> str | None:
             slug, before
         )
         if not untouched:
-            return _("segmentation scheme changed by an administrator, left as is")
+            return [_("segmentation scheme changed by an administrator, left as is")]
     service.save(user, slug, now)
-    return _("segmentation scheme applied")
+    return [_("segmentation scheme applied")]
 
 
 def _stored(service, scheme: Scheme) -> dict:

@@ -24,6 +24,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from modules.core.i18n import localized
 from modules.metamodel.exceptions import InvalidFieldOptions
 
 
@@ -326,8 +327,6 @@ class LinkType(FieldType):
 
 
 def _help(field: FieldLike) -> str:
-    from modules.core.i18n import localized
-
     return localized(getattr(field, "help_text", None))
 
 

@@ -7,6 +7,7 @@ Runtime classes live in their own `Apps` registry, so Django's default pickling
 (which looks classes up in the global registry) is replaced by `__reduce__`.
 """
 
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 import django
@@ -20,11 +21,18 @@ from django.utils.translation import gettext_lazy as _
 VISIBILITY_PUBLIC = "public"
 
 
-def _unpickle_record(entity_id: int, schema_key: tuple) -> "EntityRecord":
-    from modules.metamodel.runtime.snapshot import registry
+#: How unpickling finds a record's class: the snapshot registry's lookup, which
+#: `snapshot.py` registers (it builds the classes, so this module cannot import it).
+_class_finders: list[Callable[[int, tuple], type]] = []
 
-    snapshot = registry.cached(schema_key) or registry.current()
-    model = snapshot.model_by_id(entity_id)
+
+def register_class_finder(finder: Callable[[int, tuple], type]) -> None:
+    """Have unpickling find a record's class with `finder(entity id, schema key)`."""
+    _class_finders[:] = [finder]
+
+
+def _unpickle_record(entity_id: int, schema_key: tuple) -> "EntityRecord":
+    model = _class_finders[0](entity_id, schema_key)
     return model.__new__(model)
 
 

@@ -24,6 +24,8 @@ from contextvars import ContextVar
 
 from django.db.models import QuerySet, Subquery
 
+from modules.metamodel.models import SchemaState
+
 #: The annotations a carrying query reads the schema key into.
 CARRIED_VERSION = "_schema_version"
 CARRIED_TOKEN = "_schema_token"
@@ -71,8 +73,6 @@ class SchemaCheck:
 
     def verify(self) -> None:
         """Read the version now and compare it (raises `SchemaMoved` if it moved)."""
-        from modules.metamodel.models import SchemaState
-
         self._reading = True
         try:
             key = tuple(SchemaState.current())
@@ -99,8 +99,6 @@ class SchemaCheck:
     # -- carrying the check --------------------------------------------------------------
     def carrying(self, queryset: QuerySet) -> QuerySet:
         """`queryset` with the stored schema key read along, into every row."""
-        from modules.metamodel.models import SchemaState
-
         state = SchemaState.objects.filter(pk=SchemaState.SINGLETON_ID)
         return queryset.annotate(
             **{

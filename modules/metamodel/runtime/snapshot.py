@@ -21,6 +21,8 @@ from contextvars import ContextVar
 from django.utils.translation import gettext as _
 
 from modules.metamodel.exceptions import EntityTypeNotFound
+from modules.metamodel.models import EntityType, FieldDefinition, LayoutSection, SchemaState
+from modules.metamodel.runtime.base import register_class_finder
 from modules.metamodel.runtime.builder import build_models
 from modules.metamodel.runtime.specs import EntitySpec, FieldSpec, SectionSpec
 
@@ -92,8 +94,6 @@ def load_entities(*, include_trashed: bool = False) -> list[EntitySpec]:
     `include_trashed` adds trashed fields and trashed entity types, whose columns and
     tables still exist: the DDL view.
     """
-    from modules.metamodel.models import EntityType, FieldDefinition, LayoutSection
-
     rows = FieldDefinition.objects.all() if include_trashed else FieldDefinition.objects.alive()
     entity_rows = EntityType.objects.all() if include_trashed else EntityType.objects.alive()
     fields: dict[int, list[FieldSpec]] = {}
@@ -150,8 +150,6 @@ class SnapshotRegistry:
 
         `key` is a `(version, token)` the caller has just read, so it is not read twice.
         """
-        from modules.metamodel.models import SchemaState
-
         key = tuple(key or SchemaState.current())
         snapshot = self._current
         if snapshot is not None and snapshot.key == key:
@@ -172,8 +170,14 @@ class SnapshotRegistry:
             self._recent.clear()
             self._current = None
 
+    def model_for(self, entity_id: int, key: tuple):
+        """The class of an entity type in the snapshot of `key`, else in the current one."""
+        snapshot = self.cached(key) or self.current()
+        return snapshot.model_by_id(entity_id)
+
 
 registry = SnapshotRegistry()
+register_class_finder(registry.model_for)
 _bound: ContextVar[SchemaSnapshot | None] = ContextVar("schema_snapshot", default=None)
 
 

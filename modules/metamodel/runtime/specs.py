@@ -14,6 +14,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from modules.core.i18n import localized
+from modules.metamodel.exceptions import FieldNotFound
 from modules.metamodel.field_types import FieldType, field_types
 
 
@@ -114,8 +115,6 @@ class EntitySpec:
         return localized(self.label_plural) or self.slug
 
     def field(self, api_name: str) -> FieldSpec:
-        from modules.metamodel.exceptions import FieldNotFound
-
         try:
             return self._by_name[api_name]
         except KeyError:

@@ -10,7 +10,6 @@ import yaml
 from modules.metamodel.models import EntityType, LayoutSection
 from modules.metamodel.schemafiles.definitions import DEFAULT_ICON, FEATURE_DEFAULTS, FEATURE_KEYS
 from modules.metamodel.schemafiles.sections import sections
-from modules.relations import schemafile as relation_file
 
 
 def _option_defaults(field_type) -> dict:
@@ -57,9 +56,6 @@ def definition_of(entity: EntityType) -> dict:
         data["features"] = features
     live = list(entity.fields.alive().select_related("target_entity").order_by("position", "id"))
     data["fields"] = {f.api_name: _field(f) for f in live}
-    relations = relation_file.export(entity)
-    if relations:
-        data["relations"] = relations
     live_ids = {f.pk: f.api_name for f in live}
     layout_sections = LayoutSection.objects.filter(layout__entity_type=entity).prefetch_related(
         "items"

@@ -24,7 +24,6 @@ from modules.metamodel.schemafiles.definitions import (
 )
 from modules.metamodel.schemafiles.sections import sections
 from modules.metamodel.services import SchemaService
-from modules.relations import schemafile as relation_file
 
 FIELD_SETTINGS = {
     "label": None,
@@ -47,16 +46,17 @@ def _entity_settings(definition: dict) -> dict:
 
 
 def _check_targets(definitions: list[dict]) -> None:
-    """Refuse, before applying anything, relations to entity types nobody defines."""
+    """Refuse, before applying anything, links to entity types nobody defines and what the
+    sections' own checks refuse."""
     known = {d["slug"] for d in definitions} | set(
         EntityType.objects.values_list("slug", flat=True)
     )
-    errors: dict[str, list[str]] = relation_file.check(definitions)
+    errors: dict[str, list[str]] = {}
+    for section in sections():
+        if section.check is not None:
+            for place, messages in section.check(definitions, known).items():
+                errors.setdefault(place, []).extend(messages)
     for definition in definitions:
-        for target in sorted(relation_file.targets(definition) - known):
-            errors.setdefault(f"{definition['slug']}:relations", []).append(
-                _("There is no entity type '%(slug)s'.") % {"slug": target}
-            )
         for name, spec in definition.get("fields", {}).items():
             field_type = field_types.get(spec["type"])
             target = field_type.target_from_options(spec.get("options") or {})
@@ -107,13 +107,10 @@ class Sync:
             self._sync_fields(
                 definition, previous.definition if previous else None, definition["slug"] in created
             )
-            self._sync_sections(definition, previous.definition if previous else None)
-        # Relation types last: they may link to entity types created above.
+        # Sections last: they may link to entity types created above (relation types do).
         for definition in pending:
             previous = applied.get(definition["slug"])
-            relation_file.sync(
-                definition, previous.definition if previous else None, self.user, self.report
-            )
+            self._sync_sections(definition, previous.definition if previous else None)
             AppliedSchema.objects.update_or_create(
                 name=definition["slug"],
                 defaults={
@@ -149,8 +146,7 @@ class Sync:
             now, before = definition.get(section.key), (previous or {}).get(section.key)
             if now is None or now == before:
                 continue
-            line = section.apply(self.user, definition["slug"], now, before)
-            if line:
+            for line in section.apply(self.user, definition["slug"], now, before):
                 self.report.append(f"{definition['slug']}: {line}")
 
     def _sync_fields(self, definition: dict, previous: dict | None, created: bool) -> None:

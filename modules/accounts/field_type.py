@@ -1,16 +1,23 @@
-"""A user of Tessera (an account manager, a reviewer, ...); stored as the user's id."""
+"""The `user` field type: a user of Tessera (an account manager, a reviewer, ...); stored as
+the user's id. Accounts registers it in its `AppConfig.ready()`."""
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from modules.accounts.filters import UserFilter
+from modules.accounts.screens.lookup import user_picker
 from modules.core.values import is_digits
 from modules.metamodel.field_types.base import LinkType
 
 
 class UserType(LinkType):
+    """A field holding the id of one user (active when chosen)."""
+
     type = "user"
     label = _("User")
     lookups = ("exact", "in", "isnull")
@@ -29,8 +36,6 @@ class UserType(LinkType):
         )
 
     def form_field(self, field):
-        from modules.accounts.screens.lookup import user_picker
-
         return forms.ModelChoiceField(
             queryset=get_user_model().objects.filter(is_active=True),
             required=False,
@@ -38,8 +43,6 @@ class UserType(LinkType):
         )
 
     def admin_filter(self, field):
-        from modules.accounts.filters import UserFilter
-
         return UserFilter(field_name=field.api_name, label=field.display_label)
 
     def clean(self, field, value):
@@ -69,9 +72,6 @@ class UserType(LinkType):
 
     def parse_many(self, field, texts, *, viewer):
         """Active users by username or e-mail (any case), or id, in one query."""
-        from django.db.models import Q
-        from django.db.models.functions import Lower
-
         wanted = {text.strip().casefold() for text in texts if text.strip()}
         ids = {int(text) for text in wanted if is_digits(text)}
         rows = (

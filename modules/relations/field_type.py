@@ -1,4 +1,5 @@
-"""A link to one record of another (or the same) entity type; stored as that record's id.
+"""The `relation` field type: a link to one record of another (or the same) entity type;
+stored as that record's id. Relations registers it in its `AppConfig.ready()`.
 
 Options on input: `{"target": "companies"}`; the schema service keeps the target in
 `FieldDefinition.target_entity`, not in the options.
@@ -10,12 +11,17 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from modules.access.engine import scoped
 from modules.core.values import is_digits
 from modules.core.widgets import PickerWidget
 from modules.metamodel.field_types.base import LinkType
+from modules.metamodel.runtime import get_snapshot
 
 
-class RelationType(LinkType):
+class RelationFieldType(LinkType):
+    """A field holding the id of one record of its target type (not `models.RelationType`,
+    the kinds of many-to-many relations between records)."""
+
     type = "relation"
     label = _("Relation")
     options_schema = {
@@ -49,8 +55,6 @@ class RelationType(LinkType):
 
     def linked_records(self, field, viewer, *, live=True):
         """Records of the target type `viewer` may see (titles masked where due)."""
-        from modules.access.engine import scoped
-
         model = self.target_model(field)
         rows = model.objects.filter(deleted_at__isnull=True) if live else model.objects.all()
         return scoped(rows, viewer, model.entity)
@@ -86,8 +90,6 @@ class RelationType(LinkType):
         return self.to_text(field, value, viewer=viewer) or "—"
 
     def target_model(self, field):
-        from modules.metamodel.runtime import get_snapshot
-
         return get_snapshot().model_by_id(field.target_entity_id)
 
     def clean(self, field, value):
@@ -138,8 +140,6 @@ class RelationType(LinkType):
         text = str(text).strip()
         if is_digits(text):
             return self.clean(field, text)
-        from modules.metamodel.runtime import get_snapshot
-
         found = get_snapshot().find_by_title(field.target_entity_id, text)
         if found is None:
             raise ValidationError(
