@@ -31,6 +31,7 @@ from django.db.models import Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from modules.accounts.emails import send_temporary_password
 from modules.accounts.exceptions import (
     AccountInvalid,
     DuplicateName,
@@ -359,8 +360,6 @@ class AccountService:
                 Membership.objects.filter(user=user), "team_id", memberships, user=user
             )
             if temporary is not None:
-                from modules.accounts.emails import send_temporary_password
-
                 transaction.on_commit(lambda: send_temporary_password(user, temporary))
         return user
 

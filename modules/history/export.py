@@ -13,6 +13,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from modules.api.pagination import KeysetPaginator
+from modules.core.spreadsheets import xlsx_bytes
 from modules.history.exceptions import HistoryFilterInvalid
 from modules.history.presenter import present
 from modules.history.services import ORDERING, HistoryService
@@ -22,8 +23,6 @@ CHUNK = 500
 
 def change_log_xlsx(user, filters: dict) -> bytes:
     """The filtered change log (administrators) as xlsx bytes."""
-    from modules.core.spreadsheets import xlsx_bytes
-
     rows = HistoryService().log_rows(user, filters)
     limit = settings.HISTORY_EXPORT_LIMIT
     if rows[: limit + 1].count() > limit:

@@ -25,7 +25,9 @@ from django.utils.translation import gettext as _
 from modules.access import engine
 from modules.access.links import seen_values
 from modules.access.models import ObjectRole, Visibility
+from modules.accounts.models import Team
 from modules.core.i18n import localized
+from modules.history import hooks
 from modules.history.models import RowHistory
 from modules.metamodel.exceptions import EntityTypeNotFound
 from modules.metamodel.runtime import get_snapshot
@@ -272,12 +274,10 @@ def _far_titles(viewer, wanted) -> dict:
 
 def _far_entity(key: str) -> int | None:
     """The entity type at the far end of a `relation.<type id>.<side>` key."""
-    from modules.relations import specs as relation_specs
-
     if not key.startswith("relation."):
         return None
     _prefix, type_id, side = key.split(".", 2)
-    return relation_specs.other_entity_id(int(type_id), side) if type_id.isdecimal() else None
+    return hooks.far_end(int(type_id), side) if type_id.isdecimal() else None
 
 
 def _actor_names(rows: list[RowHistory]) -> dict[int, str]:
@@ -296,8 +296,6 @@ def _user_names(ids) -> dict[int, str]:
 
 
 def _team_names(ids) -> dict[int, str]:
-    from modules.accounts.models import Team
-
     ids = {i for i in ids if isinstance(i, int)}
     if not ids:
         return {}

@@ -22,6 +22,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from modules.access import grants
 from modules.core.bulk import copy_insert
 from modules.history.models import Operation, RowHistory
 
@@ -158,8 +159,6 @@ def _empty(value: Any) -> bool:
 
 def holders_of(entity, record_ids: Iterable[int], role: str) -> dict[int, dict]:
     """Who holds a granted role on each record, as history keeps it (sorted ids)."""
-    from modules.access import grants
-
     held = grants.holders(entity, record_ids)
     return {
         pk: {

@@ -9,13 +9,16 @@ class RelationsConfig(AppConfig):
 
     def ready(self) -> None:
         # The field type, the schema-file section and the services import loaded models.
+        from modules.history import hooks as history_hooks
         from modules.metamodel.field_types import field_types
         from modules.records import hooks
         from modules.relations import schemafile
         from modules.relations.field_type import RelationFieldType
         from modules.relations.services import RelationService
+        from modules.relations.specs import other_entity_id
 
         field_types.register(RelationFieldType())
         schemafile.register()
+        history_hooks.register_far_end(other_entity_id)
         # A restore that would bring back relations beyond their limits is refused.
         hooks.register_restore_check(RelationService().restore_conflicts)
