@@ -1,36 +1,42 @@
 """Wagtail hooks of access: Settings > Access, for administrators.
 
-The screens live under `settings/access/` (`register_admin_urls`), appear on the
-settings index (`register_tessera_settings_section`) and in Wagtail's Settings menu.
+The screens live under `settings/access/` (namespace `access_settings`), appear on the
+settings index and in Wagtail's Settings menu (`SettingsAreaViewSet`).
 """
 
-from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
 from modules.access.config_history import access_kinds
-from modules.access.screens import urls as access_urls
+from modules.access.screens import views
 from modules.metamodel.config_history import CONFIG_HISTORY_HOOK
-from modules.metamodel.screens.registry import register_settings_area
+from modules.metamodel.screens.registry import SettingsAreaViewSet
 
 
-@hooks.register("register_admin_urls")
-def register_access_urls():
-    """The access screens' URLs, under `settings/access/`."""
-    return [path("settings/access/", include(access_urls, namespace=access_urls.app_name))]
+class AccessArea(SettingsAreaViewSet):
+    """Settings > Access: the access settings of each entity type."""
 
-
-register_settings_area(
-    _("Access"),
-    "access_settings:index",
-    icon="lock",
-    menu_name="access",
-    menu_order=55,
-    order=150,
-    description=_(
+    name = views.NS
+    url_prefix = "settings/access"
+    menu_label = _("Access")
+    icon = "lock"
+    menu_name = "access"
+    menu_order = 55
+    order = 150
+    description = _(
         "Per entity type: record visibility, what each role may do, default participants."
-    ),
-)
+    )
+    denied_message = _("Only administrators may change access settings.")
+    routes = [
+        ("", views.AccessIndexView, "index"),
+        ("<slug:slug>/", views.EntityAccessView, "entity"),
+    ]
+
+
+@hooks.register("register_admin_viewset")
+def register_access_area():
+    """Settings > Access, under `settings/access/`."""
+    return AccessArea()
 
 
 @hooks.register(CONFIG_HISTORY_HOOK)

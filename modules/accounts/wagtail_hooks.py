@@ -1,28 +1,67 @@
 """Wagtail hooks of accounts: Settings > Users and Settings > Teams, for administrators;
 the user and team lookups.
 
-The screens live under `settings/users/` and `settings/teams/` (`register_admin_urls`),
-appear on the settings index (`register_tessera_settings_section`) and in Wagtail's
-Settings menu.
+The screens live under `settings/users/` and `settings/teams/` (namespaces
+`users_settings` and `teams_settings`), appear on the settings index and in Wagtail's
+Settings menu (`SettingsAreaViewSet`).
 """
 
-from django.urls import include, path
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
-from modules.accounts.screens import urls as team_urls
-from modules.accounts.screens import user_urls
+from modules.accounts.screens import users, views
 from modules.accounts.screens.lookup import TEAMS_URL_NAME, URL_NAME, team_lookup, user_lookup
-from modules.metamodel.screens.registry import register_settings_area
+from modules.metamodel.screens.registry import SettingsAreaViewSet
 
 
-@hooks.register("register_admin_urls")
-def register_team_urls():
-    """The teams screens' URLs, under `settings/teams/`."""
-    return [
-        path("settings/teams/", include(team_urls, namespace=team_urls.app_name)),
-        path("settings/users/", include(user_urls, namespace=user_urls.app_name)),
+class TeamsArea(SettingsAreaViewSet):
+    """Settings > Teams: the team tree, create, edit and delete."""
+
+    name = views.NS
+    url_prefix = "settings/teams"
+    menu_label = _("Teams")
+    icon = "group"
+    menu_name = "teams"
+    menu_order = 60
+    order = 200
+    description = _("Teams and sub-teams, and who holds which role in them.")
+    denied_message = _("Only administrators may manage teams.")
+    routes = [
+        ("", views.TeamListView, "index"),
+        ("new/", views.TeamCreateView, "add"),
+        ("<int:pk>/", views.TeamEditView, "edit"),
+        ("<int:pk>/delete/", views.TeamDeleteView, "delete"),
     ]
+
+
+class UsersArea(SettingsAreaViewSet):
+    """Settings > Users: seats, users and their status, invitations, hand-over."""
+
+    name = users.NS
+    url_prefix = "settings/users"
+    menu_label = _("Users")
+    icon = "user"
+    menu_name = "tessera-users"
+    menu_order = 55
+    order = 190
+    description = _("Seats, adding and inviting users, suspending, deleting and handing over.")
+    denied_message = _("Only administrators may manage users and teams.")
+    routes = [
+        ("", users.UserListView, "index"),
+        ("add/", users.AddUserView, "add"),
+        ("invite/", users.InviteView, "invite"),
+        ("<int:pk>/delete/", users.DeleteUserView, "delete"),
+        ("<int:pk>/hand-over/", users.HandOverView, "hand_over"),
+        ("<int:pk>/<str:action>/", users.StatusView, "status"),
+        ("invitations/<int:pk>/<str:action>/", users.InvitationActionView, "invitation"),
+    ]
+
+
+@hooks.register("register_admin_viewset")
+def register_account_areas():
+    """Settings > Teams and Settings > Users."""
+    return [TeamsArea(), UsersArea()]
 
 
 @hooks.register("register_admin_urls")
@@ -32,25 +71,3 @@ def register_lookup_urls():
         path("lookup/users/", user_lookup, name=URL_NAME),
         path("lookup/teams/", team_lookup, name=TEAMS_URL_NAME),
     ]
-
-
-register_settings_area(
-    _("Teams"),
-    "teams_settings:index",
-    icon="group",
-    menu_name="teams",
-    menu_order=60,
-    order=200,
-    description=_("Teams and sub-teams, and who holds which role in them."),
-)
-
-
-register_settings_area(
-    _("Users"),
-    "users_settings:index",
-    icon="user",
-    menu_name="tessera-users",
-    menu_order=55,
-    order=190,
-    description=_("Seats, adding and inviting users, suspending, deleting and handing over."),
-)

@@ -1,27 +1,31 @@
 """Wagtail hooks of history: Settings > Change log, for administrators."""
 
-from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
-from modules.history.screens import urls as history_urls
-from modules.metamodel.screens.registry import register_settings_area
+from modules.history.screens import views
+from modules.metamodel.screens.registry import SettingsAreaViewSet
 
 
-@hooks.register("register_admin_urls")
-def register_history_urls():
-    """The change log, under `settings/change-log/`."""
-    return [path("settings/change-log/", include(history_urls, namespace=history_urls.app_name))]
+class ChangeLogArea(SettingsAreaViewSet):
+    """Settings > Change log: every record change, filtered, exported to Excel."""
 
-
-register_settings_area(
-    _("Change log"),
-    "history_settings:change_log",
-    icon="history",
-    menu_name="change-log",
-    menu_order=58,
-    order=170,
-    description=_(
+    name = "history_settings"
+    url_prefix = "settings/change-log"
+    index_url_name = "change_log"
+    menu_label = _("Change log")
+    icon = "history"
+    menu_name = "change-log"
+    menu_order = 58
+    order = 170
+    description = _(
         "Every change to every record: who, when, what. Filter it and export it to Excel."
-    ),
-)
+    )
+    denied_message = _("Only administrators may read the change log.")
+    routes = [("", views.ChangeLogView, "change_log")]
+
+
+@hooks.register("register_admin_viewset")
+def register_change_log_area():
+    """The change log, under `settings/change-log/`."""
+    return ChangeLogArea()

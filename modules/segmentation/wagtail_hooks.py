@@ -1,39 +1,42 @@
 """Wagtail hooks of segmentation: Settings > Segmentation, for administrators.
 
-The screens live under `settings/segmentation/` (`register_admin_urls`), appear on the
-settings index (`register_tessera_settings_section`) and in Wagtail's Settings menu.
+The screens live under `settings/segmentation/` (namespace `segmentation_settings`),
+appear on the settings index and in Wagtail's Settings menu (`SettingsAreaViewSet`).
 """
 
-from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
 from modules.metamodel.config_history import CONFIG_HISTORY_HOOK
-from modules.metamodel.screens.registry import register_settings_area
+from modules.metamodel.screens.registry import SettingsAreaViewSet
 from modules.segmentation.config_history import segmentation_kinds
-from modules.segmentation.screens import urls as segmentation_urls
+from modules.segmentation.screens import views
 
 
-@hooks.register("register_admin_urls")
-def register_segmentation_urls():
-    """The configurator's URLs, under `settings/segmentation/`."""
-    return [
-        path(
-            "settings/segmentation/",
-            include(segmentation_urls, namespace=segmentation_urls.app_name),
-        )
+class SegmentationArea(SettingsAreaViewSet):
+    """Settings > Segmentation: the scheme configurator of each entity type."""
+
+    name = views.NS
+    url_prefix = "settings/segmentation"
+    menu_label = _("Segmentation")
+    icon = "crosshairs"
+    menu_name = "segmentation"
+    menu_order = 56
+    order = 160
+    description = _("Score persons and companies by parameters you choose and name the segments.")
+    denied_message = _("Only administrators may change segmentation settings.")
+    routes = [
+        ("", views.SegmentationIndexView, "index"),
+        ("<slug:slug>/", views.SchemeView, "scheme"),
+        ("<slug:slug>/recompute/", views.RecomputeView, "recompute"),
+        ("<slug:slug>/progress/", views.ProgressView, "progress"),
     ]
 
 
-register_settings_area(
-    _("Segmentation"),
-    "segmentation_settings:index",
-    icon="crosshairs",
-    menu_name="segmentation",
-    menu_order=56,
-    order=160,
-    description=_("Score persons and companies by parameters you choose and name the segments."),
-)
+@hooks.register("register_admin_viewset")
+def register_segmentation_area():
+    """Settings > Segmentation, under `settings/segmentation/`."""
+    return SegmentationArea()
 
 
 @hooks.register(CONFIG_HISTORY_HOOK)

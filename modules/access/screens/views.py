@@ -9,8 +9,6 @@ shows next to its field.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
@@ -18,7 +16,6 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import defaults
 
 from modules.access.models import ObjectRole, Visibility
 from modules.access.screens.forms import AccessForm
@@ -28,7 +25,7 @@ from modules.core.i18n import localized
 from modules.metamodel.exceptions import EntityTypeNotFound
 from modules.metamodel.runtime import get_snapshot
 from modules.metamodel.runtime.specs import EntitySpec
-from modules.metamodel.screens.views import SettingsView
+from modules.metamodel.screens.base import SettingsAreaView
 
 NS = "access_settings"
 VISIBILITY_LABELS = dict(Visibility.choices)
@@ -66,29 +63,10 @@ class _RollBack(Exception):
     """Leaves the save's transaction after a part was refused."""
 
 
-class AccessAdministratorMixin:
-    """Administrators only: others get 403 (not Wagtail's redirect to the dashboard)."""
-
-    def dispatch(self, request, *args, **kwargs):
-        user = request.user
-        if not user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not getattr(user, "is_administrator", False):
-            return defaults.permission_denied(
-                request,
-                DjangoPermissionDenied(_("Only administrators may change access settings.")),
-            )
-        return super().dispatch(request, *args, **kwargs)
-
-
-class AccessSettingsView(AccessAdministratorMixin, SettingsView):
+class AccessSettingsView(SettingsAreaView):
     """A page under Settings > Access."""
 
-    header_icon = "lock"
     access = AccessService()
-
-    def get_breadcrumbs_items(self):
-        return [*super().get_breadcrumbs_items(), {"url": url("index"), "label": _("Access")}]
 
 
 class AccessIndexView(AccessSettingsView):
@@ -96,11 +74,6 @@ class AccessIndexView(AccessSettingsView):
 
     template_name = "access/index.html"
     page_title = gettext_lazy("Access")
-
-    def get_breadcrumbs_items(self):
-        items = super().get_breadcrumbs_items()
-        items[-1] = {"url": "", "label": _("Access")}
-        return items
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -1,6 +1,6 @@
 """Views of Settings > Users: seats, users and their status, invitations.
 
-    path("settings/users/", include(user_urls, namespace="users_settings"))
+    /admin/settings/users/    namespace users_settings, routed by accounts' wagtail_hooks
 
 Administrators only (403 for others). Every change goes through the accounts services;
 their refusals (no free seat, your own account, the last administrator) show as
@@ -17,8 +17,6 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import TemplateView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from modules.accounts.exceptions import UserNotFound
 from modules.accounts.invitations import InvitationService
@@ -28,7 +26,8 @@ from modules.accounts.screens import user_forms as f
 from modules.accounts.seats import seat_usage
 from modules.accounts.services import AccountService
 from modules.core.exceptions import TesseraError
-from modules.metamodel.screens.views import AdministratorRequiredMixin, FormMixin
+from modules.metamodel.screens.base import SettingsAreaView
+from modules.metamodel.screens.views import FormMixin
 
 NS = "users_settings"
 
@@ -38,21 +37,12 @@ def url(name: str, *args) -> str:
     return reverse(f"{NS}:{name}", args=args)
 
 
-class UsersView(AdministratorRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
+class UsersView(SettingsAreaView):
     """A page under Settings > Users."""
 
-    denied_message = gettext_lazy("Only administrators may manage users and teams.")
-    header_icon = "user"
     accounts = AccountService()
     lifecycle = LifecycleService()
     invitations = InvitationService()
-
-    def get_breadcrumbs_items(self):
-        return [
-            *self.breadcrumbs_items,
-            {"url": reverse("tessera_settings:index"), "label": _("Settings")},
-            {"url": url("index"), "label": _("Users")},
-        ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -15,8 +15,6 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import TemplateView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from modules.accounts.exceptions import TeamNotFound
 from modules.accounts.models import Membership, Role, Team
@@ -24,7 +22,8 @@ from modules.accounts.screens.forms import TeamForm, user_label
 from modules.accounts.services import AccountService, team_tree, team_usage
 from modules.core.exceptions import TesseraError
 from modules.core.values import is_digits
-from modules.metamodel.screens.views import AdministratorRequiredMixin, FormMixin
+from modules.metamodel.screens.base import SettingsAreaView
+from modules.metamodel.screens.views import FormMixin
 
 NS = "teams_settings"
 ROLE_ORDER = {Role.ADMINISTRATOR: 0, Role.MANAGER: 1, Role.USER: 2}
@@ -49,19 +48,10 @@ def show_error(form, error: TesseraError) -> None:
         form.add_error(None, error.detail)
 
 
-class TeamsView(AdministratorRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
+class TeamsView(SettingsAreaView):
     """A page under Settings > Teams."""
 
-    denied_message = gettext_lazy("Only administrators may manage teams.")
-    header_icon = "group"
     service = AccountService()
-
-    def get_breadcrumbs_items(self):
-        return [
-            *self.breadcrumbs_items,
-            {"url": reverse("tessera_settings:index"), "label": _("Settings")},
-            {"url": url("index"), "label": _("Teams")},
-        ]
 
 
 class TeamListView(TeamsView):
@@ -69,11 +59,6 @@ class TeamListView(TeamsView):
 
     template_name = "accounts/team_list.html"
     page_title = gettext_lazy("Teams")
-
-    def get_breadcrumbs_items(self):
-        items = super().get_breadcrumbs_items()
-        items[-1] = {"url": "", "label": _("Teams")}
-        return items
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

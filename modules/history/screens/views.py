@@ -34,7 +34,7 @@ from modules.history.models import Operation
 from modules.history.services import HistoryService
 from modules.metamodel.exceptions import EntityTypeNotFound
 from modules.metamodel.runtime import get_snapshot
-from modules.metamodel.screens.views import SettingsView
+from modules.metamodel.screens.base import SettingsAreaView
 from modules.records.exceptions import RecordNotFound
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -106,16 +106,11 @@ def link_records(shown_rows) -> None:
         shown.record_state, shown.record_url = links.get(key, ("gone", ""))
 
 
-class ChangeLogView(SettingsView):
+class ChangeLogView(SettingsAreaView):
     """Settings > Change log: every record change, filtered, exported to Excel."""
 
     template_name = "history/change_log.html"
     page_title = gettext_lazy("Change log")
-    header_icon = "history"
-    denied_message = gettext_lazy("Only administrators may read the change log.")
-
-    def get_breadcrumbs_items(self):
-        return [*super().get_breadcrumbs_items(), {"url": "", "label": _("Change log")}]
 
     def get(self, request, *args, **kwargs):
         self.form = ChangeLogFilterForm(request.GET or None)

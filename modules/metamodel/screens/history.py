@@ -22,7 +22,8 @@ from modules.core.i18n import localized
 from modules.metamodel.config_history import change_page, history_kinds
 from modules.metamodel.config_history.kinds import ENTITY_TYPE_KINDS, HistoryKind
 from modules.metamodel.models import EntityType
-from modules.metamodel.screens.views import DataModelView, EntityMixin, SettingsView, url
+from modules.metamodel.screens.base import SettingsView
+from modules.metamodel.screens.views import DataModelView, EntityMixin, url
 
 SYSTEM = "system"
 

@@ -1,39 +1,55 @@
-"""The settings area: a list of sections that any module adds to through a Wagtail hook.
+"""Settings areas: one Wagtail ViewSet base, and the settings index that lists them.
+
+An area declares its pages and its place in the admin; the base gives it its URLs (under
+`/admin/<url_prefix>/`, namespace `name`), its item in Wagtail's Settings menu, its card
+on the settings index page and its check (administrators only, the menu item too):
 
     # some_module/wagtail_hooks.py
-    from wagtail import hooks
-    from modules.metamodel.screens.registry import SETTINGS_SECTION_HOOK, SettingsSection
+    class TeamsArea(SettingsAreaViewSet):
+        name = "teams_settings"
+        url_prefix = "settings/teams"
+        menu_label = _("Teams")
+        icon = "group"
+        menu_name = "teams"
+        menu_order = 60
+        order = 200
+        description = _("Teams and sub-teams, and who holds which role in them.")
+        denied_message = _("Only administrators may manage teams.")
+        routes = [("", views.TeamListView, "index"), ("new/", views.TeamCreateView, "add")]
 
-    @hooks.register(SETTINGS_SECTION_HOOK)
-    def register_teams_settings():
-        return SettingsSection(_("Teams"), "teams_settings:index", "group", 200)
+    @hooks.register("register_admin_viewset")
+    def register_teams_area():
+        return TeamsArea()
 
-    # or, for an area also in Wagtail's Settings menu (administrators only):
-    register_settings_area(
-        _("Teams"), "teams_settings:index", icon="group", menu_name="teams", menu_order=60,
-        order=200, description=_("Teams and sub-teams, ..."),
-    )
-
-A hook may return a `SettingsSection`, a plain `(label, url name, icon, order)` tuple,
-or a list of them. The settings index page (`settings/`) lists them by `order`.
+The area's pages subclass `modules.metamodel.screens.base.SettingsAreaView`, which takes the
+icon, the refusal text and the breadcrumb from the area. A module may also add a plain card
+to the settings index through `SETTINGS_SECTION_HOOK`, returning a `SettingsSection`, a
+`(label, url name, icon, order)` tuple or a list of them.
 """
 
 from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, path, reverse
+from django.utils.functional import cached_property
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.viewsets.base import ViewSet
 
 SETTINGS_SECTION_HOOK = "register_tessera_settings_section"
+
+
+def is_administrator(user) -> bool:
+    """Whether `user` may see and use the settings areas."""
+    return bool(getattr(user, "is_administrator", False))
 
 
 class AdministratorMenuItem(MenuItem):
     """A Settings menu item shown to administrators only."""
 
     def is_shown(self, request):
-        return bool(getattr(request.user, "is_administrator", False))
+        return is_administrator(request.user)
 
 
 class SettingsSection(NamedTuple):
@@ -53,20 +69,52 @@ class SettingsSection(NamedTuple):
             return ""
 
 
-def register_settings_area(
-    label, url_name: str, *, icon: str, menu_name: str, menu_order: int, order: int, description
-) -> None:
-    """An area administrators reach both from Wagtail's Settings menu and from the
-    settings index page; call it at import time in a module's `wagtail_hooks.py`."""
-    hooks.register(
-        "register_settings_menu_item",
-        lambda: AdministratorMenuItem(
-            label, reverse(url_name), name=menu_name, icon_name=icon, order=menu_order
-        ),
-    )
-    hooks.register(
-        SETTINGS_SECTION_HOOK, lambda: SettingsSection(label, url_name, icon, order, description)
-    )
+class SettingsAreaViewSet(ViewSet):
+    """One settings area: routes, Settings menu item, settings index card, administrators only.
+
+    `routes` lists `(route, view class, url name)`; each view is built with `area=self`
+    when it has an `area` attribute. `index_url_name` is the page the menu and the card open.
+    An area whose pages another area routes (the same URL namespace) leaves `routes` empty.
+    """
+
+    menu_item_class = AdministratorMenuItem
+    add_to_settings_menu = True
+    #: The page the menu item and the index card open, a url name of this area.
+    index_url_name = "index"
+    #: Place of the card on the settings index page (the menu has `menu_order`).
+    order = 1000
+    description = ""
+    denied_message = ""
+    routes: tuple | list = ()
+
+    @cached_property
+    def menu_url(self) -> str:
+        return reverse(self.index_url)
+
+    @property
+    def index_url(self) -> str:
+        """The namespaced url name of the area's first page."""
+        return self.get_url_name(self.index_url_name)
+
+    def allows(self, user) -> bool:
+        """Whether `user` may open the area's pages."""
+        return is_administrator(user)
+
+    def get_urlpatterns(self):
+        return [
+            path(route, self.construct_view(view_class, area=self), name=name)
+            for route, view_class, name in self.routes
+        ]
+
+    def section(self) -> SettingsSection:
+        """The area's card on the settings index page."""
+        return SettingsSection(
+            self.menu_label, self.index_url, self.icon, self.order, self.description
+        )
+
+    def on_register(self):
+        super().on_register()
+        hooks.register(SETTINGS_SECTION_HOOK, self.section)
 
 
 def settings_sections() -> list[SettingsSection]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
@@ -17,9 +16,6 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import defaults
-from django.views.generic import TemplateView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from modules.core.exceptions import TesseraError
 from modules.core.i18n import localized
@@ -28,6 +24,7 @@ from modules.metamodel.exceptions import FieldInUse
 from modules.metamodel.field_types import field_types
 from modules.metamodel.models import EntityType
 from modules.metamodel.screens import forms as screen_forms
+from modules.metamodel.screens.base import SettingsAreaView, SettingsView
 from modules.metamodel.screens.layout import (
     builder_sections,
     layout_payload,
@@ -64,35 +61,6 @@ def show_error(form, error: TesseraError) -> None:
         form.add_error(None, error.detail)
 
 
-class AdministratorRequiredMixin:
-    """Administrators only: others get 403 (not Wagtail's redirect to the dashboard)."""
-
-    denied_message = gettext_lazy("Only administrators may change the data model.")
-
-    def dispatch(self, request, *args, **kwargs):
-        user = request.user
-        if not user.is_authenticated:
-            from django.contrib.auth.views import redirect_to_login
-
-            return redirect_to_login(request.get_full_path())
-        if not getattr(user, "is_administrator", False):
-            return defaults.permission_denied(request, DjangoPermissionDenied(self.denied_message))
-        return super().dispatch(request, *args, **kwargs)
-
-
-class SettingsView(AdministratorRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
-    """A page of the settings area: administrators only, Wagtail's admin layout."""
-
-    header_icon = "cogs"
-    service = SchemaService()
-
-    def get_breadcrumbs_items(self):
-        return [
-            *self.breadcrumbs_items,
-            {"url": url("index"), "label": _("Settings")},
-        ]
-
-
 class SettingsIndexView(SettingsView):
     """The settings area: every section registered through the hook."""
 
@@ -108,16 +76,11 @@ class SettingsIndexView(SettingsView):
         return context
 
 
-class DataModelView(SettingsView):
+class DataModelView(SettingsAreaView):
     """A page under Settings > Data model."""
 
     header_icon = "table"
-
-    def get_breadcrumbs_items(self):
-        return [
-            *super().get_breadcrumbs_items(),
-            {"url": url("entity_types"), "label": _("Data model")},
-        ]
+    service = SchemaService()
 
 
 class EntityTypeListView(DataModelView):
@@ -125,11 +88,6 @@ class EntityTypeListView(DataModelView):
 
     template_name = "metamodel/entity_type_list.html"
     page_title = gettext_lazy("Data model")
-
-    def get_breadcrumbs_items(self):
-        items = super().get_breadcrumbs_items()
-        items[-1] = {"url": "", "label": _("Data model")}
-        return items
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

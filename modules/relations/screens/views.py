@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from modules.core.exceptions import TesseraError
 from modules.core.i18n import localized
-from modules.metamodel.screens.views import SettingsView
+from modules.metamodel.screens.base import SettingsAreaView
 from modules.relations.exceptions import RelationTypeNotFound
 from modules.relations.models import Relation, RelationType
 from modules.relations.screens.forms import RelationTypeForm
@@ -70,15 +70,10 @@ def summary(row: RelationType, count: int) -> dict:
     }
 
 
-class RelationSettingsView(SettingsView):
+class RelationSettingsView(SettingsAreaView):
     """A page under Settings > Relations."""
 
-    header_icon = "link"
-    denied_message = gettext_lazy("Only administrators may change relation types.")
     types = RelationTypeService()
-
-    def get_breadcrumbs_items(self):
-        return [*super().get_breadcrumbs_items(), {"url": url("index"), "label": _("Relations")}]
 
 
 class RelationTypeIndexView(RelationSettingsView):
@@ -86,11 +81,6 @@ class RelationTypeIndexView(RelationSettingsView):
 
     template_name = "relations/index.html"
     page_title = gettext_lazy("Relations")
-
-    def get_breadcrumbs_items(self):
-        items = super().get_breadcrumbs_items()
-        items[-1] = {"url": "", "label": _("Relations")}
-        return items
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -25,7 +25,7 @@ from modules.core.i18n import localized
 from modules.core.values import is_digits
 from modules.metamodel.exceptions import EntityTypeNotFound
 from modules.metamodel.runtime import get_snapshot
-from modules.metamodel.screens.views import SettingsView
+from modules.metamodel.screens.base import SettingsAreaView
 from modules.segmentation.exceptions import SegmentationNotEnabled
 from modules.segmentation.kinds import kind_of, parameter_kinds
 from modules.segmentation.models import Recompute
@@ -95,18 +95,10 @@ def indexed_errors(errors: dict) -> dict:
     return shown
 
 
-class SegmentationSettingsView(SettingsView):
+class SegmentationSettingsView(SettingsAreaView):
     """A page under Settings > Segmentation."""
 
-    header_icon = "crosshairs"
-    denied_message = gettext_lazy("Only administrators may change segmentation settings.")
     segmentation = SegmentationService()
-
-    def get_breadcrumbs_items(self):
-        return [
-            *super().get_breadcrumbs_items(),
-            {"url": url("index"), "label": _("Segmentation")},
-        ]
 
 
 class SegmentationIndexView(SegmentationSettingsView):
@@ -114,11 +106,6 @@ class SegmentationIndexView(SegmentationSettingsView):
 
     template_name = "segmentation/index.html"
     page_title = gettext_lazy("Segmentation")
-
-    def get_breadcrumbs_items(self):
-        items = super().get_breadcrumbs_items()
-        items[-1] = {"url": "", "label": _("Segmentation")}
-        return items
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
