@@ -1,7 +1,6 @@
 """Wagtail hooks of the records module: the Records menu, the runtime permission policy and
 the hand-over page of Settings > Users."""
 
-from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import SubmenuMenuItem
@@ -9,7 +8,7 @@ from wagtail.admin.site_summary import PagesSummaryItem
 from wagtail.permissions import register_permission_policy
 
 from modules.metamodel.runtime.base import EntityRecord
-from modules.records.screens.handover import URL_NAME as HAND_OVER_URL_NAME
+from modules.metamodel.screens.registry import SETTINGS_AREA_ROUTES_HOOK
 from modules.records.screens.handover import HandOverView
 from modules.records.screens.menu import EntityMenu
 from modules.records.screens.permissions import RecordPermissionPolicy
@@ -18,6 +17,8 @@ register_permission_policy(EntityRecord, RecordPermissionPolicy(EntityRecord))
 
 #: Wagtail's CMS menu items, which a CRM has no use for.
 CMS_MENU_ITEMS = {"explorer", "images", "documents", "reports"}
+#: The URL namespace of Settings > Users (accounts), which the hand-over page joins.
+USERS_AREA = "users_settings"
 
 
 @hooks.register("register_admin_menu_item")
@@ -28,17 +29,10 @@ def register_records_menu():
     )
 
 
-# Before accounts' `settings/users/<pk>/<action>/`, which would take this path for an action.
-@hooks.register("register_admin_urls", order=-1)
-def register_hand_over_url():
+@hooks.register(SETTINGS_AREA_ROUTES_HOOK)
+def register_hand_over_route():
     """Settings > Users > a user > Hand over: every record the user holds moves on."""
-    return [
-        path(
-            "settings/users/<int:pk>/hand-over/",
-            HandOverView.as_view(),
-            name=HAND_OVER_URL_NAME,
-        )
-    ]
+    return USERS_AREA, [("<int:pk>/hand-over/", HandOverView, "hand_over")]
 
 
 @hooks.register("construct_homepage_summary_items")

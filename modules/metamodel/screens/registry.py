@@ -22,9 +22,15 @@ on the settings index page and its check (administrators only, the menu item too
         return TeamsArea()
 
 The area's pages subclass `modules.metamodel.screens.base.SettingsAreaView`, which takes the
-icon, the refusal text and the breadcrumb from the area. A module may also add a plain card
-to the settings index through `SETTINGS_SECTION_HOOK`, returning a `SettingsSection`, a
-`(label, url name, icon, order)` tuple or a list of them.
+icon, the refusal text and the breadcrumb from the area. A module above the area's own adds
+a page to it through `SETTINGS_AREA_ROUTES_HOOK` (records adds the hand-over to the users):
+
+    @hooks.register(SETTINGS_AREA_ROUTES_HOOK)
+    def register_hand_over_route():
+        return "users_settings", [("<int:pk>/hand-over/", HandOverView, "hand_over")]
+
+A module may also add a plain card to the settings index through `SETTINGS_SECTION_HOOK`,
+returning a `SettingsSection`, a `(label, url name, icon, order)` tuple or a list of them.
 """
 
 from __future__ import annotations
@@ -38,6 +44,8 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet
 
 SETTINGS_SECTION_HOOK = "register_tessera_settings_section"
+#: A higher module adds pages to an area through this hook: return `(area name, routes)`.
+SETTINGS_AREA_ROUTES_HOOK = "register_tessera_settings_area_routes"
 
 
 def is_administrator(user) -> bool:
@@ -100,10 +108,20 @@ class SettingsAreaViewSet(ViewSet):
         """Whether `user` may open the area's pages."""
         return is_administrator(user)
 
+    def added_routes(self) -> list:
+        """The routes other modules add to this area through `SETTINGS_AREA_ROUTES_HOOK`."""
+        added = []
+        for fn in hooks.get_hooks(SETTINGS_AREA_ROUTES_HOOK):
+            name, routes = fn()
+            if name == self.name:
+                added.extend(routes)
+        return added
+
     def get_urlpatterns(self):
+        # Added routes first: their fixed paths win over the area's own patterns.
         return [
             path(route, self.construct_view(view_class, area=self), name=name)
-            for route, view_class, name in self.routes
+            for route, view_class, name in [*self.added_routes(), *self.routes]
         ]
 
     def section(self) -> SettingsSection:

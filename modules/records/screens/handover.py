@@ -1,8 +1,8 @@
 """The hand-over screen of Settings > Users: what a user holds, then all of it to another.
 
-    path("settings/users/<int:pk>/hand-over/", HandOverView.as_view(), name=URL_NAME)
+    /settings/users/<pk>/hand-over/     url name users_settings:hand_over
 
-Records registers the route under the users settings (`wagtail_hooks.py`); the page
+Records adds the route to the users settings area (`wagtail_hooks.py`); the page
 is one of that area's and moves records through `modules/records/handover.py`.
 """
 
@@ -18,9 +18,6 @@ from modules.accounts.models import User, UserStatus
 from modules.accounts.screens.lookup import user_picker
 from modules.accounts.screens.users import FormPage, UserMixin, url
 from modules.records import handover
-
-#: The route's name; the users list links to it.
-URL_NAME = "users_hand_over"
 
 
 class HandOverForm(forms.Form):
