@@ -36,7 +36,7 @@ class TeamsArea(SettingsAreaViewSet):
 
 
 class UsersArea(SettingsAreaViewSet):
-    """Settings > Users: seats, users and their status, invitations, hand-over."""
+    """Settings > Users: seats, users and their status, invitations (records adds the hand-over)."""
 
     name = users.NS
     url_prefix = "settings/users"
@@ -52,7 +52,6 @@ class UsersArea(SettingsAreaViewSet):
         ("add/", users.AddUserView, "add"),
         ("invite/", users.InviteView, "invite"),
         ("<int:pk>/delete/", users.DeleteUserView, "delete"),
-        ("<int:pk>/hand-over/", users.HandOverView, "hand_over"),
         ("<int:pk>/<str:action>/", users.StatusView, "status"),
         ("invitations/<int:pk>/<str:action>/", users.InvitationActionView, "invitation"),
     ]
