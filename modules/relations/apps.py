@@ -12,8 +12,12 @@ class RelationsConfig(AppConfig):
         from modules.history import hooks as history_hooks
         from modules.metamodel.field_types import field_types
         from modules.records import hooks
+        from modules.records.screens import extensions
         from modules.relations import schemafile
         from modules.relations.field_type import RelationFieldType
+        from modules.relations.screens import profile
+        from modules.relations.screens.listing import related_filter
+        from modules.relations.screens.record_form import RelationFormSection
         from modules.relations.services import RelationService
         from modules.relations.specs import other_entity_id
 
@@ -22,3 +26,9 @@ class RelationsConfig(AppConfig):
         history_hooks.register_far_end(other_entity_id)
         # A restore that would bring back relations beyond their limits is refused.
         hooks.register_restore_check(RelationService().restore_conflicts)
+        # The record screens: the list of one record's related records, the profile's
+        # panel with its add and remove URLs, and the relation pickers of the forms.
+        extensions.register_list_narrower("related", related_filter)
+        extensions.register_profile_panel("relations", profile.relations_panel)
+        extensions.register_record_urls(profile.record_urlpatterns)
+        extensions.register_form_section(RelationFormSection())

@@ -9,10 +9,14 @@ class SegmentationConfig(AppConfig):
 
     def ready(self):
         from modules.records import hooks
+        from modules.records.screens import extensions
         from modules.segmentation import kinds, receivers, schemafile
         from modules.segmentation.scoring import score_record
+        from modules.segmentation.screens.records import segment_filters, segmentation_panel
 
         kinds.register_builtin_kinds()
         receivers.connect()
         schemafile.register()
         hooks.register_preparer(score_record)
+        extensions.register_list_filters(segment_filters)
+        extensions.register_profile_panel("segmentation", segmentation_panel)

@@ -15,8 +15,8 @@ from modules.accounts.filters import UserFilter
 from modules.core.values import StorableFilterSetMixin
 from modules.metamodel.runtime.builder import class_name
 from modules.metamodel.runtime.snapshot import SchemaSnapshot
+from modules.records.screens import extensions
 from modules.records.services import VISIBILITIES
-from modules.segmentation.scoring import compiled_scheme
 
 
 def _build(snapshot: SchemaSnapshot, slug: str):
@@ -31,15 +31,9 @@ def _build(snapshot: SchemaSnapshot, slug: str):
         filters[str(role)] = GrantHolderFilter(
             field_name=str(role), label=ObjectRole(role).label, role=str(role), entity=entity
         )
-    if entity.supports_segmentation:
-        compiled = compiled_scheme(entity)
-        names = [name for name, _low, _high in compiled.segments] if compiled else []
-        filters["segment"] = django_filters.MultipleChoiceFilter(
-            field_name="segment", label=_("Segment"), choices=[(n, n) for n in names]
-        )
-        filters["score"] = _name_range_inputs(
-            django_filters.RangeFilter(field_name="score", label=_("Score"))
-        )
+    # Filters of modules above records (segmentation's segment and score).
+    for name, contributed in extensions.list_filters(entity).items():
+        filters[name] = _name_range_inputs(contributed)
     filters["visibility"] = django_filters.MultipleChoiceFilter(
         field_name="visibility", label=_("Visibility"), choices=[(v, v) for v in VISIBILITIES]
     )

@@ -12,7 +12,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -24,23 +23,26 @@ from modules.access.models import Visibility
 from modules.access.spec import access_spec
 from modules.accounts.models import Team
 from modules.accounts.screens.lookup import team_picker, user_picker
-from modules.core.widgets import PickerWidget
 from modules.metamodel.runtime.builder import class_name
 from modules.metamodel.runtime.snapshot import SchemaSnapshot
+from modules.records.screens import extensions
 
 
 class RecordForm(WagtailAdminModelForm):
     """A model form with no model fields: every field is declared from a field type."""
 
     entity = None
+    #: The fields that modules above records add (relations), each with its section.
+    contributed: dict = {}
     #: The version the user opened; a newer stored one is a conflict on save.
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._sharing_fields()
-        self._relation_initial()
         self._bind_viewer()
+        for section, names in self._contributed_names():
+            section.start(self, names)
         if self.instance and self.instance.pk:
             self.initial["version"] = self.instance.version
             # A link to a record the user may not see starts empty (no id, no title);
@@ -59,9 +61,6 @@ class RecordForm(WagtailAdminModelForm):
         for spec in self.entity.fields:
             if spec.api_name in self.fields:
                 spec.type_class.bind_viewer(self.fields[spec.api_name], spec, self.for_user)
-        for name, field in self.fields.items():
-            if name.startswith(RELATION_PREFIX):
-                field.bind_viewer(self.for_user)
 
     def _sharing_fields(self) -> None:
         """Owner, visibility and participants: offered when this user may set them."""
@@ -152,98 +151,35 @@ class RecordForm(WagtailAdminModelForm):
         return {
             name: self.cleaned_data.get(name)
             for name in self.fields
-            if name not in skip and not name.startswith(RELATION_PREFIX)
+            if name not in skip and name not in self.contributed
         }
 
-    # -- relation types shown in the form ------------------------------------------------
-    def _relation_initial(self) -> None:
-        """The records related on each relation field's side (those the user may see)."""
-        names = [n for n in self.fields if n.startswith(RELATION_PREFIX)]
-        if not names or not (self.instance and self.instance.pk):
-            return
-        from modules.relations.services import RelationService
+    # -- fields of modules above records (extensions.FormSection) -------------------------
+    def _contributed_names(self) -> list[tuple[extensions.FormSection, list[str]]]:
+        """Each contributing section with the names of its fields this form shows."""
+        by_section: dict = {}
+        for name in self.fields:
+            if name in self.contributed:
+                by_section.setdefault(self.contributed[name], []).append(name)
+        return list(by_section.items())
 
-        pk = self.instance.pk
-        linked = RelationService().of(self.for_user, self.entity.slug, [pk])[pk]
-        for name in names:
-            side = self.fields[name].side
-            self.initial[name] = [link.other.pk for link in linked if link.side == side]
-
-    def relation_changes(self) -> list[tuple[str, str, list[int]]]:
-        """`(form field, side key, related ids)` of each relation field the user changed."""
-        return [
-            (name, self.fields[name].side.key, self.cleaned_data.get(name) or [])
-            for name in self.fields
-            if name.startswith(RELATION_PREFIX) and name in self.changed_data
-        ]
+    def save_sections(self, user, entity_slug: str, record) -> None:
+        """Have each contributing section write what the user changed in its fields."""
+        for section, names in self._contributed_names():
+            section.save(user, entity_slug, record, self, names)
 
 
 SHARING_FIELDS = ("owner", "visibility", "participants", "participant_teams")
-#: Form fields of relation types shown in a section: `relation-<type id>-<side>` (an api
-#: name cannot hold a dash, so no entity field can take the name).
-RELATION_PREFIX = "relation-"
 
 
-class RelatedRecordsField(forms.Field):
-    """The records related on one side of a relation type: a picker, cleaned to a list of ids.
-
-    One record (a single picker) when the side allows one, several (chips) otherwise.
-    """
-
-    def __init__(self, side, other_slug: str, **kwargs):
-        self.side = side
-        widget = PickerWidget(
-            lambda: reverse(f"records_{other_slug}:lookup"), multiple=side.limit != 1
-        )
-        super().__init__(required=False, widget=widget, label=side.label, **kwargs)
-
-    def bind_viewer(self, viewer) -> None:
-        """Name the chosen records as `viewer` may see them."""
-        other = self.side.other_id
-        self.widget.titles = lambda ids: related_titles(viewer, other, ids)
-
-    def to_python(self, value) -> list[int]:
-        values = value if isinstance(value, (list, tuple)) else [value]
-        ids = []
-        for item in values:
-            text = str(getattr(item, "pk", item) if item is not None else "").strip()
-            if not text:
-                continue
-            if not text.isdecimal() or len(text) > 18:
-                raise forms.ValidationError(_("Give the ids of records."), code="invalid")
-            ids.append(int(text))
-        return list(dict.fromkeys(ids))
-
-    def has_changed(self, initial, data) -> bool:
-        try:
-            return sorted(self.to_python(initial)) != sorted(self.to_python(data))
-        except forms.ValidationError:
-            return True
-
-
-def related_titles(viewer, entity_id: int, ids) -> dict[int, str]:
-    """Titles of the records among `ids` `viewer` may see (masked where due)."""
-    from modules.relations.services import live_visible
-
-    return {r.pk: str(r) for r in live_visible(viewer, entity_id, ids)}
-
-
-def relation_fields(snapshot: SchemaSnapshot, entity) -> dict[int, dict[str, forms.Field]]:
-    """The relation fields of the entity type's form, by the section that shows them.
-
-    Only sides shown in a section of the form: a field the form does not show would
-    post nothing and so clear the relations.
-    """
-    from modules.relations import specs
-
-    sections = {section.id for section in entity.sections}
-    placed: dict[int, dict[str, forms.Field]] = {}
-    for side in specs.sides_of(entity):
-        if side.section_id is None or side.section_id not in sections:
-            continue
-        other_slug = snapshot.model_by_id(side.other_id).entity.slug
-        name = f"{RELATION_PREFIX}{side.type.id}-{side.side}"
-        placed.setdefault(side.section_id, {})[name] = RelatedRecordsField(side, other_slug)
+def contributed_fields(snapshot: SchemaSnapshot, entity) -> dict[int, dict[str, tuple]]:
+    """The fields modules above records add, by the section that shows them:
+    `{section id: {name: (form field, its FormSection)}}`."""
+    placed: dict[int, dict[str, tuple]] = {}
+    for section in extensions.form_sections():
+        for section_id, fields in section.fields(snapshot, entity).items():
+            for name, field in fields.items():
+                placed.setdefault(section_id, {})[name] = (field, section)
     return placed
 
 
@@ -283,13 +219,14 @@ def _build_form(snapshot: SchemaSnapshot, slug: str) -> type[RecordForm]:
     declared: dict[str, forms.Field] = {}
     for spec in entity.fields:
         declared[spec.api_name] = spec.type_class.admin_form_field(spec)
-    for fields in relation_fields(snapshot, entity).values():
-        declared.update(fields)
+    contributed = {}
+    for fields in contributed_fields(snapshot, entity).values():
+        for name, (field, section) in fields.items():
+            declared[name], contributed[name] = field, section
     declared.update(_sharing(entity))
     meta = type("Meta", (), {"model": model, "fields": []})
-    return type(
-        f"{class_name(entity)}Form", (RecordForm,), {**declared, "entity": entity, "Meta": meta}
-    )
+    attrs = {**declared, "entity": entity, "contributed": contributed, "Meta": meta}
+    return type(f"{class_name(entity)}Form", (RecordForm,), attrs)
 
 
 def record_form(snapshot: SchemaSnapshot, slug: str) -> type[RecordForm]:
@@ -302,7 +239,7 @@ def record_panels(snapshot: SchemaSnapshot, slug: str) -> ObjectList:
 
     def build():
         entity = snapshot.entity(slug)
-        related = relation_fields(snapshot, entity)
+        related = contributed_fields(snapshot, entity)
         panels = []
         for index, (label, fields) in enumerate(entity.layout()):
             # layout() gives the sections in order, then "Other" for fields placed nowhere.

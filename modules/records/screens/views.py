@@ -36,11 +36,8 @@ from modules.history.services import may_read_history
 from modules.metamodel.runtime import get_snapshot
 from modules.records import query
 from modules.records.exceptions import RecordConflict, RecordNotFound
+from modules.records.screens import extensions
 from modules.records.services import RecordService
-from modules.relations.screens.listing import related_filter
-from modules.relations.screens.profile import relations_panel
-from modules.relations.services import RelationService
-from modules.segmentation.scoring import compiled_scheme
 
 LIST_COUNT_CAP = 10000
 
@@ -156,20 +153,23 @@ class RecordIndexView(EntityViewMixin, generic.IndexView):
 
     def get_base_queryset(self):
         rows = super().get_base_queryset().filter(deleted_at__isnull=True).select_related("owner")
-        if self.related is not None and self.related.q is not None:
-            rows = rows.filter(self.related.q)
+        for narrowing in self.narrowings.values():
+            if narrowing is not None and narrowing.q is not None:
+                rows = rows.filter(narrowing.q)
         return engine.scoped(rows, self.request.user, self.entity)
 
     @cached_property
-    def related(self):
-        """`?relation=<type id>.<side>&related_to=<id>`: the records related to one record."""
-        return related_filter(self.request, self.entity)
+    def narrowings(self) -> dict:
+        """What the request asks of the list's narrowers (relations' `?relation=&related_to=`:
+        the records related to one record), by name."""
+        return extensions.list_narrowings(self.request, self.entity)
 
     def get(self, request, *args, **kwargs):
         if self.is_export and not engine.can(request.user, "export", entity=self.entity):
             raise PermissionDenied
-        if self.related is not None and self.related.error and not self.results_only:
-            messages.error(request, self.related.error)
+        for narrowing in self.narrowings.values():
+            if narrowing is not None and narrowing.error and not self.results_only:
+                messages.error(request, narrowing.error)
         return super().get(request, *args, **kwargs)
 
     @cached_property
@@ -206,7 +206,7 @@ class RecordIndexView(EntityViewMixin, generic.IndexView):
                 "link to records you may not see), so you cannot filter or sort them "
                 "by: %(fields)s."
             ) % {"fields": labels}
-        context["related"] = self.related
+        context.update(self.narrowings)
         return context
 
     def _label(self, name: str) -> str:
@@ -328,20 +328,6 @@ class RecordIndexView(EntityViewMixin, generic.IndexView):
         return super().get_heading(queryset, field)
 
 
-def save_relations(user, entity_slug: str, record, form) -> None:
-    """The relation fields the user changed, through RelationService; a refusal names
-    the form field (and, raised inside the record's transaction, saves nothing)."""
-    changes = form.relation_changes()
-    if not changes:
-        return
-    service = RelationService()
-    for name, key, ids in changes:
-        try:
-            service.replace(user, entity_slug, record.pk, key, ids)
-        except TesseraError as error:
-            raise TesseraError(error.detail, errors={name: [error.detail]}) from error
-
-
 #: The success message of a write that took the record out of the user's sight.
 OUT_OF_SIGHT = gettext_lazy("Saved. You can no longer see this record.")
 
@@ -406,7 +392,7 @@ class RecordCreateView(EntityViewMixin, ShownAfterWriteMixin, ServiceFormMixin, 
             record = RecordService().create(
                 self.request.user, self.entity_slug, self.form.values(), **self.form.sharing()
             )
-            save_relations(self.request.user, self.entity_slug, record, self.form)
+            self.form.save_sections(self.request.user, self.entity_slug, record)
         return record
 
 
@@ -428,7 +414,7 @@ class RecordEditView(EntityViewMixin, ShownAfterWriteMixin, ServiceFormMixin, ge
                 expected_version=self.form.cleaned_data.get("version"),
                 **self.form.sharing(),
             )
-            save_relations(self.request.user, self.entity_slug, record, self.form)
+            self.form.save_sections(self.request.user, self.entity_slug, record)
         return record
 
 
@@ -476,8 +462,8 @@ class RecordInspectView(EntityViewMixin, generic.InspectView):
             if fields
         ]
         context["history_url"] = self._history_url(record)
-        context["relations"] = relations_panel(self.request.user, self.entity, record)
-        context["segmentation"] = self._segmentation(record)
+        # Panels of modules above records: relations, segmentation.
+        context.update(extensions.profile_panels(self.request.user, self.entity, record))
         held = grants.holders(self.entity, [record.pk])[record.pk]
         context["system"] = [
             (_("Owner"), str(record.owner) if record.owner_id else "—"),
@@ -487,20 +473,6 @@ class RecordInspectView(EntityViewMixin, generic.InspectView):
             (_("Updated"), record.updated_at),
         ]
         return context
-
-    def _segmentation(self, record) -> dict | None:
-        """The record's segment and score, and why: the points of each parameter."""
-        compiled = compiled_scheme(self.entity)
-        if compiled is None:
-            return None
-        why = compiled.explain(record, viewer=self.request.user)
-        return {
-            "segment": record.segment,
-            "score": record.score,
-            "why": why,
-            # Stored before the scheme changed, and the recompute has not reached it yet.
-            "stale": record.score is not None and compiled.score(record) != record.score,
-        }
 
     def _history_url(self, record) -> str:
         """The history tab's URL, if the user may read the record's history."""

@@ -18,12 +18,11 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from modules.access.spec import OPEN_FLAG
 from modules.history.screens.views import RecordHistoryView
 from modules.metamodel.runtime.snapshot import SchemaSnapshot
-from modules.records.screens import bulk, views
+from modules.records.screens import bulk, extensions, views
 from modules.records.screens.filters import record_admin_filterset
 from modules.records.screens.forms import record_panels
 from modules.records.screens.lookup import record_lookup
 from modules.records.screens.permissions import RecordPermissionPolicy
-from modules.relations.screens import profile
 
 URL_PREFIX = "records"
 LIST_COLUMNS = 5
@@ -164,24 +163,12 @@ class EntityViewSet(ModelViewSet):
                 },
             ),
             *self.bulk_urlpatterns(),
-            *self.relation_urlpatterns(),
+            # URLs of modules above records (relations' add and remove).
+            *extensions.record_urlpatterns(self.entity.slug),
             path(
                 "<int:pk>/history/",
                 RecordHistoryView.as_view(entity_slug=self.entity.slug),
                 name="history",
-            ),
-        ]
-
-    def relation_urlpatterns(self):
-        """Add and remove relations from the profile (modules/relations/screens/profile.py)."""
-        common = {"entity_slug": self.entity.slug}
-        return [
-            path("<int:pk>/relations/add/", profile.add_relation, common, name="relation_add"),
-            path(
-                "<int:pk>/relations/<int:relation_id>/remove/",
-                profile.remove_relation,
-                common,
-                name="relation_remove",
             ),
         ]
 

@@ -1,6 +1,7 @@
 """The relations panel of a record's profile, and its add and remove actions.
 
     context["relations"] = relations_panel(request.user, entity, record)   # None: no panel
+    record_urlpatterns("companies")     # add and remove, under records/companies/
 
 The panel lists the record's relations grouped by side ("Branch", "Headquarters"),
 each other record a link to its profile with its list columns on hover or focus
@@ -21,7 +22,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.http import require_POST
@@ -142,6 +143,20 @@ def relations_panel(user, entity, record) -> dict | None:
 
 def _profile(entity_slug: str, pk) -> str:
     return reverse(f"records_{entity_slug}:inspect", args=[pk])
+
+
+def record_urlpatterns(entity_slug: str) -> list:
+    """Add and remove relations from the profile, under `records/<slug>/`."""
+    common = {"entity_slug": entity_slug}
+    return [
+        path("<int:pk>/relations/add/", add_relation, common, name="relation_add"),
+        path(
+            "<int:pk>/relations/<int:relation_id>/remove/",
+            remove_relation,
+            common,
+            name="relation_remove",
+        ),
+    ]
 
 
 @require_POST

@@ -1,0 +1,121 @@
+"""What modules above records add to the record screens.
+
+Records sits below relations and segmentation, so its screens cannot import them; they
+register here in their `AppConfig.ready()` instead:
+
+    extensions.register_list_filters(segment_filters)          # filters of the list
+    extensions.register_list_narrower("related", related_filter)  # a query narrowing the list
+    extensions.register_profile_panel("relations", relations_panel)  # a panel of the profile
+    extensions.register_form_section(RelationFormSection())    # fields in the form's sections
+    extensions.register_record_urls(relation_urlpatterns)      # URLs under records/<slug>/
+
+A list narrower reads the request and answers None (not asked) or a `Narrowing`; the
+profile panel and the narrowing reach the page's template under the name registered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol
+
+from django import forms
+from django.db.models import Q
+
+#: `contribute(entity)`: list filters by name, added after owner and roles.
+ListFilters = Callable[[object], dict]
+#: `panel(user, entity, record)`: what the profile's template shows under the panel's name.
+ProfilePanel = Callable[[object, object, object], object]
+#: `urlpatterns(entity_slug)`: URL patterns served under `records/<slug>/`.
+RecordURLs = Callable[[str], list]
+
+
+class Narrowing(Protocol):
+    """A narrowing of the record list asked for by the request."""
+
+    #: The condition the listed records must meet; None: the list is left whole.
+    q: Q | None
+    #: What was wrong with the request, said as an error message on the list.
+    error: str
+
+
+#: `narrow(request, entity)`: the narrowing the request asks for, or None.
+ListNarrower = Callable[[object, object], Narrowing | None]
+
+
+class FormSection:
+    """Fields a module adds to the sections of a record's create and edit forms."""
+
+    def fields(self, snapshot, entity) -> dict[int, dict[str, forms.Field]]:
+        """The form fields to add, by the id of the layout section that shows them."""
+        return {}
+
+    def start(self, form, names: list[str]) -> None:
+        """Bind the fields `names` of a new form to its user and record (initial values)."""
+
+    def save(self, user, entity_slug: str, record, form, names: list[str]) -> None:
+        """Write what the user changed in `names`, inside the record's transaction; a
+        `TesseraError` naming a form field goes back onto the form."""
+
+
+_list_filters: list[ListFilters] = []
+_list_narrowers: dict[str, ListNarrower] = {}
+_profile_panels: dict[str, ProfilePanel] = {}
+_form_sections: list[FormSection] = []
+_record_urls: list[RecordURLs] = []
+
+
+def register_list_filters(contribute: ListFilters) -> None:
+    """Have `contribute(entity)` add filters to every entity type's record list."""
+    if contribute not in _list_filters:
+        _list_filters.append(contribute)
+
+
+def register_list_narrower(name: str, narrow: ListNarrower) -> None:
+    """Have `narrow(request, entity)` narrow the record list; its answer is `name` in the
+    list's template."""
+    _list_narrowers[name] = narrow
+
+
+def register_profile_panel(name: str, panel: ProfilePanel) -> None:
+    """Have `panel(user, entity, record)` fill `name` in the profile's template."""
+    _profile_panels[name] = panel
+
+
+def register_form_section(section: FormSection) -> None:
+    """Have `section` add fields to the record forms and save them."""
+    if section not in _form_sections:
+        _form_sections.append(section)
+
+
+def register_record_urls(urlpatterns: RecordURLs) -> None:
+    """Have `urlpatterns(entity_slug)` served under each entity type's `records/<slug>/`."""
+    if urlpatterns not in _record_urls:
+        _record_urls.append(urlpatterns)
+
+
+def list_filters(entity) -> dict:
+    """Every registered module's list filters of the entity type, in order."""
+    filters: dict = {}
+    for contribute in _list_filters:
+        filters.update(contribute(entity))
+    return filters
+
+
+def list_narrowings(request, entity) -> dict[str, Narrowing | None]:
+    """What each list narrower makes of the request, by its name."""
+    return {name: narrow(request, entity) for name, narrow in _list_narrowers.items()}
+
+
+def profile_panels(user, entity, record) -> dict:
+    """Every registered panel of a record's profile, by its name."""
+    return {name: panel(user, entity, record) for name, panel in _profile_panels.items()}
+
+
+def form_sections() -> list[FormSection]:
+    """The registered form sections, in order."""
+    return list(_form_sections)
+
+
+def record_urlpatterns(entity_slug: str) -> list:
+    """The URL patterns every registered module serves under `records/<slug>/`."""
+    return [pattern for urls in _record_urls for pattern in urls(entity_slug)]
