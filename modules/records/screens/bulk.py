@@ -40,7 +40,7 @@ from modules.core.exceptions import PermissionDenied as Refused
 from modules.core.exceptions import TesseraError
 from modules.metamodel.runtime import get_snapshot
 from modules.records.exceptions import RecordNotFound
-from modules.records.screens.views import RecordIndexView
+from modules.records.screens.listing import RecordIndexView
 from modules.records.services import BULK_LIMIT, RecordService
 
 

@@ -18,11 +18,15 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from modules.access.spec import OPEN_FLAG
 from modules.history.screens.views import RecordHistoryView
 from modules.metamodel.runtime.snapshot import SchemaSnapshot
-from modules.records.screens import bulk, extensions, views
+from modules.records.screens import bulk, extensions
+from modules.records.screens.editing import RecordCreateView, RecordDeleteView, RecordEditView
 from modules.records.screens.filters import record_admin_filterset
 from modules.records.screens.forms import record_panels
+from modules.records.screens.listing import LINKS, RecordIndexView
 from modules.records.screens.lookup import record_lookup
 from modules.records.screens.permissions import RecordPermissionPolicy
+from modules.records.screens.profile import RecordInspectView
+from modules.records.screens.trash import RecordTrashView, restore_record
 
 URL_PREFIX = "records"
 LIST_COLUMNS = 5
@@ -30,7 +34,7 @@ LIST_COLUMNS = 5
 
 def url_namespace(slug: str) -> str:
     """The URL namespace of an entity type's screens."""
-    return f"records_{slug}"  # views.RecordTrashView builds its restore URL the same way
+    return f"records_{slug}"  # trash.RecordTrashView builds its restore URL the same way
 
 
 class ValueColumn(Column):
@@ -47,8 +51,8 @@ class ValueColumn(Column):
     def get_value(self, instance):
         if not (self.spec.is_basic or getattr(instance, OPEN_FLAG, True)):
             return ""
-        # The page's rows carry what their user may see of linked records (views.LINKS).
-        return getattr(instance, views.LINKS).text(instance, self.spec)
+        # The page's rows carry what their user may see of linked records (listing.LINKS).
+        return getattr(instance, LINKS).text(instance, self.spec)
 
 
 class OpenOnlyColumn(Column):
@@ -61,11 +65,11 @@ class OpenOnlyColumn(Column):
 class EntityViewSet(ModelViewSet):
     """Screens of one entity type: list, create, edit, profile (inspect), trash."""
 
-    index_view_class = views.RecordIndexView
-    add_view_class = views.RecordCreateView
-    edit_view_class = views.RecordEditView
-    delete_view_class = views.RecordDeleteView
-    inspect_view_class = views.RecordInspectView
+    index_view_class = RecordIndexView
+    add_view_class = RecordCreateView
+    edit_view_class = RecordEditView
+    delete_view_class = RecordDeleteView
+    inspect_view_class = RecordInspectView
     inspect_view_enabled = True
     copy_view_enabled = False
     sort_order_field = None
@@ -141,7 +145,7 @@ class EntityViewSet(ModelViewSet):
         keep = {"index", "index_results", "add", "edit", "delete", "inspect"}
         patterns = [p for p in super().get_urlpatterns() if p.name in keep]
         trash = self.construct_view(
-            views.RecordTrashView,
+            RecordTrashView,
             **self.get_index_view_kwargs(
                 results_template_name="records/trash_results.html",
                 index_url_name=self.get_url_name("trash"),
@@ -155,7 +159,7 @@ class EntityViewSet(ModelViewSet):
             path("trash/results/", trash, name="trash_results"),
             path(
                 "restore/<int:pk>/",
-                views.restore_record,
+                restore_record,
                 name="restore",
                 kwargs={
                     "entity_slug": self.entity.slug,

@@ -1,0 +1,98 @@
+"""The profile of a record (Wagtail's inspect view): every field by section, then panels.
+
+    inspect_view_class = RecordInspectView  # EntityViewSet (viewsets.py)
+
+A record the user may only list shows its basic fields; modules above records add panels
+(relations, segmentation) through `extensions.py`.
+"""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from wagtail.admin.views import generic
+
+from modules.access import engine, grants
+from modules.access.links import Links
+from modules.access.models import Visibility
+from modules.history.services import may_read_history
+from modules.records.screens import extensions
+from modules.records.screens.base import EntityViewMixin
+
+
+class RecordInspectView(EntityViewMixin, generic.InspectView):
+    """The profile: every field by section, then owner and dates."""
+
+    template_name = "records/inspect.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        record = self.object
+        mask = engine.field_mask(self.request.user, record)
+        self.links = Links.of(self.request.user, self.entity, [record], titles=True)
+        context["restricted"] = mask is not None
+        if mask is not None:
+            context["history_url"] = self._history_url(record)
+            context["sections"] = [
+                (
+                    _("Basic information"),
+                    [
+                        (spec.display_label, self._shown(spec, record))
+                        for spec in self.entity.fields
+                        if spec.api_name in mask
+                    ],
+                )
+            ]
+            context["system"] = [(_("Visibility"), Visibility(record.visibility).label)]
+            return context
+        context["sections"] = [
+            (
+                label,
+                [(spec.display_label, self._shown(spec, record)) for spec in fields],
+            )
+            for label, fields in self.entity.layout()
+            if fields
+        ]
+        context["history_url"] = self._history_url(record)
+        # Panels of modules above records: relations, segmentation.
+        context.update(extensions.profile_panels(self.request.user, self.entity, record))
+        held = grants.holders(self.entity, [record.pk])[record.pk]
+        context["system"] = [
+            (_("Owner"), str(record.owner) if record.owner_id else "—"),
+            (_("Visibility"), Visibility(record.visibility).label),
+            *self._holders(held),
+            (_("Created"), record.created_at),
+            (_("Updated"), record.updated_at),
+        ]
+        return context
+
+    def _history_url(self, record) -> str:
+        """The history tab's URL, if the user may read the record's history."""
+        if not may_read_history(self.request.user, record):
+            return ""
+        return reverse(f"records_{self.entity_slug}:history", args=[record.pk])
+
+    def _shown(self, spec, record) -> str:
+        """A value as the profile shows it; a link to a record the user may not see, as
+        an empty one."""
+        if spec.api_name in self.links.seen:
+            return self.links.title(record, spec) or "—"
+        value = spec.type_class.get_value(record, spec)
+        return spec.type_class.display_value(spec, value, viewer=self.request.user)
+
+    @staticmethod
+    def _holders(held: dict) -> list:
+        from django.contrib.auth import get_user_model
+
+        from modules.accounts.models import Team
+
+        rows = []
+        labels = {"participant": _("Participants"), "responsible": _("Responsible")}
+        for role, holders in held.items():
+            names = [str(u) for u in get_user_model().objects.filter(pk__in=holders["users"])]
+            names += [str(t) for t in Team.objects.filter(pk__in=holders["teams"])]
+            rows.append((labels[role], ", ".join(sorted(names)) or "—"))
+        return rows
+
+    def get_fields(self):
+        return []
