@@ -2,6 +2,8 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
+from tests.support.entity_writes import EntityWriteGuard
+
 pytest_plugins = [
     "tests.fixtures.users",
     "tests.fixtures.accounts",
@@ -21,3 +23,13 @@ def default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def entity_writes_through_the_service():
+    """Every entity row the suite writes goes through RecordService (see
+    tests/support/entity_writes.py for the guard and the few allowed exceptions)."""
+    guard = EntityWriteGuard()
+    guard.install()
+    yield guard
+    guard.uninstall()

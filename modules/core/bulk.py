@@ -9,11 +9,13 @@ quotes value by value in Python; for thousands of wide rows (an import) that quo
 costs more than the insert. COPY streams the same values through the driver's own
 encoders. Primary keys are taken from the table's sequence up front (one query), so
 callers can write rows that point at the new ones. Like `bulk_create`, no signals are
-sent and `save()` is not called; fields' `pre_save` runs (auto_now and the like).
+sent and `save()` is not called; fields' `pre_save` runs (auto_now and the like). The
+COPY passes the connection's execute wrappers like any query.
 """
 
 from __future__ import annotations
 
+import functools
 import gc
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -54,18 +56,31 @@ def copy_insert(model, objects: Sequence, *, using: str | None = None) -> None:
     quote = connection.ops.quote_name
     table = quote(opts.db_table)
     columns = ", ".join(quote(field.column) for field in [*as_is, *prepared])
-    with connection.cursor() as cursor:
-        _assign_keys(cursor, opts, table, [obj for obj in objects if obj.pk is None])
-        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+
+    def stream(sql, params, many, context):
+        with context["cursor"].cursor.copy(sql) as copy:
             for obj in objects:
                 values = obj.__dict__
                 copy.write_row(
                     [values[name] for name in names]
                     + [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in prepared]
                 )
+
+    with connection.cursor() as cursor:
+        _assign_keys(cursor, opts, table, [obj for obj in objects if obj.pk is None])
+        _wrapped(connection, cursor, stream)(f"COPY {table} ({columns}) FROM STDIN", None)
     for obj in objects:
         obj._state.adding = False
         obj._state.db = using
+
+
+def _wrapped(connection, cursor, executor):
+    """`executor` behind the connection's execute wrappers, as Django runs a query: COPY
+    goes to the driver's cursor, and what watches every statement sees it too."""
+    for wrapper in reversed(connection.execute_wrappers):
+        executor = functools.partial(wrapper, executor)
+    context = {"connection": connection, "cursor": cursor}
+    return lambda sql, params: executor(sql, params, False, context)
 
 
 def _as_is(field) -> bool:

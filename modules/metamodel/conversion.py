@@ -2,12 +2,16 @@
 
 result = run(model, old_spec, new_spec, write=False)   # a preview, changes nothing
 result.failing, result.samples                           # values that would not convert
+
+The new column is written through the record service's writer (`metamodel.rows`): a
+conversion bumps no record's version and writes no history.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from modules.metamodel import rows as rows_writer
 from modules.metamodel.field_types import ConversionError
 
 BATCH = 1000
@@ -65,8 +69,8 @@ def run(model, old, new, *, write: bool) -> ConversionPreview:
             new_type.set_value(target, new, converted)
             batch.append(target)
             if len(batch) >= BATCH:
-                model.objects.bulk_update(batch, new_names)
+                rows_writer.store_columns(model, batch, new_names)
                 batch = []
     if batch:
-        model.objects.bulk_update(batch, new_names)
+        rows_writer.store_columns(model, batch, new_names)
     return result

@@ -6,3 +6,9 @@ class RecordsConfig(AppConfig):
     name = "modules.records"
     label = "records"
     verbose_name = _("Records")
+
+    def ready(self):
+        from modules.metamodel import rows
+        from modules.records.services import RecordService
+
+        rows.register_writer(RecordService().store_columns)

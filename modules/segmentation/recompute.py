@@ -2,10 +2,12 @@
 
     run_recompute(run_id)      # what the Celery task `tasks.recompute` does
 
+Every batch is written through `RecordService` with the recompute's `effects`: no version
+bump (open forms keep theirs), history as a system change (no user, action "recompute").
 On PostgreSQL each batch is one set-based statement over an id range compiled from the
-scheme: it updates only rows whose score or segment changes and writes their RowHistory
-(a system change: no user, action "recompute") from the same rows, so history costs no
-round trip per record. Each batch commits on its own and moves the progress
+scheme (`RecordService.update_in_sql`): it updates only rows whose score or segment
+changes and writes their RowHistory from the same rows, so history costs no round trip
+per record. Each batch commits on its own and moves the progress
 (`Recompute.done`).
 Elsewhere (the embedded SQLite default) the same rule runs in Python.
 A run whose scheme was saved again meanwhile stops as superseded: the newer run
@@ -26,10 +28,10 @@ import logging
 from django.db import connection, transaction
 from django.utils import timezone
 
-from modules.history import recorder
-from modules.history.models import RowHistory
 from modules.metamodel.exceptions import EntityTypeNotFound
 from modules.metamodel.runtime import get_snapshot
+from modules.records.services import Effects, RecordService
+from modules.records.writes import SqlUpdate
 from modules.segmentation.models import Recompute, Scheme
 from modules.segmentation.scoring import compile_scheme
 
@@ -102,7 +104,7 @@ def run_recompute(run_id: int, *, batch_rows: int = BATCH_ROWS) -> Recompute | N
         if connection.vendor == "postgresql":
             rescore_in_sql(run, compiled, model._meta.db_table, batch_rows)
         else:
-            _in_python(run, compiled, model.entity, rows, batch_rows)
+            _in_python(run, compiled, rows, batch_rows)
     except EntityTypeNotFound:
         _progress(run, status=Recompute.Status.SUPERSEDED, finished_at=timezone.now())
         return run
@@ -117,6 +119,20 @@ def run_recompute(run_id: int, *, batch_rows: int = BATCH_ROWS) -> Recompute | N
     return run
 
 
+def effects(run: Recompute) -> Effects:
+    """What a recompute writes besides scores: its history (a system change, no title, as
+    the set-based form cannot render one); no version, no stamp, so open forms keep theirs."""
+    return Effects(
+        history="update",
+        action="recompute",
+        batch=run.batch_key,
+        bump_version=False,
+        stamp=False,
+        prepare=False,
+        titles=False,
+    )
+
+
 def rescore_in_sql(run: Recompute, compiled, table: str, batch_rows: int = BATCH_ROWS) -> None:
     """Every row of `table` by `compiled`, one guarded UPDATE (and commit) per batch."""
     ranges = batch_ranges(table, batch_rows)
@@ -124,20 +140,7 @@ def rescore_in_sql(run: Recompute, compiled, table: str, batch_rows: int = BATCH
         if _superseded(run):
             _progress(run, status=Recompute.Status.SUPERSEDED, finished_at=timezone.now())
             return
-        sql, params = rescore_with_history_sql(
-            compiled,
-            table,
-            low,
-            high,
-            run.scheme.entity_type_id,
-            run.batch_key,
-        )
-        with transaction.atomic(), connection.cursor() as cursor:
-            # Compiling the statement to machine code costs more than it saves on one
-            # batch, and the planner's estimates would often call for it.
-            cursor.execute("SET LOCAL jit = off")
-            cursor.execute(sql, params)
-            changed = cursor.rowcount
+        changed = rescore_range(run, compiled, table, low, high)
         _progress(
             run,
             # The ranges are equally wide: each is about as big a share of the rows.
@@ -146,10 +149,20 @@ def rescore_in_sql(run: Recompute, compiled, table: str, batch_rows: int = BATCH
         )
 
 
-def rescore_with_history_sql(
-    compiled, table: str, low: int, high: int, entity_id: int, batch: str
-) -> tuple[str, list]:
-    """Rows `low <= id < high` re-scored, each changed one with its RowHistory row.
+def rescore_range(run: Recompute, compiled, table: str, low: int, high: int) -> int:
+    """Rows `low <= id < high` re-scored in one transaction, with their history; how many
+    changed."""
+    entity = get_snapshot().model_by_id(run.scheme.entity_type_id).entity
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Compiling the statement to machine code costs more than it saves on one
+        # batch, and the planner's estimates would often call for it.
+        cursor.execute("SET LOCAL jit = off")
+        statement = rescore_sql(compiled, table, low, high)
+        return RecordService().update_in_sql(None, entity, statement, effects(run))
+
+
+def rescore_sql(compiled, table: str, low: int, high: int) -> SqlUpdate:
+    """Rows `low <= id < high` re-scored; each changed one returned with its changes.
 
     `target` scores each row of the range once and keeps those whose score or segment
     moves, with their old values for the history. The score sits in a lateral subquery
@@ -163,29 +176,25 @@ def rescore_with_history_sql(
     segment, segment_params = compiled.segment_sql("scored.new_score", [])
     scored = f"(SELECT {score} AS new_score OFFSET 0) AS scored"
     quoted = connection.ops.quote_name(table)
-    history = connection.ops.quote_name(RowHistory._meta.db_table)
     in_range = f"{quoted}.id >= %s AND {quoted}.id < %s"
-    sql = (
-        f"WITH target AS MATERIALIZED (SELECT {quoted}.id AS target_id, "
+    ctes = (
+        f"target AS MATERIALIZED (SELECT {quoted}.id AS target_id, "
         f"{quoted}.score AS was_score, {quoted}.segment AS was_segment, "
         "scored.new_score, segmented.new_segment "
         f"FROM {quoted} CROSS JOIN LATERAL {scored} "
         f"CROSS JOIN LATERAL (SELECT {segment} AS new_segment) AS segmented "
         f"WHERE {in_range} AND ({quoted}.score IS DISTINCT FROM scored.new_score "
-        f"OR {quoted}.segment IS DISTINCT FROM segmented.new_segment)), "
-        f"changed AS (UPDATE {quoted} SET (score, segment) = "
+        f"OR {quoted}.segment IS DISTINCT FROM segmented.new_segment))"
+    )
+    update = (
+        f"UPDATE {quoted} SET (score, segment) = "
         f"(SELECT scored.new_score, {segment} FROM {scored}) "
         f"FROM target WHERE {in_range} AND {quoted}.id = target.target_id "
-        f"RETURNING {quoted}.id, target.was_score, target.was_segment, "
-        f"{quoted}.score, {quoted}.segment) "
-        f"INSERT INTO {history} (entity_type_id, record_id, user_id, at, operation, action, "
-        "batch, title, changes, labels) "
-        "SELECT %s, id, NULL, now(), 'update', 'recompute', %s, '', "
-        "jsonb_strip_nulls(jsonb_build_object("
-        "'score', CASE WHEN was_score IS DISTINCT FROM score THEN "
-        "jsonb_build_array(was_score::text, score::text) END, "
-        "'segment', CASE WHEN was_segment IS DISTINCT FROM segment THEN "
-        "jsonb_build_array(was_segment, segment) END)), '{}'::jsonb FROM changed"
+        f"RETURNING {quoted}.id, jsonb_strip_nulls(jsonb_build_object("
+        f"'score', CASE WHEN target.was_score IS DISTINCT FROM {quoted}.score THEN "
+        f"jsonb_build_array(target.was_score::text, {quoted}.score::text) END, "
+        f"'segment', CASE WHEN target.was_segment IS DISTINCT FROM {quoted}.segment THEN "
+        f"jsonb_build_array(target.was_segment, {quoted}.segment) END)) AS changes"
     )
     params = [
         *score_params,
@@ -196,28 +205,24 @@ def rescore_with_history_sql(
         *score_params,
         low,
         high,
-        entity_id,
-        batch,
     ]
-    return sql, params
+    return SqlUpdate(ctes=ctes, update=update, params=tuple(params))
 
 
-def _in_python(run: Recompute, compiled, entity, rows, batch_rows: int) -> None:
+def _in_python(run: Recompute, compiled, rows, batch_rows: int) -> None:
     batch: list = []
+    service = RecordService()
 
     def flush():
-        with transaction.atomic():
-            entries = []
-            for record in batch:
-                before = recorder.values_of(entity, record)
-                if compiled.apply(record):
-                    after = recorder.values_of(entity, record)
-                    entries.append(recorder.Entry(record.pk, recorder.diff(before, after)))
-            changed = [record for record in batch if record.pk in {e.record_id for e in entries}]
-            rows.model.objects.bulk_update(changed, ["score", "segment"])
-            recorder.log_many(
-                None, entity, "update", entries, action="recompute", batch=run.batch_key
-            )
+        edits = [(record, {}) for record in batch]
+        changed = service.update_rows(
+            None,
+            rows.model,
+            edits,
+            effects(run),
+            apply=compiled.apply,
+            fields=("score", "segment"),
+        )
         _progress(run, done=run.done + len(batch), changed=run.changed + len(changed))
         batch.clear()
 

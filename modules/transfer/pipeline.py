@@ -12,8 +12,9 @@ the user may edit (any other record is as if it did not exist); unique fields ar
 within the file and against the database. A value held only by records the user may not
 open is not checked in a dry run (it would tell what they hold) and is refused in a run
 with words that name no record.
-A run writes each valid chunk with `bulk_create`/`bulk_update`, numbers allocated in
-bulk, every record scored, history and undo rows written in bulk. Once a row is invalid
+A run writes each valid chunk through `RecordService.insert_rows` / `update_rows` (COPY
+on PostgreSQL, numbers allocated in bulk, every record prepared, history in bulk) and the
+undo rows in bulk. Once a row is invalid
 (and invalid rows are not skipped) nothing more is written and the caller rolls the
 transaction back: an import applies whole or not at all, and checking goes on so the
 report names every bad row.
@@ -29,16 +30,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models.functions import Lower
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from modules.access import engine, grants
-from modules.access.spec import access_spec
+from modules.access import engine
 from modules.core.bulk import copy_insert, gc_paused
-from modules.history import recorder
 from modules.metamodel.runtime import get_snapshot
-from modules.records import hooks, numbering
-from modules.records.services import unavailable_message
+from modules.records.services import Effects, RecordService, unavailable_message
 from modules.transfer.models import ImportBatch, ImportedRow, Mode
 
 CHUNK_ROWS = 1000
@@ -100,15 +97,12 @@ class Pipeline:
             for spec in self.entity.fields
             if spec.required and not spec.type_class.allocates_on_create
         ]
-        self.numbered = [spec for spec in self.entity.fields if spec.type_class.allocates_on_create]
         self.resolved: dict[str, dict | None] = {}
         self.memo: dict[str, dict[str, Any]] = {}
         self.seen_keys: dict[tuple, int] = {}
         self.seen_unique: dict[str, dict[Any, int]] = {spec.api_name: {} for spec in self.unique}
         self.totals: Counter = Counter(dict.fromkeys(TOTAL_KEYS, 0))
         self.errors: list[dict] = []
-        self.access = access_spec(self.entity)
-        self.participants = grants.defaults(self.entity, user)
 
     @property
     def failed(self) -> bool:
@@ -339,39 +333,20 @@ class Pipeline:
         return [f.name for f in self.model._meta.concrete_fields if f.name in names]
 
     # -- writing -----------------------------------------------------------------------
+    def _effects(self) -> Effects:
+        return Effects(
+            history="import",
+            action="import",
+            batch=self.batch.batch_key,
+            numbering=True,
+            defaults=True,
+            participants=True,
+        )
+
     def _create(self, rows: list[dict]) -> None:
         if not rows:
             return
-        numbers = {
-            spec.api_name: numbering.allocate_many(spec, self.user, len(rows))
-            for spec in self.numbered
-        }
-        now = timezone.now()
-        setters = {spec.api_name: (spec, spec.type_class.set_value) for spec in self.entity.fields}
-        records = []
-        for index, values in enumerate(rows):
-            record = self.model(
-                owner_id=self.user.pk,
-                created_by_id=self.user.pk,
-                updated_by_id=self.user.pk,
-                visibility=self.access.default_visibility,
-                created_at=now,
-                updated_at=now,
-            )
-            for api_name, value in values.items():
-                spec, set_value = setters[api_name]
-                set_value(record, spec, value)
-            for api_name, allocated in numbers.items():
-                spec = self.entity.field(api_name)
-                spec.type_class.set_value(record, spec, allocated[index])
-            hooks.prepare(self.entity, record)
-            records.append(record)
-        copy_insert(self.model, records)
-        users, teams = self.participants
-        if users or teams:
-            grants.write(self.entity, [r.pk for r in records], "participant", users, teams)
-        readers = recorder.field_readers(self.entity)
-        self._log(records, [recorder.created(self.entity, r, readers) for r in records])
+        records = RecordService().insert_rows(self.user, self.model, rows, self._effects())
         copy_insert(
             ImportedRow,
             [
@@ -382,45 +357,22 @@ class Pipeline:
         self.totals["new"] += len(records)
 
     def _update(self, rows: list[tuple[Any, dict]]) -> None:
-        changed, changes, before = [], [], []
-        readers = recorder.field_readers(self.entity)
-        for record, values in rows:
-            old = recorder.values_of(self.entity, record, readers)
-            for api_name, value in values.items():
-                if value is not None:
-                    spec = self.entity.field(api_name)
-                    spec.type_class.set_value(record, spec, value)
-            hooks.prepare(self.entity, record)
-            diff = recorder.diff(old, recorder.values_of(self.entity, record, readers))
-            if not diff:
-                self.totals["unchanged"] += 1
-                continue
-            record.updated_by_id = self.user.pk
-            record.updated_at = timezone.now()
-            record.version += 1
-            changed.append(record)
-            changes.append(diff)
-            before.append({key: pair[0] for key, pair in diff.items()})
+        edits = [
+            (record, {name: value for name, value in values.items() if value is not None})
+            for record, values in rows
+        ]
+        changed = RecordService().update_rows(self.user, self.model, edits, self._effects())
+        self.totals["unchanged"] += len(rows) - len(changed)
         if not changed:
             return
-        specs = [spec for _i, _c, spec in self.mapped]
-        segmentation = ["score", "segment"] if self.entity.supports_segmentation else []
-        fields = [*self._attributes(specs), *segmentation, "updated_by", "updated_at", "version"]
-        self.model.objects.bulk_update(changed, fields)
-        self._log(changed, changes)
         ImportedRow.objects.bulk_create(
             ImportedRow(
-                batch=self.batch, record_id=r.pk, created=False, version=r.version, before=b
+                batch=self.batch,
+                record_id=r.pk,
+                created=False,
+                version=r.version,
+                before={key: pair[0] for key, pair in diff.items()},
             )
-            for r, b in zip(changed, before, strict=True)
+            for r, diff in changed
         )
         self.totals["updated"] += len(changed)
-
-    def _log(self, records: list, changes: list[dict]) -> None:
-        entries = [
-            recorder.Entry(r.pk, c, title=self.entity.title_of(r))
-            for r, c in zip(records, changes, strict=True)
-        ]
-        recorder.log_many(
-            self.user, self.entity, "import", entries, action="import", batch=self.batch.batch_key
-        )

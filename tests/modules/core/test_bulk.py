@@ -7,6 +7,7 @@ import pytest
 from modules.core.bulk import copy_insert, gc_paused
 from modules.history.models import RowHistory
 from modules.metamodel.runtime import get_model
+from modules.records.services import RecordService
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +49,7 @@ def test_copy_insert_writes_every_column_and_gives_each_object_its_key(admin):
 
 def test_copy_insert_keeps_json_and_the_sequence_going(admin):
     # given
-    person = get_model("persons").objects.create(first_name="A", last_name="B")
+    person = RecordService().create(admin, "persons", {"first_name": "A", "last_name": "B"})
     entity_id = get_model("persons").entity.id
     rows = [
         RowHistory(

@@ -184,7 +184,7 @@ def test_the_python_recompute_writes_the_same_rows_as_the_sql_one(admin, segment
     compiled = compile_scheme(get_snapshot().entity("persons"))
     rows = get_snapshot().model("persons").objects.filter(pk=ann.pk)
     # when the embedded database's path re-scores it
-    _in_python(run, compiled, get_snapshot().entity("persons"), rows, 10)
+    _in_python(run, compiled, rows, 10)
     # then its row reads as the SQL path's would
     row = RowHistory.objects.get(batch=f"recompute-{run.pk}")
     assert row.changes == {"score": ["0.00", "30.00"], "segment": ["Weak", "Ideal"]}

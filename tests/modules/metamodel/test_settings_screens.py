@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from modules.core.i18n import localized
 from modules.metamodel.models import EntityType, FieldDefinition, SchemaState
-from modules.metamodel.runtime import get_model
 from modules.metamodel.screens.registry import settings_sections
+from modules.records.services import RecordService
 
 pytestmark = pytest.mark.django_db
 
@@ -406,9 +406,8 @@ def test_sections_are_added_renamed_moved_and_removed(client, admin, entity):
 def test_a_type_change_that_loses_values_needs_the_checkbox(client, admin, entity):
     # given two records, one of which will not convert to an integer
     client.force_login(admin)
-    model = get_model(entity)
-    model.objects.create(name="42")
-    model.objects.create(name="many")
+    RecordService().create(admin, entity, {"name": "42"})
+    RecordService().create(admin, entity, {"name": "many"})
     # when previewed
     preview = client.post(
         url("field_type", entity, "name"), {"new_type": "integer", "preview": "1"}

@@ -7,7 +7,7 @@ from modules.access import grants
 from modules.accounts.lifecycle import LifecycleService
 from modules.accounts.models import AccountSettings
 from modules.metamodel.runtime import get_model, get_snapshot
-from modules.records.services import RecordService
+from modules.records.services import Effects, RecordService
 
 pytestmark = pytest.mark.django_db
 
@@ -55,8 +55,8 @@ def test_hand_over_works_past_the_bulk_limit_in_one_go(admin_client, admin, user
     # given
     successor = make_user("sam")
     model = get_model("companies")
-    model.objects.bulk_create(
-        [model(name=f"C{i}", owner=user, visibility="public", version=1) for i in range(1005)]
+    RecordService().insert_rows(
+        user, model, [{"name": f"C{i}"} for i in range(1005)], Effects(defaults=True)
     )
     # when
     response = admin_client.post(

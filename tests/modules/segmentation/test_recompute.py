@@ -20,7 +20,7 @@ from modules.segmentation.models import Recompute
 from modules.segmentation.recompute import (
     OPEN_END,
     batch_ranges,
-    rescore_with_history_sql,
+    rescore_range,
     run_recompute,
 )
 from modules.segmentation.scoring import compile_scheme
@@ -118,11 +118,7 @@ def test_a_recompute_whose_worker_died_mid_run_is_resumed_and_rescores_each_row_
     # and a worker that committed the run's first batch (two rows) and died
     entity, model = get_snapshot().entity("persons"), get_model("persons")
     ids = sorted(r.pk for r in records)
-    sql, params = rescore_with_history_sql(
-        compile_scheme(entity), model._meta.db_table, ids[0], ids[2], entity.id, run.batch_key
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    rescore_range(run, compile_scheme(entity), model._meta.db_table, ids[0], ids[2])
     lost = timezone.now() - timedelta(seconds=settings.RECOMPUTE_LEASE_SECONDS + 1)
     Recompute.objects.filter(pk=run.pk).update(
         status=Recompute.Status.RUNNING, started_at=lost, heartbeat_at=lost, done=2, changed=1
