@@ -77,7 +77,14 @@ class Command(BaseCommand):
 
     def _records(self, data, users, rnd: random.Random) -> None:
         service = RecordService()
-        company_data, person_data = data["companies"], data["persons"]
+        companies = self._companies(service, data, users, rnd)
+        persons = self._persons(service, data, companies, rnd)
+        self._deals(service, data, companies, persons, rnd)
+        spaces = self._spaces(service, data, users, companies, rnd)
+        self._relations(companies, spaces, rnd)
+
+    def _companies(self, service, data, users, rnd: random.Random) -> list:
+        company_data = data["companies"]
         names = [
             f"{p} {s}" for p in company_data["name_prefixes"] for s in company_data["name_suffixes"]
         ]
@@ -104,6 +111,10 @@ class Command(BaseCommand):
                     },
                 )
             )
+        return companies
+
+    def _persons(self, service, data, companies, rnd: random.Random) -> list:
+        person_data = data["persons"]
         persons = []
         for _ in range(COUNTS["persons"]):
             first, last = (
@@ -133,6 +144,9 @@ class Command(BaseCommand):
                     company.owner, "persons", person.pk, {}, visibility=visibility
                 )
             persons.append(person)
+        return persons
+
+    def _deals(self, service, data, companies, persons, rnd: random.Random) -> None:
         stages = ["lead", "qualified", "proposal", "negotiation", "won", "lost"]
         for _ in range(COUNTS["deals"]):
             company = rnd.choice(companies)
@@ -160,6 +174,8 @@ class Command(BaseCommand):
                     ).isoformat(),
                 },
             )
+
+    def _spaces(self, service, data, users, companies, rnd: random.Random) -> list:
         spaces = []
         for name in data["spaces"]["names"][: COUNTS["spaces"]]:
             client = rnd.choice(companies)
@@ -170,7 +186,7 @@ class Command(BaseCommand):
                     {"name": name, "client": client.pk, "status": "active"},
                 )
             )
-        self._relations(companies, spaces, rnd)
+        return spaces
 
     def _relations(self, companies: list, spaces: list, rnd: random.Random) -> None:
         """A few headquarters with branches, competitors and partners; project clients."""
