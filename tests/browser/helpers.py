@@ -11,3 +11,16 @@ def log_in(page, username, password=PASSWORD):
     page.fill("#id_password", password)
     page.click("button[type=submit]")
     page.wait_for_url("**/")
+
+
+#: True once no finite animation or transition is running on the page.
+NOTHING_MOVES = """() => document.getAnimations().every(
+    a => a.playState !== "running" || a.effect.getComputedTiming().endTime === Infinity
+)"""
+
+
+def settle(page, locator=None):
+    """Before a screenshot: scroll to what it is about, wait until transitions have ended."""
+    if locator is not None:
+        locator.scroll_into_view_if_needed()
+    page.wait_for_function(NOTHING_MOVES)

@@ -1,12 +1,12 @@
 """A user selects every row, is told which records she may not hand over, and goes on."""
 
 import pytest
+from playwright.sync_api import expect
 
 from modules.access import grants
 from modules.metamodel.runtime import get_model
 from modules.records.services import RecordService
-from tests.browser.helpers import log_in
-from tests.browser.test_story import settle
+from tests.browser.helpers import log_in, settle
 
 pytestmark = pytest.mark.browser
 
@@ -21,10 +21,9 @@ def test_change_user_leaves_out_refused_records(page, shot, admin, user, make_us
     # when she selects every row and asks to change the user
     page.locator("thead input[data-bulk-action-select-all-checkbox]").check()
     bar = page.locator("[data-bulk-action-footer]")
-    bar.wait_for(state="visible")
-    assert (
-        bar.locator("[data-bulk-action-num-objects]").inner_text()
-        == "All 3 items on this screen selected"
+    expect(bar).to_be_visible()
+    expect(bar.locator("[data-bulk-action-num-objects]")).to_have_text(
+        "All 3 items on this screen selected"
     )
     settle(page)
     shot(page, "1-all-selected", full_page=False)
@@ -32,26 +31,29 @@ def test_change_user_leaves_out_refused_records(page, shot, admin, user, make_us
     page.wait_for_url("**/records/companies/bulk/change-user/?*")
     # then she is told which record she may not hand over, and cannot submit
     refusal = page.locator("[data-bulk-refusal]")
-    assert "“Theirs”" in refusal.inner_text()
-    assert page.locator("button[type=submit]:has-text('Change user')").is_disabled()
+    expect(refusal).to_contain_text("“Theirs”")
+    expect(page.locator("button[type=submit]:has-text('Change user')")).to_be_disabled()
     shot(page, "2-refused")
     # when she leaves it out
     refusal.locator("a").click()
     page.wait_for_load_state("networkidle")
-    assert page.locator("[data-bulk-refusal]").count() == 0
-    assert sorted(page.locator("[data-bulk-records] li").all_inner_texts()) == ["Mine A", "Mine B"]
+    expect(page.locator("[data-bulk-refusal]")).to_have_count(0)
+    records = page.locator("[data-bulk-records] li")
+    expect(records).to_have_count(2)
+    assert sorted(records.all_inner_texts()) == ["Mine A", "Mine B"]
     # then the owner picker is one user; participants take users, teams and a mode
-    assert page.locator("select[name=user]").is_visible()
-    assert not page.locator("select[name=users]").is_visible()
+    expect(page.locator("select[name=user]")).to_be_visible()
+    expect(page.locator("select[name=users]")).to_be_hidden()
     page.select_option("select[name=role]", "participant")
-    assert not page.locator("select[name=user]").is_visible()
+    expect(page.locator("select[name=user]")).to_be_hidden()
     page.select_option("select[name=users]", str(bob.pk))
     page.check("input[name=mode][value=add]")
     shot(page, "3-participants")
     page.click("button[type=submit]:has-text('Change user')")
     page.wait_for_url("**/records/companies/")
-    assert page.locator("text=Participants changed on 2 records.").count() == 1
+    expect(page.locator("text=Participants changed on 2 records.")).to_have_count(1)
     settle(page)
     shot(page, "4-done")
     held = grants.holders(get_model("companies").entity, [r.pk for r in mine])
+    assert len(held) == 2
     assert all(bob.pk in h["participant"]["users"] for h in held.values())

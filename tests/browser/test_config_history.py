@@ -1,6 +1,7 @@
 """An administrator renames a field and finds the rename on the entity type's History tab."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.helpers import log_in
 
@@ -21,8 +22,8 @@ def test_an_admin_sees_a_renamed_field_in_the_history(page, shot, schema, admin)
     page.wait_for_url("**/settings/data-model/persons/history/")
     # then the newest line says who renamed which field, from what to what
     first = page.locator("tr[data-change]").first
-    assert "Ada Admin" in first.inner_text()
-    assert first.locator(".tessera-before").first.inner_text() == "Rating"
-    assert first.locator(".tessera-after").first.inner_text() == "Customer rating"
-    assert "changed" in first.inner_text()
+    expect(first).to_contain_text("Ada Admin")
+    expect(first.locator(".tessera-before").first).to_have_text("Rating")
+    expect(first.locator(".tessera-after").first).to_have_text("Customer rating")
+    expect(first).to_contain_text("changed")
     shot(page, "1-history")

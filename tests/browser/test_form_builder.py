@@ -1,6 +1,7 @@
 """An administrator shapes the person form in the form builder, then sees it on the form."""
 
 import pytest
+from playwright.sync_api import expect
 
 from modules.metamodel.models import FieldDefinition
 from tests.browser.helpers import log_in
@@ -26,28 +27,28 @@ def test_an_admin_adds_a_field_in_a_new_section(page, shot, admin):
     page.fill(".tessera-add-section input[name=label]", "Segmentation")
     page.click("button:has-text('Add section')")
     page.wait_for_load_state("networkidle")
-    assert section(page, "Segmentation").count() == 1
+    expect(section(page, "Segmentation")).to_have_count(1)
     # and adds an integer field into it
     section(page, "Segmentation").locator("a:has-text('Add field here')").click()
     page.wait_for_url("**/add-field/?section=*")
     page.select_option("select[name=type]", "integer")
     page.fill("input[name=label]", "Sales potential score")
-    assert page.input_value("input[name=api_name]") == "sales_potential_score"
+    expect(page.locator("input[name=api_name]")).to_have_value("sales_potential_score")
     page.fill("input[name=api_name]", "sales_score")
-    assert page.locator("select[name=section] option:checked").inner_text() == "Segmentation"
+    expect(page.locator("select[name=section] option:checked")).to_have_text("Segmentation")
     shot(page, "3-add-field")
     page.click("button[type=submit]:has-text('Add field')")
     page.wait_for_url("**/settings/data-model/persons/")
     # then the builder shows it in that section
-    assert section(page, "Segmentation").locator("[data-field=sales_score]").count() == 1
+    expect(section(page, "Segmentation").locator("[data-field=sales_score]")).to_have_count(1)
     shot(page, "4-builder-with-field")
     field = FieldDefinition.objects.alive().get(entity_type__slug="persons", api_name="sales_score")
     assert (field.type, str(field.label)) == ("integer", "Sales potential score")
     # and the person form shows the field under the heading "Segmentation"
     page.goto("/records/persons/new/")
     panel = page.locator("section", has=page.locator("h2:has-text('Segmentation')")).last
-    assert panel.locator("input[name=sales_score]").count() == 1
-    assert panel.locator("text=Sales potential score").count() >= 1
+    expect(panel.locator("input[name=sales_score]")).to_have_count(1)
+    expect(panel.locator("text=Sales potential score").first).to_be_visible()
     shot(page, "5-person-form")
 
 
@@ -64,10 +65,10 @@ def test_an_admin_drags_a_field_into_another_section(page, shot, schema, admin):
     target = section(page, "Scores").locator("ul[data-fields]")
     source.drag_to(target)
     page.wait_for_load_state("networkidle")
-    page.wait_for_selector("text=Layout saved.")
+    expect(page.locator("text=Layout saved.")).to_be_visible()
     shot(page, "1-dragged")
     # then the layout holds it there
-    assert section(page, "Scores").locator("[data-field=rating]").count() == 1
+    expect(section(page, "Scores").locator("[data-field=rating]")).to_have_count(1)
     item = FieldDefinition.objects.alive().get(entity_type__slug="persons", api_name="rating")
     from modules.metamodel.models import LayoutItem
 

@@ -1,6 +1,7 @@
 """An end user links a person to a company and adds a participant with the type-ahead pickers."""
 
 import pytest
+from playwright.sync_api import expect
 
 from modules.access import grants
 from modules.access.services import AccessService
@@ -33,20 +34,20 @@ def test_a_user_picks_a_company_with_the_keyboard(page, shot, admin, user, make_
     company = page.locator("#id_company")
     company.press_sequentially("nord", delay=40)
     options = page.locator("#id_company-listbox [role=option]")
-    options.first.wait_for()
-    assert company.get_attribute("aria-expanded") == "true"
+    expect(company).to_have_attribute("aria-expanded", "true")
     # then she sees only what she may see
+    expect(options).to_have_count(2)
     assert sorted(options.all_inner_texts()) == ["Nordic Paper", "Nordwind Logistics"]
     company.press("ArrowDown")
     company.press("ArrowDown")
     active = page.locator("#id_company-listbox [role=option][aria-selected=true]")
-    assert active.inner_text() == "Nordwind Logistics"
-    assert company.get_attribute("aria-activedescendant") == active.get_attribute("id")
+    expect(active).to_have_text("Nordwind Logistics")
+    expect(company).to_have_attribute("aria-activedescendant", active.get_attribute("id"))
     shot(page, "1-suggestions")
     # and Enter picks it (without submitting the form)
     company.press("Enter")
-    assert company.input_value() == "Nordwind Logistics"
-    assert company.get_attribute("aria-expanded") == "false"
+    expect(company).to_have_value("Nordwind Logistics")
+    expect(company).to_have_attribute("aria-expanded", "false")
     assert page.url.endswith("/records/persons/new/")
     # and she adds bob as a participant, then Escape closes another search
     participants = page.locator("#id_participants")
@@ -55,16 +56,16 @@ def test_a_user_picks_a_company_with_the_keyboard(page, shot, admin, user, make_
     participants.press("ArrowDown")
     participants.press("Enter")
     chips = page.locator("[data-name=participants] .tessera-picker__chip")
-    assert chips.inner_text().strip() == "Bob Brown (bob)"
+    expect(chips).to_have_text("Bob Brown (bob)")
     participants.press_sequentially("zzz", delay=40)
     page.locator("[data-tessera-picker][data-name=participants] [data-picker-message]").filter(
         has_text="Nothing found"
     ).wait_for()
     shot(page, "2-nothing-found")
     participants.press("Escape")
-    assert participants.get_attribute("aria-expanded") == "false"
+    expect(participants).to_have_attribute("aria-expanded", "false")
     participants.press("Escape")
-    assert participants.input_value() == ""
+    expect(participants).to_have_value("")
     # and the sales team, picked with the mouse
     page.locator("#id_participant_teams").press_sequentially("sal", delay=40)
     page.click("#id_participant_teams-listbox [role=option]:has-text('Sales North')")
@@ -78,17 +79,17 @@ def test_a_user_picks_a_company_with_the_keyboard(page, shot, admin, user, make_
     assert (held["users"], held["teams"]) == ([bob.pk], [north.pk])
     # and the profile shows the company
     page.goto(f"/records/persons/inspect/{person.pk}/")
-    assert page.locator("dd:has-text('Nordwind Logistics')").count() == 1
+    expect(page.locator("dd:has-text('Nordwind Logistics')")).to_have_count(1)
     shot(page, "3-profile")
     # and the edit form shows it in the picker, which a click on the cross clears
     page.goto(f"/records/persons/edit/{person.pk}/")
-    assert page.locator("#id_company").input_value() == "Nordwind Logistics"
+    expect(page.locator("#id_company")).to_have_value("Nordwind Logistics")
     shot(page, "4-edit")
     page.locator("#id_participants").scroll_into_view_if_needed()
-    assert page.locator("#id_owner").input_value() == "Alice Smith (alice)"
+    expect(page.locator("#id_owner")).to_have_value("Alice Smith (alice)")
     shot(page, "5-edit-sharing")
     page.click("[data-tessera-picker][data-name=company] [data-picker-clear]")
-    assert page.locator("input[type=hidden][name=company]").input_value() == ""
+    expect(page.locator("input[type=hidden][name=company]")).to_have_value("")
     page.click("button[type=submit]:has-text('Save')")
     page.wait_for_load_state("networkidle")
     person.refresh_from_db()

@@ -4,6 +4,7 @@ import io
 
 import openpyxl
 import pytest
+from playwright.sync_api import expect
 
 from modules.metamodel.runtime import get_model
 from tests.browser.helpers import log_in
@@ -35,12 +36,12 @@ def test_a_user_creates_a_person_and_finds_it_again(page, shot, schema, admin, u
     assert (person.priority, person.owner_id) == (87, user.pk)
     # and its profile shows the field
     page.goto(f"/records/persons/inspect/{person.pk}/")
-    assert page.locator("text=Priority score").count() >= 1
-    assert page.locator("dd:has-text('87')").count() == 1
+    expect(page.locator("text=Priority score").first).to_be_visible()
+    expect(page.locator("dd:has-text('87')")).to_have_count(1)
     shot(page, "4-profile")
     # and the list shows it and can search for it
     page.goto("/records/persons/?q=Wiśniewska")
-    assert page.locator("text=Zofia Wiśniewska").count() >= 1
+    expect(page.locator("text=Zofia Wiśniewska").first).to_be_visible()
     shot(page, "5-search")
     # and the export of that list holds it
     exported = page.context.request.get("/records/persons/?q=Wiśniewska&export=xlsx")
@@ -59,5 +60,5 @@ def test_errors_show_next_to_the_fields(page, shot, user):
     page.click("button[type=submit]:has-text('Create')")
     page.wait_for_load_state("networkidle")
     shot(page, "1-errors")
-    assert page.locator("text=This field is required").count() >= 1
+    expect(page.locator("text=This field is required").first).to_be_visible()
     assert get_model("companies").objects.count() == 0

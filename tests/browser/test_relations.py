@@ -1,6 +1,7 @@
 """An administrator relates two companies on a profile and sees the relation from both sides."""
 
 import pytest
+from playwright.sync_api import expect
 
 from modules.records.services import RecordService
 from modules.relations.models import RelationType
@@ -37,40 +38,39 @@ def test_an_admin_adds_a_branch_on_the_profile(page, shot, admin):
     # when the admin opens the headquarters' profile and picks the branch side
     page.goto(f"/records/companies/inspect/{main.pk}/")
     panel = page.locator("[data-relations-panel]")
-    panel.wait_for()
+    expect(panel).to_be_visible()
     side = f"{hq_type.pk}.source"
     page.select_option("[data-relation-side-select]", side)
     picker = page.locator(f"#relation-other-{hq_type.pk}-source")
-    assert picker.is_visible()
+    expect(picker).to_be_visible()
     # and types part of the other company's name
     picker.press_sequentially("kra", delay=40)
     options = page.locator(f"#relation-other-{hq_type.pk}-source-listbox [role=option]")
-    options.first.wait_for()
-    assert "Acme Kraków" in options.all_inner_texts()
+    expect(options.filter(has_text="Acme Kraków")).to_have_count(1)
     shot(page, "1-type-ahead")
     picker.press("ArrowDown")
     picker.press("Enter")
-    assert picker.input_value() == "Acme Kraków"
+    expect(picker).to_have_value("Acme Kraków")
     page.click("[data-relation-add] button[type=submit]")
     page.wait_for_url(f"**/records/companies/inspect/{main.pk}/")
     # then the panel lists the branch under "Branch"
     group = page.locator(f'[data-relation-side="{side}"]')
-    assert "Branch" in group.locator("h3").inner_text()
+    expect(group.locator("h3")).to_contain_text("Branch")
     link = group.locator(".tessera-relations__item a", has_text="Acme Kraków")
-    link.wait_for()
-    assert "Acme Kraków added as Branch." in page.content()
+    expect(link).to_be_visible()
+    expect(page.get_by_text("Acme Kraków added as Branch.")).to_be_visible()
     # and hovering it shows the branch's key fields
     link.hover()
     card = group.locator(".tessera-relations__card").first
-    card.wait_for(state="visible")
-    assert "Kraków" in card.inner_text()
+    expect(card).to_be_visible()
+    expect(card).to_contain_text("Kraków")
     shot(page, "2-added")
     # when the admin follows the link to the branch's profile
     link.click()
     page.wait_for_url(f"**/records/companies/inspect/{branch.pk}/")
     # then the branch shows its headquarters
     group = page.locator(f'[data-relation-side="{hq_type.pk}.target"]')
-    assert "Headquarters" in group.locator("h3").inner_text()
-    assert group.locator(".tessera-relations__item a", has_text="Acme SA").is_visible()
+    expect(group.locator("h3")).to_contain_text("Headquarters")
+    expect(group.locator(".tessera-relations__item a", has_text="Acme SA")).to_be_visible()
     group.scroll_into_view_if_needed()
     shot(page, "3-branch")

@@ -4,12 +4,12 @@ import re
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from modules.accounts.models import Team, User, UserStatus
 from modules.metamodel.runtime import get_model
 from modules.records.services import RecordService
-from tests.browser.helpers import log_in
-from tests.browser.test_story import settle
+from tests.browser.helpers import log_in, settle
 
 pytestmark = pytest.mark.browser
 
@@ -29,7 +29,7 @@ def test_invite_accept_and_first_sign_in(page, shot, admin, browser):
     # when the invitation is sent
     page.click("button[type=submit]:has-text('Send')")
     page.wait_for_url("**/settings/users/")
-    assert page.locator("[data-invitation='eve@example.com']", has_text="Pending").count() == 1
+    expect(page.locator("[data-invitation='eve@example.com']", has_text="Pending")).to_have_count(1)
     shot(page, "2-listed")
     link = re.search(r"https?://\S+/invitations/\S+/", mail.outbox[-1].body).group(0)
     path = link.split("/invitations/")[1]
@@ -41,17 +41,17 @@ def test_invite_accept_and_first_sign_in(page, shot, admin, browser):
     invitee.fill("input[name=password1]", "12345678")
     invitee.fill("input[name=password2]", "12345678")
     invitee.click("button[type=submit]")
-    assert "This password is too common." in invitee.locator("main").inner_text()
+    expect(invitee.locator("main")).to_contain_text("This password is too common.")
     shot(invitee, "3-weak-password")
     invitee.fill("input[name=password1]", STRONG)
     invitee.fill("input[name=password2]", STRONG)
     invitee.click("button[type=submit]")
     invitee.wait_for_url("**/")
-    assert invitee.locator("text=Welcome to Tessera.").count() == 1
+    expect(invitee.locator("text=Welcome to Tessera.")).to_have_count(1)
     shot(invitee, "4-signed-in")
     # and the link cannot be used twice; she signs in again with her password
     invitee.goto(f"/invitations/{path}")
-    assert invitee.locator("text=already accepted").count() == 1
+    expect(invitee.locator("text=already accepted")).to_have_count(1)
     shot(invitee, "5-used-link")
     invitee.context.clear_cookies()
     log_in(invitee, "eve", STRONG)
@@ -84,20 +84,20 @@ def test_delete_find_by_deleted_owner_and_hand_over(page, shot, admin, user, mak
     page.click("button[aria-label='Show filters']")
     page.click("[aria-controls='drilldown-id_owner']")
     owner = page.locator("select[name=owner]")
-    assert "Alice Smith (deleted)" in owner.inner_text()
+    expect(owner).to_contain_text("Alice Smith (deleted)")
     settle(page, owner)
     shot(page, "3-owner-filter", full_page=False)
     owner.select_option(label="Alice Smith (deleted)")
     page.wait_for_url(re.compile(rf".*owner={user.pk}.*"))
-    page.wait_for_load_state("networkidle")
     page.keyboard.press("Escape")
-    listed = page.locator("table.listing tbody tr td.title").all_inner_texts()
-    assert sorted(t.strip() for t in listed) == ["Alice Co", "Alice Ltd"]
+    titles = page.locator("table.listing tbody tr td.title")
+    expect(titles).to_have_count(2)
+    assert sorted(t.strip() for t in titles.all_inner_texts()) == ["Alice Co", "Alice Ltd"]
     shot(page, "4-filtered")
     # when she selects them all and changes the owner to Sam
     page.locator("thead input[data-bulk-action-select-all-checkbox]").check()
     bar = page.locator("[data-bulk-action-footer]")
-    bar.wait_for(state="visible")
+    expect(bar).to_be_visible()
     bar.locator("a:has-text('Change user')").click()
     page.wait_for_url("**/records/companies/bulk/change-user/?*")
     page.select_option("select[name=user]", str(sam.pk))

@@ -99,6 +99,7 @@ def test_non_administrators_read_only_what_a_picker_needs(user_client, tree, adm
         "name": "Bob Builder",
         "status": "active",
     }
+    assert {"id": tree["north"].pk, "name": "North"} in teams
     assert all(set(t) == {"id", "name"} for t in teams)
     assert team == {"id": tree["north"].pk, "name": "North"}
 

@@ -91,7 +91,7 @@ def test_trash_confirms_then_moves_the_records(client, user, mine):
     assert "Mine A" in text and "Mine B" in text and "Move these 2 records" in text
     response = client.post(url)
     assert response.status_code == 302 and response["Location"] == "/records/companies/?q=Mine"
-    assert all(stored(r).deleted_at is not None for r in mine)
+    assert [stored(r).deleted_at is not None for r in mine] == [True, True]
     assert "2 records moved to the trash." in client.get(BASE).content.decode()
 
 
@@ -176,11 +176,13 @@ def test_change_participants_add_then_remove(client, user, bob, mine):
     data = {"role": "participant", "users": [bob.pk], "teams": [team.pk], "mode": "add"}
     assert client.post(url, data).status_code == 302
     held = grants.holders("companies", [r.pk for r in mine])
+    assert sorted(held) == sorted(r.pk for r in mine)
     assert all(bob.pk in h["participant"]["users"] for h in held.values())
     assert all(team.pk in h["participant"]["teams"] for h in held.values())
     data = {"role": "participant", "users": [bob.pk], "mode": "remove"}
     assert client.post(url, data).status_code == 302
     held = grants.holders("companies", [r.pk for r in mine])
+    assert sorted(held) == sorted(r.pk for r in mine)
     assert not any(bob.pk in h["participant"]["users"] for h in held.values())
     assert all(team.pk in h["participant"]["teams"] for h in held.values())
 
