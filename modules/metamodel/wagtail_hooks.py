@@ -12,7 +12,7 @@ from wagtail import hooks
 
 from modules.metamodel.config_history import CONFIG_HISTORY_HOOK
 from modules.metamodel.config_history.kinds import data_model_kinds
-from modules.metamodel.screens import history, views
+from modules.metamodel.screens import builder, fields, history, views
 from modules.metamodel.screens.registry import SettingsAreaViewSet
 
 #: The pages of one entity type, under `settings/data-model/<slug>/`.
@@ -38,20 +38,20 @@ class DataModelArea(SettingsAreaViewSet):
         ("changes/", history.ConfigHistoryView, "config_history"),
         ("data-model/", views.EntityTypeListView, "entity_types"),
         ("data-model/new-entity-type/", views.EntityTypeCreateView, "entity_type_add"),
-        (ENTITY, views.BuilderView, "builder"),
+        (ENTITY, builder.BuilderView, "builder"),
         (f"{ENTITY}entity-settings/", views.EntityTypeEditView, "entity_type_edit"),
-        (f"{ENTITY}form-layout/", views.LayoutView, "layout"),
+        (f"{ENTITY}form-layout/", builder.LayoutView, "layout"),
         (f"{ENTITY}history/", history.EntityTypeHistoryView, "entity_type_history"),
-        (f"{ENTITY}add-field/", views.FieldAddView, "field_add"),
-        (f"{ENTITY}field-trash/", views.FieldTrashListView, "field_trash_list"),
+        (f"{ENTITY}add-field/", fields.FieldAddView, "field_add"),
+        (f"{ENTITY}field-trash/", fields.FieldTrashListView, "field_trash_list"),
         (
             f"{ENTITY}field-trash/<slug:api_name>/restore/",
-            views.FieldRestoreView,
+            fields.FieldRestoreView,
             "field_restore",
         ),
-        (FIELD, views.FieldEditView, "field_edit"),
-        (f"{FIELD}move-to-trash/", views.FieldTrashView, "field_trash"),
-        (f"{FIELD}change-type/", views.FieldTypeView, "field_type"),
+        (FIELD, fields.FieldEditView, "field_edit"),
+        (f"{FIELD}move-to-trash/", fields.FieldTrashView, "field_trash"),
+        (f"{FIELD}change-type/", fields.FieldTypeView, "field_type"),
     ]
 
 
