@@ -8,9 +8,9 @@
 The service marks its writes (`modules.records.writes.writing`); schema DDL is not a row
 write. Test code that must put a row into a state the product never writes (a stale
 score, a foreign author, a hard-deleted gap in the ids) is named in `ALLOWED`, the one
-place such writes are allowed, each with its reason. Not covered: the Celery worker
-process of `worker` tests and raw psycopg connections a test opens itself (they bypass
-Django). Code outside pytest that writes entity rows itself, and why:
+place such writes are allowed, each with its reason. The Celery worker of `worker` tests
+installs it too (`tests.support.tasks`). Not covered: raw psycopg connections a test opens
+itself (they bypass Django). Code outside pytest that writes entity rows itself, and why:
 - tests/benchmarks/data.py, tests/soak/world.py: load a million rows (the soak's world)
   with one INSERT … SELECT per table: a data set, not a product write path;
 - tests/benchmarks/segmentation.py: B5's baseline, the hand-written UPDATE the recompute is

@@ -1,4 +1,8 @@
-"""Tasks a real Celery worker runs in tests (loaded with `--include tests.support.tasks`)."""
+"""Tasks a real Celery worker runs in tests (loaded with `--include tests.support.tasks`).
+
+Loading them also puts the suite's entity write guard on the worker's connections, so the
+product's tasks the worker runs (imports, recomputes) are held to the one writer too.
+"""
 
 import os
 
@@ -7,6 +11,9 @@ from celery import shared_task
 from modules.metamodel.runtime import get_snapshot
 from modules.metamodel.services import SchemaService
 from modules.records.services import RecordService
+from tests.support.entity_writes import EntityWriteGuard
+
+EntityWriteGuard().install()
 
 
 @shared_task(name="tests.create_record")
