@@ -2,6 +2,8 @@ from django.apps import AppConfig
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
+from modules.accounts import administrators
+
 
 class AccessConfig(AppConfig):
     name = "modules.access"
@@ -11,7 +13,6 @@ class AccessConfig(AppConfig):
     def ready(self):
         # Models may be imported only once every app is loaded.
         from modules.access.spec import is_admin, teams_changed
-        from modules.accounts import administrators
         from modules.accounts.models import Membership, Team
 
         administrators.register(is_admin)

@@ -18,7 +18,7 @@ _decider: list[Decider] = []
 
 def register(decider: Decider) -> None:
     """Have `decider(user)` tell whether an active user is an administrator."""
-    assert not _decider or _decider[0] is decider, "An administrator decider is registered."
+    assert not _decider or _decider[0] is decider, "Another administrator decider is registered."
     _decider[:] = [decider]
 
 
