@@ -30,26 +30,11 @@ from modules.metamodel.runtime import get_snapshot
 from modules.records import hooks, numbering
 from modules.records.bulk import BulkActions
 from modules.records.exceptions import RecordConflict, RecordInvalid, RecordNotFound
-from modules.records.sharing import (
-    SHARING_ACTIONS,
-    SharingChecks,
-    refuse,
-    refuse_sharing,
-    unavailable_message,
-)
+from modules.records.sharing import SharingChecks, refuse
 from modules.records.values import ValueChecks
 from modules.records.writes import Effects, RowWrites, writes
 
-__all__ = [
-    "BULK_LIMIT",
-    "SHARING_ACTIONS",
-    "VISIBILITIES",
-    "Effects",
-    "RecordService",
-    "refuse",
-    "refuse_sharing",
-    "unavailable_message",
-]
+__all__ = ["BULK_LIMIT", "VISIBILITIES", "Effects", "RecordService"]
 
 VISIBILITIES = ("public", "non_public", "hidden")
 BULK_LIMIT = 1000

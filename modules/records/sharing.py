@@ -4,8 +4,7 @@
     refuse_sharing(["owner"])             # the 403 naming what the user may not set
     service._check_sharing(user, record, owner, visibility, invited, held)
 
-`SharingChecks` is a part of `RecordService`; the functions are importable from
-`modules.records.services` too.
+`SharingChecks` is a part of `RecordService`.
 """
 
 from __future__ import annotations

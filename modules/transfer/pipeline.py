@@ -35,7 +35,8 @@ from django.utils.translation import gettext as _
 from modules.access import engine
 from modules.core.bulk import copy_insert, gc_paused
 from modules.metamodel.runtime import get_snapshot
-from modules.records.services import Effects, RecordService, unavailable_message
+from modules.records.services import Effects, RecordService
+from modules.records.sharing import unavailable_message
 from modules.transfer.models import ImportBatch, ImportedRow, Mode
 
 CHUNK_ROWS = 1000

@@ -8,6 +8,7 @@ A record the user may only list shows its basic fields; modules above records ad
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from wagtail.admin.views import generic
@@ -15,6 +16,7 @@ from wagtail.admin.views import generic
 from modules.access import engine, grants
 from modules.access.links import Links
 from modules.access.models import Visibility
+from modules.accounts.models import Team
 from modules.history.services import may_read_history
 from modules.records.screens import extensions
 from modules.records.screens.base import EntityViewMixin
@@ -82,10 +84,6 @@ class RecordInspectView(EntityViewMixin, generic.InspectView):
 
     @staticmethod
     def _holders(held: dict) -> list:
-        from django.contrib.auth import get_user_model
-
-        from modules.accounts.models import Team
-
         rows = []
         labels = {"participant": _("Participants"), "responsible": _("Responsible")}
         for role, holders in held.items():

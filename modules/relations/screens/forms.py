@@ -22,6 +22,7 @@ from modules.core.values import is_digits
 from modules.metamodel.models import EntityType, LayoutSection
 from modules.metamodel.screens.forms import merge_label
 from modules.relations.models import RelationType
+from modules.relations.type_service import section_positions
 
 #: Separates the entity type from the section position in a section choice: `companies:2`.
 SECTION_SEP = ":"
@@ -131,8 +132,6 @@ class RelationTypeForm(forms.Form):
     @staticmethod
     def initial_from(row: RelationType) -> dict:
         """The form's values from a stored relation type."""
-        from modules.relations.type_service import section_positions
-
         positions = section_positions()
 
         def section(end: str):
