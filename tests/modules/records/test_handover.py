@@ -137,3 +137,13 @@ def test_the_hand_over_screen_previews_then_moves(admin, user, make_user):
     assert "data-hand-over-preview" in preview and "Owner" in preview
     assert response.status_code == 302
     assert get_model("companies").objects.get(pk=record.pk).owner_id == sam.pk
+
+
+def test_the_users_list_links_each_user_to_the_hand_over_page_records_adds(admin, user):
+    # given
+    browser = Client()
+    browser.force_login(admin)
+    # when
+    page = browser.get("/settings/users/").content.decode()
+    # then
+    assert f'href="/settings/users/{user.pk}/hand-over/"' in page
