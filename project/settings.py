@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "modules.relations",
     "modules.segmentation",
     "modules.history",
+    "modules.changelog",
     "modules.transfer",
     "modules.demo",
     "wagtail.users",
@@ -194,7 +195,7 @@ LOGIN_FAILURE_WINDOW_SECONDS = env.int("LOGIN_FAILURE_WINDOW_SECONDS", default=1
 LOGIN_KNOWN_ADDRESS_DAYS = env.int("LOGIN_KNOWN_ADDRESS_DAYS", default=30)
 # The proxies (load balancers) in front of the web processes, as addresses or networks:
 # only a connection from one of them has its X-Forwarded-For read. None: the connection's
-# own address is the client (modules/accounts/addresses.py).
+# own address is the client (modules/core/addresses.py).
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 
 REST_FRAMEWORK = {

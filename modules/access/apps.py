@@ -12,6 +12,7 @@ class AccessConfig(AppConfig):
 
     def ready(self):
         # Models may be imported only once every app is loaded.
+        from modules.access.api import urls as api_urls
         from modules.access.spec import is_admin, teams_changed
         from modules.accounts.models import Membership, Team
 
@@ -22,3 +23,4 @@ class AccessConfig(AppConfig):
                 teams_changed, sender=model, dispatch_uid=f"access-del-{model.__name__}"
             )
         m2m_changed.connect(teams_changed, sender=Team.members.through, dispatch_uid="access-m2m")
+        api_urls.register()

@@ -9,7 +9,9 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         # The field type imports accounts' models, loaded only once apps are ready.
+        from modules.accounts.api import urls as api_urls
         from modules.accounts.field_type import UserType
         from modules.metamodel.field_types import field_types
 
         field_types.register(UserType())
+        api_urls.register()

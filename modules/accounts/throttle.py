@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 
-from modules.accounts.addresses import address_bucket, client_address
+from modules.core.addresses import address_bucket, client_address
 
 PREFIX = "signin"
 ACCOUNT_ADDRESS, ADDRESS, ACCOUNT = "account-address", "address", "account"

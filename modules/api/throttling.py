@@ -6,13 +6,13 @@
 
 DRF's own `get_ident` believes `X-Forwarded-For` as the client sent it unless
 `NUM_PROXIES` matches the deployment; here the address comes from
-`modules.accounts.addresses.client_address`, which reads that header only as far as
+`modules.core.addresses.client_address`, which reads that header only as far as
 `TRUSTED_PROXIES` vouch for it. IPv6 clients count per /64, like the sign-in lockout.
 """
 
 from rest_framework.throttling import ScopedRateThrottle
 
-from modules.accounts.addresses import address_bucket, client_address
+from modules.core.addresses import address_bucket, client_address
 
 
 class ClientScopedRateThrottle(ScopedRateThrottle):

@@ -9,8 +9,10 @@ class MetamodelConfig(AppConfig):
 
     def ready(self) -> None:
         # The field types and the runtime import models, loaded only once apps are ready.
+        from modules.metamodel.api import urls as api_urls
         from modules.metamodel.field_types.builtin import register_builtin_types
         from modules.metamodel.runtime import celery as runtime_celery
 
         register_builtin_types()
         runtime_celery.connect_signals()
+        api_urls.register()

@@ -9,6 +9,8 @@ class RecordsConfig(AppConfig):
 
     def ready(self):
         from modules.metamodel import rows
+        from modules.records.api import urls as api_urls
         from modules.records.services import RecordService
 
         rows.register_writer(RecordService().store_columns)
+        api_urls.register()

@@ -14,6 +14,7 @@ class RelationsConfig(AppConfig):
         from modules.records import hooks
         from modules.records.screens import extensions
         from modules.relations import schemafile
+        from modules.relations.api import urls as api_urls
         from modules.relations.field_type import RelationFieldType
         from modules.relations.screens import profile
         from modules.relations.screens.listing import related_filter
@@ -32,3 +33,4 @@ class RelationsConfig(AppConfig):
         extensions.register_profile_panel("relations", profile.relations_panel)
         extensions.register_record_urls(profile.record_urlpatterns)
         extensions.register_form_section(RelationFormSection())
+        api_urls.register()

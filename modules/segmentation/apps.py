@@ -11,6 +11,7 @@ class SegmentationConfig(AppConfig):
         from modules.records import hooks
         from modules.records.screens import extensions
         from modules.segmentation import kinds, receivers, schemafile
+        from modules.segmentation.api import urls as api_urls
         from modules.segmentation.scoring import score_record
         from modules.segmentation.screens.records import segment_filters, segmentation_panel
 
@@ -20,3 +21,4 @@ class SegmentationConfig(AppConfig):
         hooks.register_preparer(score_record)
         extensions.register_list_filters(segment_filters)
         extensions.register_profile_panel("segmentation", segmentation_panel)
+        api_urls.register()

@@ -13,3 +13,6 @@ class TransferConfig(AppConfig):
         # Registers the tasks in every process, so `ImportService.run` finds `run_import`
         # by name (and runs it in place when tasks are eager).
         from modules.transfer import tasks  # noqa: F401
+        from modules.transfer.api import urls as api_urls
+
+        api_urls.register()

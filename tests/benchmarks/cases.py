@@ -25,9 +25,9 @@ from modules.access.links import flag as flag_links
 from modules.access.models import Visibility
 from modules.access.spec import access_spec
 from modules.api.pagination import KeysetPaginator, Ordering
-from modules.api.serializers import record_serializer
 from modules.metamodel.runtime import bind, registry
 from modules.metamodel.services import SchemaService
+from modules.records.api.serializers import record_serializer
 from tests.benchmarks import data, history, segmentation, transfer
 from tests.benchmarks.harness import (
     Row,

@@ -2,6 +2,8 @@
 
 The schema is generated for the current schema version, with one set of paths and
 one component per entity type, and cached on the snapshot: built once per version.
+The routes are those the domain modules registered (`routes.py`), expanded per type;
+the snapshot is the request's (`SchemaSnapshotMiddleware`).
 """
 
 from django.urls import include, path
@@ -12,31 +14,18 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from modules.metamodel.runtime import get_snapshot
+from modules.api import routes
 
 
 def _patterns(snapshot) -> list:
-    from modules.api.views import accounts, auth, history, meta, users
-    from modules.api.views.records import entity_urlpatterns
-    from modules.transfer import api as transfer
-
-    routes = [
-        path("auth/token/", auth.TokenView.as_view()),
-        path("meta/", include(meta)),
-        *accounts.urlpatterns,
-        *history.urlpatterns,
-        *users.urlpatterns,
-        *transfer.batch_urlpatterns,
-    ]
+    patterns = routes.fixed_urlpatterns()
     for entity in sorted(snapshot.entities, key=lambda e: e.slug):
-        routes += entity_urlpatterns(entity.slug, entity_slug=entity.slug)
-        routes += transfer.entity_urlpatterns(entity.slug, entity_slug=entity.slug)
-    return [path("api/v1/", include(routes))]
+        patterns += routes.record_urlpatterns(entity.slug, entity_slug=entity.slug)
+    return [path("api/v1/", include(patterns))]
 
 
-def openapi_document(snapshot=None) -> dict:
-    """The OpenAPI document of a snapshot (built once per schema version)."""
-    snapshot = snapshot or get_snapshot()
+def openapi_document(snapshot) -> dict:
+    """The OpenAPI document of a schema snapshot (built once per schema version)."""
 
     def build():
         generator = SchemaGenerator(patterns=_patterns(snapshot))
@@ -52,7 +41,7 @@ class SchemaView(APIView):
     schema = None
 
     def get(self, request):
-        return Response(openapi_document(getattr(request, "schema_snapshot", None)))
+        return Response(openapi_document(request.schema_snapshot))
 
 
 class DocsView(SpectacularSwaggerView):

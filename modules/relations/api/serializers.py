@@ -8,7 +8,7 @@ check the rules (entity types, labels, limits, access) and name each problem.
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from modules.api.serializers_meta import (
+from modules.api.serializers import (
     LabelField,
     StrictBooleanField,
     StrictIntegerField,

@@ -31,7 +31,11 @@ from modules.access.links import flag as flag_links
 from modules.api.pagination import KeysetPaginator, Ordering, capped_count
 from modules.api.paging import page_link, page_size
 from modules.api.schema_support import KeysetPaginationDoc, RecordSchema
-from modules.api.serializers import (
+from modules.metamodel.runtime import get_snapshot
+from modules.metamodel.runtime.check import pending_check
+from modules.records import query
+from modules.records.api import list_filters
+from modules.records.api.serializers import (
     READ_ONLY_SYSTEM,
     RESTRICTED_FIELDS,
     output_keys,
@@ -39,13 +43,8 @@ from modules.api.serializers import (
     record_serializer,
     sortable_keys,
 )
-from modules.api.views import history, relations
-from modules.metamodel.runtime import get_snapshot
-from modules.metamodel.runtime.check import pending_check
-from modules.records import query
 from modules.records.exceptions import RecordNotFound
 from modules.records.services import BULK_LIMIT, VISIBILITIES, RecordService
-from modules.relations.services import RelationService
 
 LIST_PARAMETERS = {
     "search",
@@ -55,8 +54,6 @@ LIST_PARAMETERS = {
     "page_size",
     "cursor",
     "format",
-    "relation",
-    "related_to",
 }
 SYSTEM_INPUT = {"owner", "visibility", "version", "participants"}
 BULK_ACTIONS = ("change_user", "update", "delete")
@@ -84,6 +81,11 @@ BULK_RESPONSE = {
     "required": ["action", "count"],
     "properties": {"action": {"type": "string"}, "count": {"type": "integer"}},
 }
+
+
+def list_parameters() -> set[str]:
+    """The query parameters of a list that are not a field filter."""
+    return LIST_PARAMETERS | list_filters.parameters()
 
 
 class FilterBackend(DjangoFilterBackend):
@@ -142,12 +144,12 @@ class RecordViewSet(viewsets.GenericViewSet):
         self._check_readable(request, queryset)
         # Building the filterset (every lookup of every field) costs more than the page
         # itself; only pay for it when a parameter names a filter.
-        if set(request.query_params) - LIST_PARAMETERS:
+        if set(request.query_params) - list_parameters():
             queryset = self.filter_queryset(queryset)
         queryset = query.search(
             queryset, request.user, self.entity, request.query_params.get("search")
         )
-        queryset = self._related(request, queryset)
+        queryset = list_filters.apply(request, queryset, self.entity)
         paginator = KeysetPaginator(self._ordering(request), page_size(request))
         page = flag_links(grants.with_holders(queryset, self.entity), request.user, self.entity)
         cursor = request.query_params.get("cursor")
@@ -296,23 +298,12 @@ class RecordViewSet(viewsets.GenericViewSet):
         return Response({"action": data["action"], "count": done})
 
     # -- helpers ---------------------------------------------------------------------
-    def _related(self, request, queryset):
-        """`?relation=<type id>[.<side>]&related_to=<id>`: records related to that record."""
-        key, other = request.query_params.get("relation"), request.query_params.get("related_to")
-        if key is None and other is None:
-            return queryset
-        if key is None or other is None:
-            raise ValidationError(
-                {"relation" if key is None else "related_to": [_("Give relation and related_to.")]}
-            )
-        return queryset.filter(RelationService().related_q(request.user, self.entity, key, other))
-
     def _check_readable(self, request, queryset) -> None:
         """Filtering or sorting on what some listed record hides from the user is a 400."""
         named = [
             (param, param.split("__")[0])
             for param in request.query_params
-            if param not in LIST_PARAMETERS
+            if param not in list_parameters()
         ]
         named += [
             ("ordering", raw.strip().lstrip("-"))
@@ -347,7 +338,7 @@ class RecordViewSet(viewsets.GenericViewSet):
         return {k: v for k, v in data.items() if k not in ignored}, system
 
     def _check_parameters(self, request) -> None:
-        known = LIST_PARAMETERS | set(self.filterset_class.base_filters)
+        known = list_parameters() | set(self.filterset_class.base_filters)
         unknown = sorted(set(request.query_params) - known)
         if unknown:
             raise ValidationError({name: [_("Unknown parameter.")] for name in unknown})
@@ -395,9 +386,4 @@ def entity_urlpatterns(prefix: str = "<slug:slug>", **initkwargs) -> list:
         path(f"{prefix}/bulk/", view({"post": "bulk"}, **initkwargs)),
         path(f"{prefix}/<int:pk>/", view(DETAIL, **initkwargs)),
         path(f"{prefix}/<int:pk>/restore/", view({"post": "restore"}, **initkwargs)),
-        *relations.record_urlpatterns(prefix, **initkwargs),
-        *history.record_urlpatterns(prefix, **initkwargs),
     ]
-
-
-urlpatterns = entity_urlpatterns()

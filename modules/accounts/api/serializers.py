@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from modules.accounts.models import Role, UserStatus
-from modules.api.serializers_meta import (
+from modules.api.serializers import (
     StrictBooleanField,
     StrictCharField,
     StrictIntegerField,

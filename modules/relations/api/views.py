@@ -15,20 +15,22 @@ trash) are listed; adding and removing need the right to edit the record.
 """
 
 from django.urls import path
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from modules.access import engine
-from modules.api import serializers_relations as s
+from modules.access.api.views import valid
 from modules.api.permissions import IsAdministratorOrReadOnly
-from modules.api.serializers_meta import ErrorSerializer
-from modules.api.views.access import valid
+from modules.api.serializers import ErrorSerializer
 from modules.metamodel.runtime import get_snapshot
 from modules.records.services import RecordService
 from modules.relations import specs
+from modules.relations.api import serializers as s
 from modules.relations.exceptions import RelationsOff
 from modules.relations.services import RelationService
 from modules.relations.type_service import RelationTypeService, describe, describe_all
@@ -236,8 +238,20 @@ class RecordRelationDetailView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+def related(request, queryset, entity):
+    """`?relation=<type id>[.<side>]&related_to=<id>`: records related to that record."""
+    key, other = request.query_params.get("relation"), request.query_params.get("related_to")
+    if key is None and other is None:
+        return queryset
+    if key is None or other is None:
+        raise ValidationError(
+            {"relation" if key is None else "related_to": [_("Give relation and related_to.")]}
+        )
+    return queryset.filter(RelationService().related_q(request.user, entity, key, other))
+
+
 def record_urlpatterns(prefix: str, **initkwargs) -> list:
-    """The relation routes of records under `prefix` (see records.entity_urlpatterns)."""
+    """The relation routes of records under `prefix` (see records.api.views.entity_urlpatterns)."""
     return [
         path(
             f"{prefix}/<int:pk>/relations/",

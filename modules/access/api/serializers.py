@@ -23,7 +23,7 @@ from modules.access.models import (
     ObjectRole,
     Visibility,
 )
-from modules.api.serializers_meta import StrictBooleanField, StrictIntegerField, StrictSerializer
+from modules.api.serializers import StrictBooleanField, StrictIntegerField, StrictSerializer
 
 ID_LIMITS = {"min_value": 1, "max_value": 2**63 - 1}
 # Plain names (no labels): the enums of the schema are named once, in

@@ -24,8 +24,8 @@ from rest_framework.views import APIView
 
 from modules.api.errors import JsonErrorsMixin
 from modules.api.paging import page_link, page_size
-from modules.api.serializers_history import HistoryPageSerializer
-from modules.api.serializers_meta import ErrorSerializer
+from modules.api.serializers import ErrorSerializer
+from modules.changelog.api.serializers import HistoryPageSerializer
 from modules.history.export import change_log_xlsx
 from modules.history.presenter import ShownRow
 from modules.history.services import FILTERS, HistoryService

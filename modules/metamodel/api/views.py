@@ -8,12 +8,12 @@
                                                             "fields": ["first_name"]}]}
 
 Every signed-in user reads; administrators write. Views check JSON shapes
-(`serializers_meta`) and render results; every change goes through `SchemaService`,
+(`api/serializers.py`) and render results; every change goes through `SchemaService`,
 whose domain errors the API's exception handler renders.
 """
 
 from django.db.models import Count, Q
-from django.urls import include, path
+from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -21,8 +21,8 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from modules.api import serializers_meta as s
 from modules.api.permissions import IsAdministratorOrReadOnly
+from modules.metamodel.api import serializers as s
 from modules.metamodel.exceptions import EntityTypeNotFound, FieldNotFound, StaleDefinition
 from modules.metamodel.field_types import field_types
 from modules.metamodel.models import EntityType, FieldDefinition
@@ -426,11 +426,6 @@ urlpatterns = [
         name="meta-entity-type-restore",
     ),
     path("entity-types/<str:slug>/layout/", LayoutView.as_view(), name="meta-layout"),
-    # Access settings: .../visibility/, .../permissions/, .../participants/ (views/access.py).
-    path("", include("modules.api.views.access")),
-    path("", include("modules.api.views.relations")),
-    # Segmentation: .../segmentation/ and its distribution and preview (views/segmentation.py).
-    path("", include("modules.api.views.segmentation")),
     path("entity-types/<str:slug>/fields/", FieldListView.as_view(), name="meta-fields"),
     # Before the field route: `order` is a valid api name, so this view serves it too.
     path(

@@ -27,11 +27,11 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from modules.accounts.api import serializers as s
 from modules.accounts.lifecycle import LifecycleService
 from modules.accounts.models import AccountSettings, Membership, Role, Team, User, UserStatus
 from modules.accounts.services import AccountService, team_tree
-from modules.api import serializers_accounts as s
-from modules.api.serializers_meta import ErrorSerializer
+from modules.api.serializers import ErrorSerializer
 
 E = ErrorSerializer
 READ_ERRORS = {401: E, 404: E}

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.test import RequestFactory, override_settings
 
-from modules.accounts.addresses import address_bucket, client_address
+from modules.core.addresses import address_bucket, client_address
 
 pytestmark = pytest.mark.smoke
 

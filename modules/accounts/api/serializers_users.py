@@ -1,19 +1,19 @@
-"""Bodies of the user life-cycle endpoints: invitations, seats, settings, hand-over.
+"""Bodies of the user life-cycle endpoints: invitations, seats, settings.
 
     body = InviteSerializer(data=request.data)
     body.is_valid(raise_exception=True)
     InvitationService().invite(request.user, **body.validated_data)
 
-As in `serializers_accounts`, request serializers check JSON shapes; the rules (free
+As in `serializers.py`, request serializers check JSON shapes; the rules (free
 seats, statuses, who may act) are the services'.
 """
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from modules.accounts.api.serializers import ID_LIMITS, RoleField
 from modules.accounts.models import InvitationStatus, Role
-from modules.api.serializers_accounts import ID_LIMITS, RoleField
-from modules.api.serializers_meta import (
+from modules.api.serializers import (
     StrictBooleanField,
     StrictCharField,
     StrictIntegerField,
@@ -78,26 +78,3 @@ class AccountSettingsSerializer(StrictSerializer):
             "every list, and in `GET /users/?include_deleted=true` for everyone."
         )
     )
-
-
-class HandOverSerializer(StrictSerializer):
-    """`POST /users/{id}/hand-over/`."""
-
-    to_user = StrictIntegerField(help_text=_("The active user who takes over."), **ID_LIMITS)
-
-
-class MoveSerializer(serializers.Serializer):
-    """How many records of one entity type move on one role."""
-
-    entity = serializers.CharField(help_text=_("The entity type's slug."))
-    entity_label = serializers.CharField()
-    role = serializers.CharField(help_text=_("owner, participant, responsible, ..."))
-    role_label = serializers.CharField()
-    count = serializers.IntegerField()
-
-
-class HandOverResultSerializer(serializers.Serializer):
-    """What a hand-over moved (or, as a preview, would move)."""
-
-    total = serializers.IntegerField()
-    moves = MoveSerializer(many=True)

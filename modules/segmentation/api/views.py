@@ -19,9 +19,9 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from modules.api import serializers_segmentation as s
 from modules.api.permissions import IsAdministratorOrReadOnly
-from modules.api.serializers_meta import ErrorSerializer
+from modules.api.serializers import ErrorSerializer
+from modules.segmentation.api import serializers as s
 from modules.segmentation.services import SegmentationService
 
 TAGS = ["metadata"]

@@ -18,10 +18,10 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from modules.access.api import serializers as s
 from modules.access.services import AccessService
-from modules.api import serializers_access as s
 from modules.api.permissions import IsAdministratorOrReadOnly
-from modules.api.serializers_meta import ErrorSerializer
+from modules.api.serializers import ErrorSerializer
 from modules.metamodel.runtime import get_snapshot
 
 TAGS = ["metadata"]

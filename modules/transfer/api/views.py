@@ -23,9 +23,9 @@ from rest_framework.views import APIView
 
 from modules.access import engine
 from modules.api.parsers import StrictJSONParser
-from modules.api.views.records import RecordViewSet
 from modules.core.exceptions import PermissionDenied
 from modules.records import query
+from modules.records.api.views import RecordViewSet
 from modules.transfer import export
 from modules.transfer.models import Mode
 from modules.transfer.services import ImportService
@@ -170,4 +170,3 @@ batch_urlpatterns = [
     path("imports/<int:pk>/run/", RunView.as_view()),
     path("imports/<int:pk>/undo/", UndoView.as_view()),
 ]
-urlpatterns = [*batch_urlpatterns, *entity_urlpatterns()]

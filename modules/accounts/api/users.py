@@ -1,16 +1,15 @@
-"""The user life cycle under /api/v1/: invite, suspend, anonymise, hand over; seats and settings.
+"""The user life cycle under /api/v1/: invite, suspend, anonymise; seats and settings.
 
     POST /api/v1/users/invite/                   {"email": "eve@example.com", "team": 3,
                                                   "role": "user"}            -> 201 invitation
     GET  /api/v1/users/invitations/              -> every invitation with its status
     POST /api/v1/users/invitations/5/resend/     -> a new link and expiry
     POST /api/v1/users/7/suspend/  .../unsuspend/  .../anonymize/
-    GET  /api/v1/users/7/hand-over/              -> preview: records per entity type and role
-    POST /api/v1/users/7/hand-over/              {"to_user": 9}  -> what moved
     GET|PATCH /api/v1/account/seats/             {"total": 30}
     GET|PATCH /api/v1/account/settings/          {"show_deleted_users_in_filters": true}
 
 Administrators only (403 for others). Every write goes through the accounts services.
+Handing a user's records over is records' business: `modules/records/api/handover.py`.
 """
 
 from django.urls import path
@@ -20,14 +19,13 @@ from rest_framework import status
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
+from modules.accounts.api import serializers as sa
+from modules.accounts.api import serializers_users as s
+from modules.accounts.api.views import READ_ERRORS, WRITE_ERRORS, AccountView, E
 from modules.accounts.invitations import InvitationService
 from modules.accounts.lifecycle import LifecycleService
 from modules.accounts.models import AccountSettings, Invitation
 from modules.accounts.seats import seat_usage
-from modules.api import serializers_accounts as sa
-from modules.api import serializers_users as s
-from modules.api.views.accounts import READ_ERRORS, WRITE_ERRORS, AccountView, E
-from modules.records import handover
 
 STATE_ERRORS = {**WRITE_ERRORS, 409: E}
 
@@ -168,45 +166,6 @@ AnonymizeView = _status_view(
 )
 
 
-# -- hand-over ----------------------------------------------------------------------------------
-def _moves_json(moves) -> dict:
-    rows = [m.__dict__ for m in moves]
-    return {"total": sum(m.count for m in moves), "moves": rows}
-
-
-class HandOverView(AdminView):
-    """`GET|POST /users/{id}/hand-over/`: preview, then move everything to another user."""
-
-    @extend_schema(
-        tags=["users"],
-        responses={200: s.HandOverResultSerializer, **READ_ERRORS, 403: E},
-        summary=gettext_lazy("Preview a hand-over"),
-        description=gettext_lazy(
-            "How many live records of each entity type the user holds in each object role "
-            "(owner, participant, responsible): what `POST` would move."
-        ),
-        operation_id="users_hand_over_preview",
-    )
-    def get(self, request, pk):
-        return Response(_moves_json(handover.preview(request.user, pk)))
-
-    @extend_schema(
-        tags=["users"],
-        request=s.HandOverSerializer,
-        responses={200: s.HandOverResultSerializer, **WRITE_ERRORS},
-        summary=gettext_lazy("Hand everything over to another user"),
-        description=gettext_lazy(
-            "Every live record of every entity type: the owner becomes `to_user`; as "
-            "participant or responsible, `to_user` replaces the user. One transaction, any "
-            "number of records."
-        ),
-        operation_id="users_hand_over",
-    )
-    def post(self, request, pk):
-        data = self.body(s.HandOverSerializer)
-        return Response(_moves_json(handover.hand_over(request.user, pk, data["to_user"])))
-
-
 # -- account ------------------------------------------------------------------------------------
 def _seats_json() -> dict:
     usage = seat_usage()
@@ -283,7 +242,6 @@ urlpatterns = [
     path("users/<int:pk>/suspend/", SuspendView.as_view(), name="api-user-suspend"),
     path("users/<int:pk>/unsuspend/", UnsuspendView.as_view(), name="api-user-unsuspend"),
     path("users/<int:pk>/anonymize/", AnonymizeView.as_view(), name="api-user-anonymize"),
-    path("users/<int:pk>/hand-over/", HandOverView.as_view(), name="api-user-hand-over"),
     path("account/seats/", SeatsView.as_view(), name="api-seats"),
     path("account/settings/", AccountSettingsView.as_view(), name="api-account-settings"),
 ]

@@ -1,0 +1,1 @@
+"""The access settings' REST API: visibility, permissions and participants of a type."""

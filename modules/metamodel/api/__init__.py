@@ -1,0 +1,1 @@
+"""The metadata REST API (`/api/v1/meta/`): entity types, fields, layouts, field types."""

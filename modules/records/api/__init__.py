@@ -1,0 +1,1 @@
+"""The records' REST API: one generic viewset for every entity type, and the hand-over."""

@@ -1,0 +1,10 @@
+"""Hands the records' API routes to the API's route registry (`RecordsConfig.ready()`)."""
+
+from modules.api import routes
+from modules.records.api import handover, views
+
+
+def register() -> None:
+    """Serve the hand-over under /api/v1/users/ and the record routes under every slug."""
+    routes.register(handover.urlpatterns)
+    routes.register_record_routes(views.entity_urlpatterns)

@@ -1,0 +1,1 @@
+"""The relations' REST API: relation types, the setting, and the relations of a record."""

@@ -1,0 +1,1 @@
+"""The segmentation REST API: a type's scheme, its distribution and a preview."""
