@@ -25,6 +25,7 @@ from modules.access import engine
 from modules.api.parsers import StrictJSONParser
 from modules.core.exceptions import PermissionDenied
 from modules.records import query
+from modules.records.api import list_filters
 from modules.records.api.views import RecordViewSet
 from modules.transfer import export
 from modules.transfer.models import Mode
@@ -142,7 +143,7 @@ class ExportViewSet(RecordViewSet):
         queryset = query.search(
             queryset, request.user, self.entity, request.query_params.get("search")
         )
-        queryset = self._related(request, queryset)
+        queryset = list_filters.apply(request, queryset, self.entity)
         ordering = self._ordering(request)
         queryset = queryset.order_by(*(f"-{o.name}" if o.descending else o.name for o in ordering))
         wanted = self._context(request).get("fields")
