@@ -17,6 +17,7 @@ from modules.metamodel.runtime.specs import FieldSpec
 from modules.metamodel.signals import field_replaced, field_state_changed, field_trashing
 from modules.segmentation.kinds import kind_of, parameter_kinds
 from modules.segmentation.models import Parameter, Scheme
+from modules.segmentation.services import SegmentationService
 
 
 def _names(parameters) -> str:
@@ -41,16 +42,12 @@ def refuse_unconfirmed_trash(sender, field, confirmed, **kwargs) -> None:
 
 def rescore_after_field_change(sender, field, **kwargs) -> None:
     """A scored field left or came back: re-score every record of its type."""
-    from modules.segmentation.services import SegmentationService
-
     for scheme in Scheme.objects.filter(parameters__field=field).distinct():
         SegmentationService.schedule_recompute(scheme)
 
 
 def follow_type_change(sender, old, new, **kwargs) -> None:
     """Move parameters from the old field to the converted one, or refuse the change."""
-    from modules.segmentation.services import SegmentationService
-
     used = list(Parameter.objects.filter(field=old))
     if not used:
         return

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from modules.metamodel.schemafiles.sections import Section, register_section
 from modules.segmentation.models import Scheme
+from modules.segmentation.services import SegmentationService
 
 NUMBER = {"type": ["number", "string", "null"]}
 SCHEMA = {
@@ -80,8 +81,6 @@ SCHEMA = {
 
 def apply_default(user, slug: str, now: Any, before: Any) -> list[str]:
     """Save the shipped scheme unless the admin changed the stored one."""
-    from modules.segmentation.services import SegmentationService
-
     service = SegmentationService()
     scheme = Scheme.objects.filter(entity_type__slug=slug).first()
     if scheme is not None and scheme.version > 0:
@@ -102,8 +101,6 @@ def _stored(service, scheme: Scheme) -> dict:
 
 def export_scheme(entity) -> dict | None:
     """The stored scheme, sparse: no empty descriptions, open ends and default weights."""
-    from modules.segmentation.services import SegmentationService
-
     scheme = Scheme.objects.filter(entity_type=entity).first()
     if scheme is None or scheme.version == 0:
         return None

@@ -31,6 +31,7 @@ from modules.segmentation.exceptions import SchemeInvalid, SegmentationNotEnable
 from modules.segmentation.kinds import clean_number, kind_of, number_text
 from modules.segmentation.models import Parameter, Recompute, Scheme, Segment
 from modules.segmentation.scoring import CENTS
+from modules.segmentation.tasks import recompute
 
 MAX_PARAMETERS = 30
 MAX_SEGMENTS = 20
@@ -205,8 +206,6 @@ class SegmentationService:
     @staticmethod
     def schedule_recompute(scheme: Scheme) -> Recompute:
         """A recompute run of the scheme's current version, sent to a worker after commit."""
-        from modules.segmentation.tasks import recompute
-
         run = Recompute.objects.create(scheme=scheme, scheme_version=scheme.version)
         transaction.on_commit(lambda: recompute.delay(run.pk))
         return run

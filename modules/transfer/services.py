@@ -35,6 +35,7 @@ from modules.transfer.exceptions import (
 from modules.transfer.models import ImportBatch, Mode, Status
 from modules.transfer.pipeline import Pipeline, chunks
 from modules.transfer.progress import Progress
+from modules.transfer.undo import undo_batch
 
 logger = logging.getLogger(__name__)
 
@@ -157,8 +158,6 @@ class ImportService:
 
     def undo(self, user, batch_id) -> ImportBatch:
         """Trash what the import created and restore what it updated, where unchanged since."""
-        from modules.transfer.undo import undo_batch
-
         batch = self.get(user, batch_id)
         check_import_allowed(user, get_snapshot().model_by_id(batch.entity_type_id).entity)
         if batch.status != Status.DONE:
