@@ -83,31 +83,7 @@ class LayoutEditor:
 
     def replace(self, sections: list[dict]) -> None:
         """Replace all sections; every listed field must be live and listed once."""
-        if not isinstance(sections, list) or not sections:
-            raise InvalidLayout(_("Give at least one section."), field="sections")
-        live = {f.api_name: f for f in self.layout.entity_type.fields.alive()}
-        seen: set[str] = set()
-        cleaned = []
-        for index, section in enumerate(sections):
-            if not isinstance(section, dict) or not isinstance(section.get("fields", []), list):
-                raise InvalidLayout(
-                    _("Each section needs a label and a list of fields."), field=f"sections.{index}"
-                )
-            label = clean_label(section.get("label"), key=f"sections.{index}.label")
-            names = section.get("fields", [])
-            for name in names:
-                if name not in live:
-                    raise InvalidLayout(
-                        _("There is no field '%(name)s'.") % {"name": name},
-                        field=f"sections.{index}.fields",
-                    )
-                if name in seen:
-                    raise InvalidLayout(
-                        _("'%(name)s' is placed twice.") % {"name": name},
-                        field=f"sections.{index}.fields",
-                    )
-                seen.add(name)
-            cleaned.append((label, [live[n] for n in names]))
+        cleaned = self._cleaned(sections)
         # Only rows whose place changes are written, so the configuration history shows
         # what moved instead of every item deleted and created again.
         old_sections = self.sections()
@@ -142,3 +118,32 @@ class LayoutEditor:
             LayoutItem.objects.filter(section=section).update(section=kept[0])
             section._history_user = self.user
             section.delete()
+
+    def _cleaned(self, sections: list[dict]) -> list[tuple[Any, list]]:
+        """Each section's label and live fields, checked: every field live and placed once."""
+        if not isinstance(sections, list) or not sections:
+            raise InvalidLayout(_("Give at least one section."), field="sections")
+        live = {f.api_name: f for f in self.layout.entity_type.fields.alive()}
+        seen: set[str] = set()
+        cleaned = []
+        for index, section in enumerate(sections):
+            if not isinstance(section, dict) or not isinstance(section.get("fields", []), list):
+                raise InvalidLayout(
+                    _("Each section needs a label and a list of fields."), field=f"sections.{index}"
+                )
+            label = clean_label(section.get("label"), key=f"sections.{index}.label")
+            names = section.get("fields", [])
+            for name in names:
+                if name not in live:
+                    raise InvalidLayout(
+                        _("There is no field '%(name)s'.") % {"name": name},
+                        field=f"sections.{index}.fields",
+                    )
+                if name in seen:
+                    raise InvalidLayout(
+                        _("'%(name)s' is placed twice.") % {"name": name},
+                        field=f"sections.{index}.fields",
+                    )
+                seen.add(name)
+            cleaned.append((label, [live[n] for n in names]))
+        return cleaned

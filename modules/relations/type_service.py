@@ -189,6 +189,18 @@ class RelationTypeService:
         for name in unknown:
             errors[name] = [_("Unknown key.")]
         in_use = not creating and Relation.objects.filter(relation_type=row).exists()
+        self._apply_ends(row, data, errors, creating=creating, in_use=in_use)
+        self._apply_names_and_limits(row, data, errors, creating=creating)
+        if errors:
+            raise RelationTypeInvalid(_("The relation type is not valid."), errors=errors)
+        self._apply_shape(row, data, errors)
+        if errors:
+            raise RelationTypeInvalid(_("The relation type is not valid."), errors=errors)
+
+    def _apply_ends(
+        self, row: RelationType, data: dict, errors: dict, *, creating: bool, in_use: bool
+    ) -> None:
+        """The source and target entity types and the symmetric flag; fixed once in use."""
         for end in ("source", "target"):
             if end in data or creating:
                 entity = self._entity(data.get(end), end, errors)
@@ -210,6 +222,11 @@ class RelationTypeService:
                 ]
             else:
                 row.symmetric = symmetric
+
+    def _apply_names_and_limits(
+        self, row: RelationType, data: dict, errors: dict, *, creating: bool
+    ) -> None:
+        """The labels of both sides, the key and the limits."""
         for key in ("source_label", "target_label"):
             if key in data or (creating and key == "source_label"):
                 try:
@@ -227,8 +244,9 @@ class RelationTypeService:
                     errors[key] = [_("Give a whole number from 1 up, or null for no limit.")]
                 else:
                     setattr(row, key, value)
-        if errors:
-            raise RelationTypeInvalid(_("The relation type is not valid."), errors=errors)
+
+    def _apply_shape(self, row: RelationType, data: dict, errors: dict) -> None:
+        """What the parts decide together: a symmetric type's one side, form sections, limits."""
         if row.symmetric:
             if row.source_id != row.target_id:
                 errors["symmetric"] = [
@@ -249,8 +267,6 @@ class RelationTypeService:
             row.target_form_section = None
         if not errors:
             self._check_limits(row, errors)
-        if errors:
-            raise RelationTypeInvalid(_("The relation type is not valid."), errors=errors)
 
     def _entity(self, slug: Any, end: str, errors: dict) -> EntityType | None:
         entity = (
