@@ -13,5 +13,10 @@ class ChangelogConfig(AppConfig):
 
     def ready(self) -> None:
         from modules.changelog.api import urls
+        from modules.changelog.screens import views
+        from modules.records.screens import extensions
 
         urls.register()
+        # Each record's history tab, and its link on the profile.
+        extensions.register_record_urls(views.record_urlpatterns)
+        extensions.register_record_tab("history_url", views.history_url)

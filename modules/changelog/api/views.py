@@ -26,9 +26,9 @@ from modules.api.errors import JsonErrorsMixin
 from modules.api.paging import page_link, page_size
 from modules.api.serializers import ErrorSerializer
 from modules.changelog.api.serializers import HistoryPageSerializer
-from modules.history.export import change_log_xlsx
-from modules.history.presenter import ShownRow
-from modules.history.services import FILTERS, HistoryService
+from modules.changelog.export import change_log_xlsx
+from modules.changelog.presenter import ShownRow
+from modules.changelog.services import FILTERS, HistoryService
 from modules.metamodel.runtime import get_snapshot
 
 E = ErrorSerializer

@@ -8,6 +8,7 @@ register here in their `AppConfig.ready()` instead:
     extensions.register_profile_panel("relations", relations_panel)  # a panel of the profile
     extensions.register_form_section(RelationFormSection())    # fields in the form's sections
     extensions.register_record_urls(relation_urlpatterns)      # URLs under records/<slug>/
+    extensions.register_record_tab("history_url", history_url)  # a tab of the profile
 
 A list narrower reads the request and answers None (not asked) or a `Narrowing`; the
 profile panel and the narrowing reach the page's template under the name registered.
@@ -27,6 +28,8 @@ ListFilters = Callable[[object], dict]
 ProfilePanel = Callable[[object, object, object], object]
 #: `urlpatterns(entity_slug)`: URL patterns served under `records/<slug>/`.
 RecordURLs = Callable[[str], list]
+#: `url(user, entity, record)`: the URL of a tab of the record's profile, "" for none.
+RecordTab = Callable[[object, object, object], str]
 
 
 class Narrowing(Protocol):
@@ -62,6 +65,7 @@ _list_narrowers: dict[str, ListNarrower] = {}
 _profile_panels: dict[str, ProfilePanel] = {}
 _form_sections: list[FormSection] = []
 _record_urls: list[RecordURLs] = []
+_record_tabs: dict[str, RecordTab] = {}
 
 
 def register_list_filters(contribute: ListFilters) -> None:
@@ -114,6 +118,17 @@ def profile_panels(user, entity, record) -> dict:
 def form_sections() -> list[FormSection]:
     """The registered form sections, in order."""
     return list(_form_sections)
+
+
+def register_record_tab(name: str, url: RecordTab) -> None:
+    """Have `url(user, entity, record)` fill `name` in the profile's template (its tab's
+    link), for a record the user sees whole or in part."""
+    _record_tabs[name] = url
+
+
+def record_tabs(user, entity, record) -> dict[str, str]:
+    """The URL of every registered tab of a record's profile, by its name."""
+    return {name: url(user, entity, record) for name, url in _record_tabs.items()}
 
 
 def record_urlpatterns(entity_slug: str) -> list:

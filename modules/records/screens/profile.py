@@ -9,7 +9,6 @@ A record the user may only list shows its basic fields; modules above records ad
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from wagtail.admin.views import generic
 
@@ -17,7 +16,6 @@ from modules.access import engine, grants
 from modules.access.links import Links
 from modules.access.models import Visibility
 from modules.accounts.models import Team
-from modules.history.services import may_read_history
 from modules.records.screens import extensions
 from modules.records.screens.base import EntityViewMixin
 
@@ -34,7 +32,7 @@ class RecordInspectView(EntityViewMixin, generic.InspectView):
         self.links = Links.of(self.request.user, self.entity, [record], titles=True)
         context["restricted"] = mask is not None
         if mask is not None:
-            context["history_url"] = self._history_url(record)
+            context.update(extensions.record_tabs(self.request.user, self.entity, record))
             context["sections"] = [
                 (
                     _("Basic information"),
@@ -55,7 +53,7 @@ class RecordInspectView(EntityViewMixin, generic.InspectView):
             for label, fields in self.entity.layout()
             if fields
         ]
-        context["history_url"] = self._history_url(record)
+        context.update(extensions.record_tabs(self.request.user, self.entity, record))
         # Panels of modules above records: relations, segmentation.
         context.update(extensions.profile_panels(self.request.user, self.entity, record))
         held = grants.holders(self.entity, [record.pk])[record.pk]
@@ -67,12 +65,6 @@ class RecordInspectView(EntityViewMixin, generic.InspectView):
             (_("Updated"), record.updated_at),
         ]
         return context
-
-    def _history_url(self, record) -> str:
-        """The history tab's URL, if the user may read the record's history."""
-        if not may_read_history(self.request.user, record):
-            return ""
-        return reverse(f"records_{self.entity_slug}:history", args=[record.pk])
 
     def _shown(self, spec, record) -> str:
         """A value as the profile shows it; a link to a record the user may not see, as

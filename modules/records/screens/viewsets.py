@@ -16,7 +16,6 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from modules.access.spec import OPEN_FLAG
-from modules.history.screens.views import RecordHistoryView
 from modules.metamodel.runtime.snapshot import SchemaSnapshot
 from modules.records.screens import bulk, extensions
 from modules.records.screens.editing import RecordCreateView, RecordDeleteView, RecordEditView
@@ -167,13 +166,8 @@ class EntityViewSet(ModelViewSet):
                 },
             ),
             *self.bulk_urlpatterns(),
-            # URLs of modules above records (relations' add and remove).
+            # URLs of modules above records (relations' add and remove, the history tab).
             *extensions.record_urlpatterns(self.entity.slug),
-            path(
-                "<int:pk>/history/",
-                RecordHistoryView.as_view(entity_slug=self.entity.slug),
-                name="history",
-            ),
         ]
 
     def bulk_urlpatterns(self):

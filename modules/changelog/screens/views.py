@@ -18,7 +18,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpResponse
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,11 +27,11 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets import AdminDateInput
 
+from modules.changelog.export import change_log_xlsx
+from modules.changelog.services import HistoryService, may_read_history
 from modules.core.exceptions import PermissionDenied, TesseraError
 from modules.core.i18n import localized
-from modules.history.export import change_log_xlsx
 from modules.history.models import Operation
-from modules.history.services import HistoryService
 from modules.metamodel.exceptions import EntityTypeNotFound
 from modules.metamodel.runtime import get_snapshot
 from modules.metamodel.screens.base import SettingsAreaView
@@ -210,3 +210,16 @@ def _with(query, **values) -> str:
 
 def _page_url(query, cursor: str | None) -> str | None:
     return "?" + _with(query, cursor=cursor) if cursor else None
+
+
+def record_urlpatterns(entity_slug: str) -> list:
+    """The history tab of every record of a type, under its `records/<slug>/`."""
+    view = RecordHistoryView.as_view(entity_slug=entity_slug)
+    return [path("<int:pk>/history/", view, name="history")]
+
+
+def history_url(user, entity, record) -> str:
+    """The history tab's URL, if the user may read the record's history."""
+    if not may_read_history(user, record):
+        return ""
+    return reverse(f"records_{entity.slug}:history", args=[record.pk])

@@ -1,9 +1,9 @@
-"""Wagtail hooks of history: Settings > Change log, for administrators."""
+"""Wagtail hooks of the change log: Settings > Change log, for administrators."""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
-from modules.history.screens import views
+from modules.changelog.screens import views
 from modules.metamodel.screens.registry import SettingsAreaViewSet
 
 

@@ -23,12 +23,12 @@ from django.utils.translation import gettext as _
 from modules.access import engine
 from modules.access.spec import access_spec, user_access
 from modules.api.pagination import KeysetPaginator, Ordering
+from modules.changelog.exceptions import HistoryFilterInvalid
+from modules.changelog.presenter import ShownRow, present
 from modules.core.exceptions import PermissionDenied
 from modules.core.permissions import require_administrator
 from modules.core.values import storable_moment
-from modules.history.exceptions import HistoryFilterInvalid
 from modules.history.models import Operation, RowHistory
-from modules.history.presenter import ShownRow, present
 from modules.metamodel.exceptions import EntityTypeNotFound
 from modules.metamodel.runtime import get_snapshot
 from modules.records.exceptions import RecordNotFound

@@ -13,10 +13,10 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from modules.api.pagination import KeysetPaginator
+from modules.changelog.exceptions import HistoryFilterInvalid
+from modules.changelog.presenter import present
+from modules.changelog.services import ORDERING, HistoryService
 from modules.core.spreadsheets import xlsx_bytes
-from modules.history.exceptions import HistoryFilterInvalid
-from modules.history.presenter import present
-from modules.history.services import ORDERING, HistoryService
 
 CHUNK = 500
 
