@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from modules.access import engine, grants
-from modules.access.engine import OPEN_FLAG, access_spec
 from modules.access.links import Links
+from modules.access.spec import OPEN_FLAG, access_spec
 from modules.api.filtering import RecordFilterSet
 from modules.metamodel.runtime.builder import class_name
 from modules.metamodel.runtime.snapshot import SchemaSnapshot

@@ -23,8 +23,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from modules.access import engine
 from modules.access.api.views import valid
+from modules.access.spec import OPEN_FLAG
 from modules.api.permissions import IsAdministratorOrReadOnly
 from modules.api.serializers import ErrorSerializer
 from modules.metamodel.runtime import get_snapshot
@@ -165,7 +165,7 @@ def item(linked) -> dict:
             "entity": other.entity.slug,
             "id": other.pk,
             "title": str(other),
-            "restricted": not getattr(other, engine.OPEN_FLAG, True),
+            "restricted": not getattr(other, OPEN_FLAG, True),
         },
     }
 
