@@ -18,6 +18,8 @@ from modules.accounts.models import Membership, Role, Team
 from modules.metamodel.runtime import get_model
 from modules.records.services import RecordService
 
+pytestmark = pytest.mark.smoke
+
 
 def client_for(user) -> APIClient:
     client = APIClient()
@@ -265,7 +267,8 @@ def test_a_visibility_the_type_does_not_allow_is_refused(make_user, admin):
 
 
 def test_the_visibility_filter_costs_one_condition_not_a_query_per_row(make_user, admin):
-    """A user's and a manager's page cost the same number of queries as an admin's."""
+    """A user's and a manager's page cost as many queries for 20 rows as for 5, and on
+    PostgreSQL (participants read along in an array) as many as an admin's."""
     team = Team.objects.create(name="T")
     boss, rep = make_user("boss"), make_user("rep")
     Membership.objects.create(user=boss, team=team, role=Role.MANAGER)
@@ -282,10 +285,15 @@ def test_the_visibility_filter_costs_one_condition_not_a_query_per_row(make_user
     for who in (admin, boss, rep):
         api = client_for(who)
         api.get("/api/v1/companies/")
-        with CaptureQueriesContext(connection) as queries:
-            assert api.get("/api/v1/companies/?page_size=20").status_code == 200
-        counts[who.username] = len(queries)
-    assert len(set(counts.values())) == 1, counts
+        for size in (5, 20):
+            with CaptureQueriesContext(connection) as queries:
+                response = api.get(f"/api/v1/companies/?page_size={size}")
+            assert len(response.json()["results"]) == size
+            counts[who.username, size] = len(queries)
+    for who in ("root", "boss", "rep"):
+        assert counts[who, 5] == counts[who, 20], counts
+    if connection.vendor == "postgresql":
+        assert len(set(counts.values())) == 1, counts
 
 
 def test_can_answers_for_the_system_itself(db):
@@ -395,10 +403,17 @@ def test_a_list_page_brings_its_participants_in_the_same_query(admin, make_user)
         # when
         with CaptureQueriesContext(connection) as queries:
             response = api.get("/api/v1/companies/?page_size=50")
-        # then: one query, the page, which reads the schema version along; each open row
-        # has its own participants
+        # then: one query, the page, which reads the schema version along; without
+        # PostgreSQL's arrays the page's participants (and the version, where the page
+        # cannot carry it) take one more query each, never one per row. Each open row has
+        # its own participants
         assert response.status_code == 200
-        assert len(queries) == 1, [q["sql"][:80] for q in queries.captured_queries]
+        read = [q["sql"] for q in queries.captured_queries]
+        if connection.vendor == "postgresql":
+            assert len(read) == 1, read
+        else:
+            grants = [sql for sql in read if sql.startswith('SELECT "access_recordgrant"')]
+            assert len(grants) == 1 and len(read) <= 3, read
         rows = {row["id"]: row for row in response.json()["results"]}
         assert set(rows) == set(made)
         assert {pk for pk, row in rows.items() if row["restricted"]} == restricted[who.username]

@@ -45,6 +45,7 @@ def test_invalid_values_are_400_naming_the_field(admin_client, every_type, type_
     assert get_model(every_type).objects.count() == before
 
 
+@pytest.mark.smoke
 def test_crud_trash_and_restore(admin_client):
     # create
     created = admin_client.post(
@@ -74,6 +75,7 @@ def test_crud_trash_and_restore(admin_client):
     assert restored.status_code == 200 and restored.json()["name"] == "Acme Ltd"
 
 
+@pytest.mark.smoke
 def test_not_found_is_the_same_for_unknown_types_and_ids(admin_client):
     missing = admin_client.get("/api/v1/companies/999999/")
     unknown = admin_client.get("/api/v1/spaceships/")
@@ -85,6 +87,7 @@ def test_not_found_is_the_same_for_unknown_types_and_ids(admin_client):
     )
 
 
+@pytest.mark.smoke
 @pytest.mark.parametrize(
     "query",
     [
@@ -108,6 +111,7 @@ def test_bad_list_parameters_are_400(admin_client, query):
     assert set(response.json()) == {"code", "detail", "errors"} and response.json()["errors"]
 
 
+@pytest.mark.smoke
 @pytest.mark.parametrize(
     "body",
     [
@@ -129,6 +133,7 @@ def test_bad_bodies_are_400_and_write_nothing(admin_client, body):
     assert get_model("companies").objects.count() == before
 
 
+@pytest.mark.smoke
 def test_sql_looking_values_are_just_values(admin_client):
     evil = "x'; DROP TABLE accounts_user; --"
     assert admin_client.post("/api/v1/companies/", {"name": evil}, format="json").status_code == 201
@@ -137,6 +142,7 @@ def test_sql_looking_values_are_just_values(admin_client):
     assert admin_client.get("/api/v1/companies/", {"search": evil}).status_code == 200
 
 
+@pytest.mark.smoke
 def test_cursor_pages_visit_every_row_once_both_ways_with_nulls(admin_client, admin):
     # given rows whose sort key repeats and is sometimes empty
     service = RecordService()
@@ -168,6 +174,7 @@ def test_cursor_pages_visit_every_row_once_both_ways_with_nulls(admin_client, ad
     assert back + [r["id"] for r in pages[-1]["results"]] == seen
 
 
+@pytest.mark.smoke
 def test_count_is_capped(admin_client, admin, settings):
     settings.API_COUNT_CAP = 3
     for i in range(5):
@@ -179,6 +186,7 @@ def test_count_is_capped(admin_client, admin, settings):
     assert "count" not in admin_client.get("/api/v1/products/").json()
 
 
+@pytest.mark.smoke
 def test_search_and_sparse_fields(admin_client, admin):
     RecordService().create(
         admin,
@@ -228,22 +236,25 @@ def test_list_query_count_does_not_grow_with_the_page(
         admin_client.get(f"/api/v1/{every_type}/?page_size=500")
 
 
+@pytest.mark.smoke
 def test_an_admins_list_page_is_one_query(admin_client, admin, django_assert_num_queries):
     # given three companies and a warm snapshot
     for name in ("Acme", "Globex", "Initech"):
         RecordService().create(admin, "companies", {"name": name})
     admin_client.get("/api/v1/companies/")
     # when, then the page query reads the schema version along: one query, as a static
-    # model's ModelViewSet makes
-    with django_assert_num_queries(1):
+    # model's ModelViewSet makes (on SQLite, one more reads the page's participants)
+    expected = 1 if connection.vendor == "postgresql" else 2
+    with django_assert_num_queries(expected):
         first = admin_client.get("/api/v1/companies/?page_size=2&ordering=name").json()
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(expected):
         rest = admin_client.get(first["next"]).json()
     # and the carried version is not part of the output; the cursor still works
     assert [r["name"] for r in first["results"] + rest["results"]] == ["Acme", "Globex", "Initech"]
     assert not {key for r in first["results"] for key in r if key.startswith("_")}
 
 
+@pytest.mark.smoke
 def test_an_empty_list_page_reads_the_version_apart(admin_client, django_assert_num_queries):
     # given no record to carry the version
     admin_client.get("/api/v1/products/")
@@ -253,6 +264,7 @@ def test_an_empty_list_page_reads_the_version_apart(admin_client, django_assert_
     assert '"metamodel_schemastate"' in context.captured_queries[1]["sql"]
 
 
+@pytest.mark.smoke
 def test_token_auth(api_client, user):
     # anonymous
     assert api_client.get("/api/v1/companies/").status_code == 401
@@ -272,6 +284,7 @@ def test_token_auth(api_client, user):
     assert api_client.get("/api/v1/companies/").status_code == 401
 
 
+@pytest.mark.smoke
 def test_inactive_users_lose_access_at_once(api_client, user):
     token = api_client.post(
         "/api/v1/auth/token/", {"username": "alice", "password": "pw-Secret-123"}, format="json"
@@ -304,6 +317,7 @@ def test_a_field_added_through_the_api_is_usable_and_documented_at_once(admin_cl
     assert {"potential", "potential__gte", "potential__in", "cursor", "search"} <= parameters
 
 
+@pytest.mark.smoke
 def test_schema_yaml_and_docs(admin_client):
     yaml_schema = admin_client.get("/api/v1/schema/?format=yaml")
     assert yaml_schema.status_code == 200 and yaml_schema.content.startswith(b"openapi: 3")
@@ -313,16 +327,32 @@ def test_schema_yaml_and_docs(admin_client):
     assert json.loads(admin_client.get("/api/v1/schema/").content)["info"]["title"] == "Tessera API"
 
 
+@pytest.mark.smoke
 def test_session_auth_needs_csrf_for_writes(user):
-    # given a browser session
+    # given a browser session, signed in through the login form
     client = Client(enforce_csrf_checks=True)
-    client.force_login(user)
+    client.get("/login/")
+    signed_in = client.post(
+        "/login/",
+        {"username": "alice", "password": "pw-Secret-123"},
+        HTTP_X_CSRFTOKEN=client.cookies["csrftoken"].value,
+    )
+    assert signed_in.status_code == 302
     # then reads work and unsafe requests without a CSRF token are refused in the API shape
     assert client.get("/api/v1/companies/").status_code == 200
     refused = client.post("/api/v1/companies/", {"name": "A"}, content_type="application/json")
     assert refused.status_code == 403 and set(refused.json()) == {"code", "detail", "errors"}
+    # and the same write with the session's CSRF token is accepted
+    accepted = client.post(
+        "/api/v1/companies/",
+        {"name": "A"},
+        content_type="application/json",
+        HTTP_X_CSRFTOKEN=client.cookies["csrftoken"].value,
+    )
+    assert accepted.status_code == 201, accepted.json()
 
 
+@pytest.mark.smoke
 def test_sorting_by_links_pages_by_id(admin_client, admin):
     first, second = (RecordService().create(admin, "companies", {"name": n}) for n in "AB")
     for i in range(5):
@@ -336,6 +366,7 @@ def test_sorting_by_links_pages_by_id(admin_client, admin):
     assert companies == sorted(companies, reverse=True)
 
 
+@pytest.mark.smoke
 def test_cursors_only_work_for_the_list_they_came_from(admin_client, admin):
     for name in "ABC":
         RecordService().create(admin, "companies", {"name": name})
@@ -345,6 +376,7 @@ def test_cursors_only_work_for_the_list_they_came_from(admin_client, admin):
     assert response.status_code == 400 and response.json()["code"] == "invalid_cursor"
 
 
+@pytest.mark.smoke
 def test_unknown_api_paths_are_json_404(admin_client):
     for path in ("/api/", "/api/v2/companies/", "/api/v1/companies/x/y/"):
         response = admin_client.get(path)

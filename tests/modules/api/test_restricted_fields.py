@@ -4,10 +4,13 @@
 A public deal links to a company hidden from Piotr (tests/fixtures/links.py).
 """
 
+import pytest
 from rest_framework.test import APIClient
 
 from modules.metamodel.runtime import get_model
 from modules.records.services import RecordService
+
+pytestmark = pytest.mark.smoke
 
 
 def client_for(user) -> APIClient:

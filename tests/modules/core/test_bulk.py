@@ -9,10 +9,9 @@ from modules.history.models import RowHistory
 from modules.metamodel.runtime import get_model
 from modules.records.services import RecordService
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.smoke]
 
 
-@pytest.mark.smoke
 def test_copy_insert_writes_every_column_and_gives_each_object_its_key(admin):
     # given: new records with text, number, date, list, foreign key and empty values
     model = get_model("persons")

@@ -53,6 +53,7 @@ def bob(make_user):
 # -- the list ---------------------------------------------------------------------------
 
 
+@pytest.mark.smoke
 def test_the_list_has_row_checkboxes_and_a_bulk_bar(client, user, mine):
     client.force_login(user)
     page = client.get(BASE).content.decode()
@@ -65,6 +66,7 @@ def test_the_list_has_row_checkboxes_and_a_bulk_bar(client, user, mine):
     assert "bulk-actions.js" in page
 
 
+@pytest.mark.smoke
 def test_the_trash_list_has_no_bulk_bar(client, user, mine):
     RecordService().delete(user, "companies", mine[0].pk)
     client.force_login(user)
@@ -72,6 +74,7 @@ def test_the_trash_list_has_no_bulk_bar(client, user, mine):
     assert "data-bulk-action-footer" not in page and "bulk-actions.js" not in page
 
 
+@pytest.mark.smoke
 @pytest.mark.parametrize("url", BULK)
 def test_anonymous_users_are_sent_to_log_in(client, mine, url):
     for response in (client.get(BASE + url + query(*mine)), client.post(BASE + url + query(*mine))):
@@ -82,6 +85,7 @@ def test_anonymous_users_are_sent_to_log_in(client, mine, url):
 # -- move to trash ----------------------------------------------------------------------
 
 
+@pytest.mark.smoke
 def test_trash_confirms_then_moves_the_records(client, user, mine):
     client.force_login(user)
     url = f"{BASE}bulk/trash/{query(*mine)}&next=/records/companies/%3Fq%3DMine"
@@ -95,6 +99,7 @@ def test_trash_confirms_then_moves_the_records(client, user, mine):
     assert "2 records moved to the trash." in client.get(BASE).content.decode()
 
 
+@pytest.mark.smoke
 def test_trash_refuses_a_mix_and_writes_nothing(client, user, admin, mine):
     # a plain user may delete only records she owns
     theirs = company(admin, "Theirs")
@@ -114,6 +119,7 @@ def test_trash_refuses_a_mix_and_writes_nothing(client, user, admin, mine):
     assert stored(mine[0]).deleted_at is None and stored(theirs).deleted_at is None
 
 
+@pytest.mark.smoke
 def test_records_the_user_cannot_see_answer_like_missing_ones(client, user, admin, mine):
     hidden = company(admin, "Secret", visibility="hidden")
     client.force_login(user)
@@ -129,6 +135,7 @@ def test_records_the_user_cannot_see_answer_like_missing_ones(client, user, admi
     assert stored(mine[0]).deleted_at is None and stored(hidden).deleted_at is None
 
 
+@pytest.mark.smoke
 def test_a_record_trashed_meanwhile_is_a_404_and_nothing_is_written(client, user, mine):
     client.force_login(user)
     url = f"{BASE}bulk/trash/{query(*mine)}"
@@ -138,6 +145,7 @@ def test_a_record_trashed_meanwhile_is_a_404_and_nothing_is_written(client, user
     assert stored(mine[0]).deleted_at is None
 
 
+@pytest.mark.smoke
 def test_malformed_empty_or_oversized_selections(client, user, mine, monkeypatch):
     monkeypatch.setattr(bulk, "BULK_LIMIT", 1)
     client.force_login(user)
@@ -150,6 +158,7 @@ def test_malformed_empty_or_oversized_selections(client, user, mine, monkeypatch
     assert "Act on at most 1 records at once." in response.content.decode()
 
 
+@pytest.mark.smoke
 def test_an_unsafe_next_is_ignored(client, user, mine):
     client.force_login(user)
     response = client.post(f"{BASE}bulk/trash/{query(*mine)}&next=https://evil.example/")
@@ -159,6 +168,7 @@ def test_an_unsafe_next_is_ignored(client, user, mine):
 # -- change user ------------------------------------------------------------------------
 
 
+@pytest.mark.smoke
 def test_change_owner(client, user, bob, mine):
     client.force_login(user)
     url = f"{BASE}bulk/change-user/{query(*mine)}"
@@ -169,6 +179,7 @@ def test_change_owner(client, user, bob, mine):
     assert [stored(r).owner_id for r in mine] == [bob.pk, bob.pk]
 
 
+@pytest.mark.smoke
 def test_change_participants_add_then_remove(client, user, bob, mine):
     team = Team.objects.create(name="Sales")
     client.force_login(user)
@@ -187,6 +198,7 @@ def test_change_participants_add_then_remove(client, user, bob, mine):
     assert all(team.pk in h["participant"]["teams"] for h in held.values())
 
 
+@pytest.mark.smoke
 def test_responsible_is_offered_where_the_type_has_it(client, user, admin, mine):
     AccessService().update_permissions(
         admin, "companies", object_roles=["owner", "participant", "responsible"]
@@ -196,6 +208,7 @@ def test_responsible_is_offered_where_the_type_has_it(client, user, admin, mine)
     assert [c[0] for c in form.fields["role"].choices] == ["owner", "responsible", "participant"]
 
 
+@pytest.mark.smoke
 def test_change_user_shows_form_errors_and_writes_nothing(client, user, bob, mine):
     client.force_login(user)
     url = f"{BASE}bulk/change-user/{query(*mine)}"
@@ -211,6 +224,7 @@ def test_change_user_shows_form_errors_and_writes_nothing(client, user, bob, min
     assert [stored(r).owner_id for r in mine] == [user.pk, user.pk]
 
 
+@pytest.mark.smoke
 def test_change_user_refuses_a_mix_and_writes_nothing(client, user, admin, bob, mine):
     theirs = company(admin, "Theirs")
     client.force_login(user)
@@ -231,6 +245,7 @@ def test_change_user_refuses_a_mix_and_writes_nothing(client, user, admin, bob, 
 # -- export selected --------------------------------------------------------------------
 
 
+@pytest.mark.smoke
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
 def test_export_selected_masks_like_the_list_export(client, user, admin, make_user, fmt):
     # given an open record, a non-public one she may only list, and one not selected
@@ -250,6 +265,7 @@ def test_export_selected_masks_like_the_list_export(client, user, admin, make_us
     assert by_name["Masked"][city] == "Kraków"  # a basic field: shown to those who only list
 
 
+@pytest.mark.smoke
 def test_export_selected_needs_the_export_permission(client, user, admin, mine):
     AccessService().update_permissions(admin, "companies", system={"user": ["view", "add"]})
     client.force_login(user)
@@ -257,6 +273,7 @@ def test_export_selected_needs_the_export_permission(client, user, admin, mine):
     assert f"{BASE}bulk/export/xlsx/" not in client.get(BASE).content.decode()
 
 
+@pytest.mark.smoke
 def test_unknown_export_formats_are_404(client, user, mine):
     client.force_login(user)
     assert client.get(f"{BASE}bulk/export/pdf/{query(*mine)}").status_code == 404
@@ -290,6 +307,7 @@ def test_bulk_screens_render_with_every_field_type(client, admin, bob, every_typ
     assert set(model.objects.values_list("owner_id", flat=True)) == {bob.pk}
 
 
+@pytest.mark.smoke
 def test_the_bulk_screens_speak_polish(client, user, admin, mine):
     theirs = company(admin, "Theirs")
     client.force_login(user)

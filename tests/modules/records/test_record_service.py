@@ -4,6 +4,8 @@ from modules.metamodel.runtime import get_model
 from modules.records.exceptions import RecordInvalid, RecordNotFound, StaleRecord
 from modules.records.services import RecordService
 
+pytestmark = pytest.mark.smoke
+
 service = RecordService()
 
 

@@ -46,6 +46,7 @@ def stored(records):
     return [(rows[r.pk].score, rows[r.pk].segment) for r in records]
 
 
+@pytest.mark.smoke
 def test_changing_a_range_moves_every_existing_record(
     admin, segmentation, django_capture_on_commit_callbacks
 ):
@@ -68,6 +69,7 @@ def test_changing_a_range_moves_every_existing_record(
     assert run.done == run.total == get_model("persons").objects.count()
 
 
+@pytest.mark.smoke
 def test_a_recompute_in_small_batches_reports_progress_and_rewrites_nothing_unchanged(
     admin, segmentation
 ):
@@ -83,6 +85,7 @@ def test_a_recompute_in_small_batches_reports_progress_and_rewrites_nothing_unch
     assert [s for _score, s in stored(records)] == ["Weak", "Medium", "Good", "Ideal", "Good"]
 
 
+@pytest.mark.smoke
 def test_batch_ranges_cover_every_row_once_across_gaps_and_leave_the_last_one_open(admin):
     # given records, some of them purged so the ids have gaps
     records = people(admin, [1, 2, 3, 4, 5, 6, 7])
@@ -98,6 +101,7 @@ def test_batch_ranges_cover_every_row_once_across_gaps_and_leave_the_last_one_op
     assert ranges[0][0] == ids[0] and ranges[-1][1] == OPEN_END
 
 
+@pytest.mark.smoke
 def test_a_run_of_an_older_scheme_version_stops_as_superseded(admin, segmentation):
     # given
     old = segmentation.recompute(admin, "persons")
@@ -139,6 +143,7 @@ def test_a_recompute_whose_worker_died_mid_run_is_resumed_and_rescores_each_row_
     assert run.changed == 3
 
 
+@pytest.mark.smoke
 def test_a_running_recompute_whose_worker_still_reports_is_left_alone(admin, segmentation):
     # given
     run = segmentation.recompute(admin, "persons")
@@ -274,6 +279,7 @@ ranges = st.lists(
 )
 
 
+@pytest.mark.smoke
 @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
 @given(
     bounds=ranges,

@@ -6,7 +6,7 @@ from django.urls import reverse
 from modules.records.services import RecordService
 from modules.segmentation.models import Scheme
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.smoke]
 SCHEME = "/settings/segmentation/persons/"
 
 

@@ -8,6 +8,8 @@ from modules.metamodel.runtime import get_model
 from modules.records.services import RecordService
 from tests.fixtures.transfer import table_bytes, upload_file
 
+pytestmark = pytest.mark.smoke
+
 HEADER = ["Imię", "Nazwisko", "E-mail", "Źródło"]
 ROWS = [["Anna", "Nowak", "anna@example.com", "Polecenie"]]
 

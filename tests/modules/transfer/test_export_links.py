@@ -8,7 +8,10 @@ import csv
 import io
 
 import openpyxl
+import pytest
 from rest_framework.test import APIClient
+
+pytestmark = pytest.mark.smoke
 
 
 def client_for(user) -> APIClient:

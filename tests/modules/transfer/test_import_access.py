@@ -10,6 +10,8 @@ from modules.records.services import RecordService
 from modules.transfer.exceptions import ImportInvalid
 from modules.transfer.models import ImportBatch, Status
 
+pytestmark = pytest.mark.smoke
+
 records = RecordService()
 HEADER = ["Name", "Tax ID"]
 MAPPING = {"Name": "name", "Tax ID": "tax_number"}

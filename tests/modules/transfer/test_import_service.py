@@ -7,6 +7,8 @@ from modules.records.services import RecordService
 from modules.transfer.exceptions import ImportInvalid, ImportRefused, ImportStateConflict
 from modules.transfer.models import ImportBatch, Status
 
+pytestmark = pytest.mark.smoke
+
 PEOPLE = [
     ["Anna", "Nowak", "anna@example.com", "Polecenie"],
     ["Jan", "Kowalski", "jan@example.com", "Website"],

@@ -9,6 +9,8 @@ import pytest
 
 from modules.transfer.exceptions import ImportInvalid
 
+pytestmark = pytest.mark.smoke
+
 HEADER = ["Imię", "Nazwisko", "Właściciel", "Widoczność", "Uczestnicy"]
 ROWS = [["Anna", "Nowak", "1", "hidden", "1"]]
 

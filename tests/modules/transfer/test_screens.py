@@ -5,6 +5,8 @@ from modules.records.services import RecordService
 from modules.transfer.models import ImportBatch, Status
 from tests.fixtures.transfer import table_bytes, upload_file
 
+pytestmark = pytest.mark.smoke
+
 HEADER = ["Imię", "Nazwisko", "Notatki"]
 
 
