@@ -13,8 +13,12 @@ class AccessConfig(AppConfig):
     def ready(self):
         # Models may be imported only once every app is loaded.
         from modules.access.api import urls as api_urls
+        from modules.access.engine import open_q, scoped
         from modules.access.spec import is_admin, teams_changed
         from modules.accounts.models import Membership, Team
+        from modules.metamodel.runtime.queryset import register_access
+
+        register_access(scoped, open_q)
 
         administrators.register(is_admin)
         for model in (Team, Membership):

@@ -274,16 +274,3 @@ def can(user, action: str, record: Any = None, *, entity: EntitySpec | str | Non
     if action == "view" or not may_view:
         return may_view
     return action in granted or (system and opens)
-
-
-def can_list(user, record) -> bool:
-    """May the user see `record` at all (maybe only its basic fields)?"""
-    if can(user, "view", record):
-        return True
-    access = user_access(user)
-    return (
-        record.visibility == Visibility.NON_PUBLIC
-        and access is not None
-        and bool(access.user_id)
-        and access_spec(record.entity).system_allows(access.role, "view")
-    )

@@ -22,7 +22,6 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
-from modules.access import engine
 from modules.access.links import seen_values
 from modules.access.models import ObjectRole, Visibility
 from modules.accounts.models import Team
@@ -266,8 +265,7 @@ def _far_titles(viewer, wanted) -> dict:
     titles = {}
     for other, ids in by_entity.items():
         model = snapshot.model_by_id(other)
-        live = model.objects.filter(pk__in=ids, deleted_at__isnull=True)
-        rows = engine.scoped(live, viewer, model.entity)
+        rows = model.objects.alive().filter(pk__in=ids).visible_to(viewer)
         titles.update({(other, r.pk): str(r) for r in rows})
     return titles
 

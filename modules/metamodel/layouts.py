@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from modules.core.trash import alive_q
 from modules.metamodel.exceptions import InvalidLayout
 from modules.metamodel.labels import clean_label
 from modules.metamodel.models import (
@@ -89,9 +90,7 @@ class LayoutEditor:
         old_sections = self.sections()
         items = {
             item.field_id: item
-            for item in LayoutItem.objects.filter(
-                section__layout=self.layout, field__deleted_at__isnull=True
-            )
+            for item in LayoutItem.objects.filter(alive_q("field"), section__layout=self.layout)
         }
         kept = []
         for position, (label, fields) in enumerate(cleaned, start=1):

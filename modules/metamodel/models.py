@@ -11,22 +11,16 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from modules.core.i18n import localized
+from modules.core.trash import TrashQuerySet, alive_q
 from modules.metamodel.field_types import field_types
 
 
-class EntityTypeQuerySet(models.QuerySet):
+class EntityTypeQuerySet(TrashQuerySet):
     """Entity types in and out of the trash."""
-
-    def alive(self) -> "EntityTypeQuerySet":
-        return self.filter(deleted_at__isnull=True)
-
-    def trashed(self) -> "EntityTypeQuerySet":
-        return self.filter(deleted_at__isnull=False)
 
 
 class EntityType(models.Model):
@@ -76,14 +70,8 @@ class EntityType(models.Model):
         return f"ent_{self.pk}"
 
 
-class FieldQuerySet(models.QuerySet):
+class FieldQuerySet(TrashQuerySet):
     """Fields in and out of the trash."""
-
-    def alive(self) -> "FieldQuerySet":
-        return self.filter(deleted_at__isnull=True)
-
-    def trashed(self) -> "FieldQuerySet":
-        return self.filter(deleted_at__isnull=False)
 
 
 class FieldDefinition(models.Model):
@@ -134,7 +122,7 @@ class FieldDefinition(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["entity_type", "api_name"],
-                condition=Q(deleted_at__isnull=True),
+                condition=alive_q(),
                 name="uniq_live_field_api_name",
             ),
         ]

@@ -39,7 +39,7 @@ class Move:
 
 
 def _record_ids(entity, model, role: str, user_id: int) -> list[int]:
-    live = model.objects.filter(deleted_at__isnull=True)
+    live = model.objects.alive()
     if role == ObjectRole.OWNER:
         rows = live.filter(owner_id=user_id)
     else:

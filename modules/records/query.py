@@ -1,22 +1,17 @@
-"""Reading record lists the same way in the API and the admin: search and what may be
-filtered or sorted.
+"""Reading record lists the same way in the API and the admin: what may be filtered or
+sorted.
 
-    rows = search(rows, user, entity, "acme")
     hiding = unreadable_names(rows, user, entity, {"employees", "name"})  # -> {"employees"}
 
 A non-public record a user may only list shows its basic fields; searching,
 filtering or sorting by any other field would reveal those values, so search skips
-them on such records and a filter or sort by them is refused. So is a filter or sort
-by a link field while a listed record links to a record hidden from the user: the
-link is withheld (`access/links.py`), and its order or a match would give its id away.
+them on such records (`RecordQuerySet.search`) and a filter or sort by them is
+refused. So is a filter or sort by a link field while a listed record links to a
+record hidden from the user: the link is withheld (`access/links.py`), and its order
+or a match would give its id away.
 """
 
 from __future__ import annotations
-
-from functools import reduce
-from operator import or_
-
-from django.db.models import Q
 
 from modules.access import engine
 from modules.access.links import hidden_link_exists, link_fields
@@ -26,21 +21,6 @@ from modules.metamodel.runtime.specs import EntitySpec
 def restricted_readable(entity: EntitySpec) -> set[str]:
     """What a user reads on a non-public record they may not open."""
     return {"id", "visibility", *(spec.api_name for spec in entity.fields if spec.is_basic)}
-
-
-def search(queryset, user, entity: EntitySpec, text: str | None):
-    """Records with `text` in a searchable field the user may read on that record."""
-    if not text:
-        return queryset
-    names = [spec.api_name for spec in entity.fields if spec.type_class.searchable]
-    basic = {spec.api_name for spec in entity.fields if spec.is_basic}
-    found = [Q(**{f"{n}__icontains": text}) for n in names if n in basic]
-    hidden = [Q(**{f"{n}__icontains": text}) for n in names if n not in basic]
-    if hidden:
-        found.append(engine.open_q(user, entity) & reduce(or_, hidden))
-    if not found:
-        return queryset.none()
-    return queryset.filter(reduce(or_, found))
 
 
 def unreadable_names(queryset, user, entity: EntitySpec, names) -> set[str]:

@@ -53,7 +53,7 @@ class RecordService(RowWrites, BulkActions, ValueChecks, SharingChecks):
     def get(self, user, entity_slug: str, record_id: Any, *, trashed: bool = False):
         """A record the user may see (flagged open or restricted); else RecordNotFound."""
         model = get_snapshot().model(entity_slug)
-        rows = engine.scoped(model.objects.all(), user, model.entity)
+        rows = model.objects.visible_to(user)
         return self._load(model, record_id, trashed=trashed, rows=rows)
 
     @writes
@@ -197,7 +197,7 @@ class RecordService(RowWrites, BulkActions, ValueChecks, SharingChecks):
     ):
         if rows is None:
             rows = model.objects.filter(engine.visible_q(user, model.entity))
-        rows = rows.filter(deleted_at__isnull=not trashed)
+        rows = rows.trashed() if trashed else rows.alive()
         if lock:
             rows = rows.select_for_update()
         try:
@@ -220,9 +220,7 @@ class RecordService(RowWrites, BulkActions, ValueChecks, SharingChecks):
                 field="ids",
             )
         wanted = set(ids)
-        rows = model.objects.filter(
-            engine.visible_q(user, model.entity), deleted_at__isnull=True, pk__in=wanted
-        )
+        rows = model.objects.alive().filter(engine.visible_q(user, model.entity), pk__in=wanted)
         records = list(rows.select_for_update().order_by("pk"))
         missing = wanted - {r.pk for r in records}
         if missing:

@@ -108,7 +108,7 @@ class ValueChecks:
             if not spec.unique or value is None:
                 continue
             lookup = {f"{name}__iexact" if isinstance(value, str) else name: value}
-            clash = model.objects.filter(deleted_at__isnull=True, **lookup)
+            clash = model.objects.alive().filter(**lookup)
             if own_id is not None:
                 clash = clash.exclude(pk=own_id)
             if clash.filter(engine.open_q(user, model.entity)).exists():

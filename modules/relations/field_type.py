@@ -11,7 +11,6 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from modules.access.engine import scoped
 from modules.core.values import is_digits
 from modules.core.widgets import PickerWidget
 from modules.metamodel.field_types.base import LinkType
@@ -56,8 +55,8 @@ class RelationFieldType(LinkType):
     def linked_records(self, field, viewer, *, live=True):
         """Records of the target type `viewer` may see (titles masked where due)."""
         model = self.target_model(field)
-        rows = model.objects.filter(deleted_at__isnull=True) if live else model.objects.all()
-        return scoped(rows, viewer, model.entity)
+        rows = model.objects.alive() if live else model.objects.all()
+        return rows.visible_to(viewer)
 
     def form_field(self, field):
         # A type-ahead over the target's lookup (any table size); the record service
@@ -101,7 +100,7 @@ class RelationFieldType(LinkType):
             raise ValidationError(_("Give the linked record's id."), code="invalid")
         record_id = int(value)
         target = self.target_model(field)
-        if not target.objects.filter(pk=record_id, deleted_at__isnull=True).exists():
+        if not target.objects.alive().filter(pk=record_id).exists():
             raise ValidationError(
                 _("No record has the id %(id)s."), params={"id": record_id}, code="invalid_relation"
             )

@@ -21,13 +21,11 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from modules.core.i18n import localized
+from modules.core.trash import TrashQuerySet
 
 
-class RelationTypeQuerySet(models.QuerySet):
+class RelationTypeQuerySet(TrashQuerySet):
     """Relation types in and out of the trash."""
-
-    def alive(self):
-        return self.filter(deleted_at__isnull=True)
 
 
 class RelationType(models.Model):

@@ -73,8 +73,7 @@ def _rows_q(sides: list[Side], ids) -> Q:
 def live_visible(user, entity_id: int, ids):
     """The live records of an entity type among `ids` that `user` may see (flagged)."""
     model = get_snapshot().model_by_id(entity_id)
-    rows = model.objects.filter(deleted_at__isnull=True, pk__in=ids)
-    return engine.scoped(rows, user, model.entity)
+    return model.objects.alive().filter(pk__in=ids).visible_to(user)
 
 
 class RelationService:
@@ -302,7 +301,7 @@ class RelationService:
 
     def _count(self, side: Side, own_id: int) -> int:
         """Live relations of record `own_id` on `side` (their other ends not in the trash)."""
-        live = get_snapshot().model_by_id(side.other_id).objects.filter(deleted_at__isnull=True)
+        live = get_snapshot().model_by_id(side.other_id).objects.alive()
         rows = Relation.objects.filter(relation_type_id=side.type.id)
         if side.side == BOTH:
             live_ids = live.values("pk")

@@ -22,6 +22,7 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from modules.core.permissions import require_administrator
+from modules.core.trash import alive_q
 from modules.metamodel.models import EntityType, FieldDefinition, SchemaState
 from modules.metamodel.runtime import get_snapshot
 from modules.metamodel.runtime.specs import EntitySpec
@@ -52,7 +53,7 @@ class SegmentationService(SchemeValidation):
     def stored(self, slug: str) -> Scheme | None:
         """The scheme row of an entity type, read afresh (not from a snapshot)."""
         return (
-            Scheme.objects.filter(entity_type__slug=slug, entity_type__deleted_at__isnull=True)
+            Scheme.objects.filter(alive_q("entity_type"), entity_type__slug=slug)
             .prefetch_related("parameters", "segments")
             .first()
         )
@@ -95,12 +96,7 @@ class SegmentationService(SchemeValidation):
         require_administrator(user, _("Only administrators may see how records are segmented."))
         entity = self.entity(slug)
         model = get_snapshot().model(slug)
-        rows = (
-            model.objects.filter(deleted_at__isnull=True)
-            .values_list("segment")
-            .annotate(n=Count("id"))
-            .order_by()
-        )
+        rows = model.objects.alive().values_list("segment").annotate(n=Count("id")).order_by()
         scheme = self.stored(slug)
         names = [s.name for s in scheme.segments.all()] if scheme else []
         return self._counts(entity, names, dict(rows))
@@ -119,7 +115,7 @@ class SegmentationService(SchemeValidation):
                 counts = dict(cursor.fetchall())
         else:
             counts: dict = {}
-            for record in model.objects.filter(deleted_at__isnull=True).iterator():
+            for record in model.objects.alive().iterator():
                 name = compiled.segment_for(compiled.score(record))
                 counts[name] = counts.get(name, 0) + 1
         return self._counts(entity, [s.name for s in segments], counts)

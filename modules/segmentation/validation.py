@@ -132,9 +132,11 @@ class SchemeValidation:
             errors[key] = [_("Choose the field this parameter scores.")]
             return None
         if not entity.has_field(api_name):
-            trashed = FieldDefinition.objects.filter(
-                entity_type_id=entity.id, api_name=api_name, deleted_at__isnull=False
-            ).exists()
+            trashed = (
+                FieldDefinition.objects.trashed()
+                .filter(entity_type_id=entity.id, api_name=api_name)
+                .exists()
+            )
             errors[key] = [
                 _("The field '%(name)s' is in the trash; restore it or choose another field.")
                 % {"name": api_name}

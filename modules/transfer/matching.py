@@ -63,5 +63,5 @@ def unreadable_keys(user, entity: EntitySpec, names: list[str]) -> set[str]:
     Matching on such a field would tell, row by row, which masked record holds a value.
     """
     model = get_snapshot().model_by_id(entity.id)
-    rows = model.objects.filter(engine.visible_q(user, entity), deleted_at__isnull=True)
+    rows = model.objects.alive().filter(engine.visible_q(user, entity))
     return unreadable_names(rows, user, entity, names)

@@ -308,7 +308,7 @@ class Pipeline:
             }
             if not values:
                 continue
-            rows = self._filter_in(self.model.objects.filter(deleted_at__isnull=True), spec, values)
+            rows = self._filter_in(self.model.objects.alive(), spec, values)
             opened = set(
                 rows.filter(engine.open_q(self.user, self.entity)).values_list("pk", flat=True)
             )
@@ -319,9 +319,7 @@ class Pipeline:
         return taken
 
     def _live(self):
-        return self.model.objects.filter(
-            engine.visible_q(self.user, self.entity), deleted_at__isnull=True
-        )
+        return self.model.objects.alive().filter(engine.visible_q(self.user, self.entity))
 
     def _filter_in(self, rows, spec, values: set):
         if any(isinstance(v, str) for v in values):

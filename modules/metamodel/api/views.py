@@ -12,7 +12,7 @@ Every signed-in user reads; administrators write. Views check JSON shapes
 whose domain errors the API's exception handler renders.
 """
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,6 +22,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from modules.api.permissions import IsAdministratorOrReadOnly
+from modules.core.trash import alive_q
 from modules.metamodel.api import serializers as s
 from modules.metamodel.exceptions import EntityTypeNotFound, FieldNotFound, StaleDefinition
 from modules.metamodel.field_types import field_types
@@ -46,7 +47,7 @@ TRASHED = OpenApiParameter(
 def entity_rows(*, trashed: bool = False):
     """Entity types, live or trashed, with `field_count` (live fields) annotated."""
     rows = EntityType.objects.trashed() if trashed else EntityType.objects.alive()
-    return rows.annotate(field_count=Count("fields", filter=Q(fields__deleted_at__isnull=True)))
+    return rows.annotate(field_count=Count("fields", filter=alive_q("fields")))
 
 
 def get_entity(slug: str, *, trashed: bool = False) -> EntityType:

@@ -21,6 +21,7 @@ import jsonschema
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -245,6 +246,13 @@ class FieldType:
 
     def filter_kwargs(self, field: FieldLike) -> dict:
         return {}
+
+    def search_q(self, field: FieldLike, text: str) -> Q | None:
+        """The condition "`text` is in this field" that search ORs over the fields; None
+        for a type search does not look in (`searchable` is False)."""
+        if not self.searchable:
+            return None
+        return Q(**{f"{field.api_name}__icontains": text})
 
     # -- admin screens -----------------------------------------------------------------
     def admin_form_field(self, field: FieldLike) -> forms.Field:

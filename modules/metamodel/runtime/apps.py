@@ -21,6 +21,3 @@ class RuntimeApps(Apps):
         if app_label == RUNTIME_APP_LABEL:
             return super().get_registered_model(app_label, model_name)
         return global_apps.get_registered_model(app_label, model_name)
-
-    def runtime_models(self) -> list:
-        return list(self.all_models[RUNTIME_APP_LABEL].values())

@@ -2,6 +2,7 @@
 
     Person = get_model("persons")          # a subclass built by the runtime
     Person.entity                           # the EntitySpec it was built from
+    Person.objects.alive().visible_to(user) # the queryset of runtime/queryset.py
 
 Runtime classes live in their own `Apps` registry, so Django's default pickling
 (which looks classes up in the global registry) is replaced by `__reduce__`.
@@ -17,6 +18,8 @@ from django.db.models.functions import Now
 from django.db.utils import DJANGO_VERSION_PICKLE_KEY
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from modules.metamodel.runtime.queryset import RecordQuerySet
 
 VISIBILITY_PUBLIC = "public"
 
@@ -71,6 +74,8 @@ class EntityRecord(models.Model):
     )
     version = models.PositiveIntegerField(_("version"), default=1, db_default=1)
     deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True)
+
+    objects = RecordQuerySet.as_manager()
 
     #: Set on each built class: the EntitySpec and the snapshot key it belongs to.
     entity: ClassVar[Any] = None

@@ -79,11 +79,7 @@ class SchemaSnapshot:
         """The id of the single live record of that type whose title is `title`."""
         model = self.model_by_id(entity_id)
         wanted = " ".join(title.split()).casefold()
-        matches = [
-            r.pk
-            for r in model.objects.filter(deleted_at__isnull=True).iterator()
-            if str(r).casefold() == wanted
-        ]
+        matches = [r.pk for r in model.objects.alive().iterator() if str(r).casefold() == wanted]
         return matches[0] if len(matches) == 1 else None
 
 

@@ -9,7 +9,7 @@ Every change goes through SchemaService; its refusals show next to the form fiel
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from modules.core.exceptions import TesseraError
 from modules.core.i18n import localized
+from modules.core.trash import alive_q
 from modules.metamodel.models import EntityType
 from modules.metamodel.screens import forms as screen_forms
 from modules.metamodel.screens.base import SettingsAreaView, SettingsView
@@ -84,7 +85,7 @@ class EntityTypeListView(DataModelView):
         context = super().get_context_data(**kwargs)
         rows = (
             EntityType.objects.alive()
-            .annotate(field_count=Count("fields", filter=Q(fields__deleted_at__isnull=True)))
+            .annotate(field_count=Count("fields", filter=alive_q("fields")))
             .order_by("slug")
         )
         context["entity_types"] = [

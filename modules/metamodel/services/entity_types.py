@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from modules.core.permissions import require_administrator
+from modules.core.trash import alive_q, trashed_q
 from modules.metamodel.ddl import schema_change, with_retries
 from modules.metamodel.exceptions import (
     DuplicateName,
@@ -178,7 +179,7 @@ class EntityTypeChanges(SchemaSupport):
                 incoming = sorted(
                     str(f)
                     for f in FieldDefinition.objects.alive()
-                    .filter(target_entity=entity, entity_type__deleted_at__isnull=True)
+                    .filter(alive_q("entity_type"), target_entity=entity)
                     .exclude(entity_type=entity)
                     .select_related("entity_type")
                 )
@@ -211,7 +212,7 @@ class EntityTypeChanges(SchemaSupport):
                 gone = sorted(
                     f"{f.api_name} -> {f.target_entity.slug}"
                     for f in entity.fields.alive()
-                    .filter(target_entity__deleted_at__isnull=False)
+                    .filter(trashed_q("target_entity"))
                     .exclude(target_entity=entity)
                     .select_related("target_entity")
                 )

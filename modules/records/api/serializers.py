@@ -255,8 +255,3 @@ def sortable_keys(entity: EntitySpec) -> set[str]:
     if entity.supports_segmentation:
         keys.update(SEGMENTATION_KEYS)
     return keys
-
-
-def searchable_names(entity: EntitySpec) -> list[str]:
-    """The fields `?search=` looks in."""
-    return [spec.api_name for spec in entity.fields if spec.type_class.searchable]

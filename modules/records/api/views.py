@@ -10,7 +10,7 @@ The entity type comes from the URL; model, serializer and filterset come from th
 schema snapshot bound to the request, so a type or field added a moment ago works.
 A list page's query also reads the schema version for the request's check
 (`metamodel/runtime/check.py`), so a page costs one query.
-Every read goes through the access engine (`engine.scoped`), every write through
+Every read goes through the access engine (`.visible_to(user)`), every write through
 RecordService, which asks the engine too; a write answers what a read of the record
 would answer the caller right after it (`written`).
 """
@@ -26,7 +26,7 @@ from rest_framework import status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from modules.access import engine, grants
+from modules.access import grants
 from modules.access.links import flag as flag_links
 from modules.api.pagination import KeysetPaginator, Ordering, capped_count
 from modules.api.paging import page_link, page_size
@@ -126,8 +126,8 @@ class RecordViewSet(viewsets.GenericViewSet):
     def get_queryset(self):
         model = self.snapshot.model(self.slug)
         trashed = self.action == "trash"
-        rows = model.objects.filter(deleted_at__isnull=not trashed)
-        return engine.scoped(rows, self.request.user, self.entity)
+        rows = model.objects.trashed() if trashed else model.objects.alive()
+        return rows.visible_to(self.request.user)
 
     # -- reads -----------------------------------------------------------------------
     @extend_schema(summary="List records")
@@ -146,9 +146,7 @@ class RecordViewSet(viewsets.GenericViewSet):
         # itself; only pay for it when a parameter names a filter.
         if set(request.query_params) - list_parameters():
             queryset = self.filter_queryset(queryset)
-        queryset = query.search(
-            queryset, request.user, self.entity, request.query_params.get("search")
-        )
+        queryset = queryset.search(request.query_params.get("search"), request.user)
         queryset = list_filters.apply(request, queryset, self.entity)
         paginator = KeysetPaginator(self._ordering(request), page_size(request))
         page = flag_links(grants.with_holders(queryset, self.entity), request.user, self.entity)

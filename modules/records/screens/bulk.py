@@ -68,8 +68,8 @@ class SelectionMixin:
     def load_selection(self) -> list:
         """The live records of `selected_ids` this user may see; any other id is a 404."""
         model = get_snapshot().model(self.entity_slug)
-        rows = model.objects.filter(deleted_at__isnull=True, pk__in=self.selected_ids)
-        found = {r.pk: r for r in engine.scoped(rows, self.request.user, self.entity)}
+        rows = model.objects.alive().filter(pk__in=self.selected_ids)
+        found = {r.pk: r for r in rows.visible_to(self.request.user)}
         if len(found) != len(self.selected_ids):
             raise Http404
         return [found[pk] for pk in self.selected_ids]

@@ -90,11 +90,11 @@ class RecordIndexView(EntityViewMixin, generic.IndexView):
         return paginator, page, rows, is_paginated
 
     def get_base_queryset(self):
-        rows = super().get_base_queryset().filter(deleted_at__isnull=True).select_related("owner")
+        rows = super().get_base_queryset().alive().select_related("owner")
         for narrowing in self.narrowings.values():
             if narrowing is not None and narrowing.q is not None:
                 rows = rows.filter(narrowing.q)
-        return engine.scoped(rows, self.request.user, self.entity)
+        return rows.visible_to(self.request.user)
 
     @cached_property
     def narrowings(self) -> dict:
@@ -180,7 +180,7 @@ class RecordIndexView(EntityViewMixin, generic.IndexView):
         return buttons
 
     def search_queryset(self, queryset):
-        return query.search(queryset, self.request.user, self.entity, self.search_query)
+        return queryset.search(self.search_query, self.request.user)
 
     def get_edit_url(self, instance):
         # A row the user may only list links to its profile (basic fields), not to a form

@@ -20,7 +20,6 @@ from django.http import Http404, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from modules.access import engine
 from modules.metamodel.exceptions import EntityTypeNotFound
 from modules.metamodel.runtime import get_snapshot
 from modules.metamodel.runtime.specs import EntitySpec
@@ -42,7 +41,7 @@ def record_lookup(request, entity_slug: str):
         entity, model = snapshot.entity(entity_slug), snapshot.model(entity_slug)
     except EntityTypeNotFound:
         raise Http404 from None
-    rows = engine.scoped(model.objects.filter(deleted_at__isnull=True), request.user, entity)
+    rows = model.objects.alive().visible_to(request.user)
     rows = find(rows, entity, " ".join(request.GET.get("q", "").split()))
     return JsonResponse([{"id": r.pk, "title": str(r)} for r in rows[:LOOKUP_LIMIT]], safe=False)
 

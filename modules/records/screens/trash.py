@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy
 from django.views import defaults
 from django.views.decorators.http import require_POST
 
-from modules.access import engine
 from modules.core.exceptions import PermissionDenied as Refused
 from modules.records.exceptions import RecordConflict, RecordNotFound
 from modules.records.screens.base import OUT_OF_SIGHT, shown_after_write
@@ -30,8 +29,7 @@ class RecordTrashView(RecordIndexView):
     bulk_actions = False
 
     def get_base_queryset(self):
-        rows = self.model.objects.filter(deleted_at__isnull=False)
-        return engine.scoped(rows, self.request.user, self.entity)
+        return self.model.objects.trashed().visible_to(self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -24,7 +24,6 @@ from rest_framework.views import APIView
 from modules.access import engine
 from modules.api.parsers import StrictJSONParser
 from modules.core.exceptions import PermissionDenied
-from modules.records import query
 from modules.records.api import list_filters
 from modules.records.api.views import RecordViewSet
 from modules.transfer import export
@@ -140,9 +139,7 @@ class ExportViewSet(RecordViewSet):
         queryset = self.get_queryset()
         self._check_readable(request, queryset)
         queryset = self.filter_queryset(queryset)
-        queryset = query.search(
-            queryset, request.user, self.entity, request.query_params.get("search")
-        )
+        queryset = queryset.search(request.query_params.get("search"), request.user)
         queryset = list_filters.apply(request, queryset, self.entity)
         ordering = self._ordering(request)
         queryset = queryset.order_by(*(f"-{o.name}" if o.descending else o.name for o in ordering))
