@@ -1,6 +1,7 @@
 """The access engine: one place that answers who may see and do what with records.
 
-    queryset.filter(visible_q(user, entity))   # records the user may list (one SQL condition)
+    Person.objects.visible_to(user)            # records the user may list, flagged open or not
+    queryset.filter(visible_q(user, entity))   # the same as one SQL condition
     open_q(user, entity)                       # ... of those, the ones the user may open
     field_mask(user, record)                   # None, or the basic field names only
     can(user, "delete", record)                # one action on one record (or on the type)
@@ -10,7 +11,8 @@ their system role (Manager or User, a matrix per entity type) and their object r
 on the record (Owner, Author, Responsible, Participant; grants to users or teams)
 allow. A public record opens to every user whose role may view the type; a
 non-public one is listed to them with its basic fields only; a hidden one does not
-exist for them. Object roles and a manager's team tree open any record.
+exist for them. Object roles and a manager's team tree open any record (`OPENERS`:
+"may open" once, as SQL and as a test of a row).
 
 `None` as the user means the system itself (scheduled jobs, `load_demo`): no limits.
 Every channel (API, admin, exports, bulk, pickers, jobs) calls these functions.
@@ -18,6 +20,8 @@ Every channel (API, admin, exports, bulk, pickers, jobs) calls these functions.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 from typing import Any
@@ -90,6 +94,40 @@ def _any(parts: list[Q | None]) -> Q:
     return reduce(or_, parts) if parts else Q(pk__in=[])
 
 
+@dataclass(frozen=True)
+class Opener:
+    """One reason a record opens (every field readable) to a user whose system role may
+    view its type, written once as an SQL condition and once as a test of a fetched row."""
+
+    #: `sql(access, spec)`: the conditions (ORed; None: none) the list query is built from.
+    sql: Callable[[UserAccess, AccessSpec], list[Q | None]]
+    #: `test(access, record, roles)`: the same on one record, given the user's roles on it.
+    test: Callable[[UserAccess, Any, frozenset[str]], bool]
+
+
+#: "May open": the record is public, the user holds an object role on it, or the user
+#: manages its owner's team. Lists filter by `sql`; flagged rows and `can()` run `test`.
+OPENERS = (
+    Opener(
+        sql=lambda access, spec: [Q(visibility=Visibility.PUBLIC)],
+        test=lambda access, record, roles: record.visibility == Visibility.PUBLIC,
+    ),
+    Opener(
+        sql=lambda access, spec: _roles_q(access, spec, spec.roles, per_row=True),
+        test=lambda access, record, roles: bool(roles),
+    ),
+    Opener(
+        sql=lambda access, spec: [_manager_q(access)],
+        test=lambda access, record, roles: access.manages(record.owner_id),
+    ),
+)
+
+
+def opens(access: UserAccess, record, roles: frozenset[str]) -> bool:
+    """Does `record` open to a user whose system role may view its type (`OPENERS`)?"""
+    return any(opener.test(access, record, roles) for opener in OPENERS)
+
+
 def _conditions(user, entity) -> tuple[Q, Q] | None:
     """(may list, may open) for a non-administrator; None when nothing is limited."""
     access = user_access(user)
@@ -100,13 +138,11 @@ def _conditions(user, entity) -> tuple[Q, Q] | None:
     if not spec.system_allows(access.role, "view"):
         opened = _any(_roles_q(access, spec, viewers))
         return opened, opened
-    opens = [
-        Q(visibility=Visibility.PUBLIC),
-        *_roles_q(access, spec, spec.roles, per_row=True),
-        _manager_q(access),
-    ]
-    listed = [Q(visibility__in=[Visibility.PUBLIC, Visibility.NON_PUBLIC]), *opens[1:]]
-    return _any(listed), _any(opens)
+    public, *others = [opener.sql(access, spec) for opener in OPENERS]
+    # Listed: what opens, and any non-public record besides.
+    listed = [Q(visibility__in=[Visibility.PUBLIC, Visibility.NON_PUBLIC])]
+    listed += [part for parts in others for part in parts]
+    return _any(listed), _any(public + listed[1:])
 
 
 def visible_q(user, entity) -> Q:
@@ -183,13 +219,12 @@ class FlaggedIterable(ModelIterable):
             held = along
         teams = set(access.team_ids)
         for row in rows:
-            holds = row.owner_id == access.user_id or (
-                ObjectRole.AUTHOR in spec.roles and row.created_by_id == access.user_id
-            )
-            for holders in held.get(row.pk, {}).values():
-                if access.user_id in holders["users"] or teams.intersection(holders["teams"]):
-                    holds = True
-            is_open = row.visibility == Visibility.PUBLIC or holds or access.manages(row.owner_id)
+            granted = {
+                role
+                for role, holders in held.get(row.pk, {}).items()
+                if access.user_id in holders["users"] or teams.intersection(holders["teams"])
+            }
+            is_open = opens(access, row, _roles_held(access, spec, row, granted))
             setattr(row, OPEN_FLAG, is_open)
             if is_open and row.pk in held:
                 setattr(row, grants.HOLDERS, held[row.pk])
@@ -233,12 +268,19 @@ def prime_roles(user, records: list) -> None:
         for record_id, role in rows:
             granted.setdefault(record_id, set()).add(role)
     for record in records:
-        roles = granted.get(record.pk, set())
-        if record.owner_id == access.user_id:
-            roles.add(ObjectRole.OWNER.value)
-        if ObjectRole.AUTHOR in spec.roles and record.created_by_id == access.user_id:
-            roles.add(ObjectRole.AUTHOR.value)
-        record._access_roles = (access.user_id, frozenset(roles))
+        roles = _roles_held(access, spec, record, granted.get(record.pk, set()))
+        record._access_roles = (access.user_id, roles)
+
+
+def _roles_held(access: UserAccess, spec: AccessSpec, record, granted: set[str]) -> frozenset:
+    """The user's object roles on `record`: `granted` (read from its grants) and the roles
+    its own columns give (owner, author)."""
+    roles = set(granted)
+    if record.owner_id == access.user_id:
+        roles.add(ObjectRole.OWNER.value)
+    if ObjectRole.AUTHOR in spec.roles and record.created_by_id == access.user_id:
+        roles.add(ObjectRole.AUTHOR.value)
+    return frozenset(roles)
 
 
 def is_open(user, record) -> bool:
@@ -269,8 +311,8 @@ def can(user, action: str, record: Any = None, *, entity: EntitySpec | str | Non
         return system
     roles = roles_on(user, record)
     granted = frozenset().union(*(spec.objects.get(r, ()) for r in roles))
-    opens = record.visibility == Visibility.PUBLIC or bool(roles) or access.manages(record.owner_id)
-    may_view = "view" in granted or (spec.system_allows(access.role, "view") and opens)
+    opened = opens(access, record, roles)
+    may_view = "view" in granted or (spec.system_allows(access.role, "view") and opened)
     if action == "view" or not may_view:
         return may_view
-    return action in granted or (system and opens)
+    return action in granted or (system and opened)

@@ -7,8 +7,8 @@
 
 A link (a field whose type `needs_target_entity`, as `relation`; such a type answers
 `linked_records`) is withheld
-from a viewer when its target is not in the viewer's list of the target type: hidden
-from them, or in the trash. It is shown as empty (null in JSON, a blank cell) and the
+from a viewer when its target is not in the viewer's list of the target type: out of
+their sight, or in the trash. It is shown as empty (null in JSON, a blank cell) and the
 field is named in `restricted_fields`, so neither a title nor an id of such a record
 leaves the server. A non-public target the viewer may list shows its id and a title
 made of its basic fields only, as the list of that type shows it.
@@ -112,8 +112,8 @@ class Links:
         )
 
 
-def hidden_link_exists(queryset, viewer, spec) -> bool:
-    """Does a record of `queryset` link, by `spec`, to a record hidden from `viewer`? Then
+def withheld_link_exists(queryset, viewer, spec) -> bool:
+    """Does a record of `queryset` link, by `spec`, to a record out of `viewer`'s sight? Then
     filtering or sorting by that field would tell its id apart (one EXISTS). A link to a
     record in the trash they may see gives nothing away: its id is in their trash list."""
     seen = spec.type_class.linked_records(spec, viewer, live=False)

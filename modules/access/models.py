@@ -57,7 +57,7 @@ RECORD_ACTIONS = tuple(a for a in Action.values if a not in ("add", "import"))
 def default_system_permissions() -> dict:
     """What Managers and Users may do on a new entity type.
 
-    Users may not change a record's visibility: hiding a public record takes it away from
+    Users may not change a record's visibility: making a public record hidden takes it away from
     everyone else, a delete in effect, so it goes with the right to delete.
     """
     return {

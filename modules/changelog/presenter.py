@@ -6,7 +6,7 @@
 Values are looked up a page at a time: one query per lookup field type, one for the
 users and teams named, one per entity type at the far end of relations, so a page
 costs the same for 1 and 50 rows. Linked records are titled only if the viewer may
-see them; a value pointing at a record the viewer may not see (hidden from them, or in
+see them; a value pointing at a record the viewer may not see (out of their sight, or in
 the trash) is shown as nothing, its raw value as None, and the row names its key in
 `restricted_fields` (`modules/access/links.py`). A `mask` (the api names of fields the
 viewer reads, None: all) redacts every other key: its values are not shown at all.
@@ -124,7 +124,7 @@ def present(viewer, rows: Iterable[RowHistory], *, masks: dict | None = None) ->
             _change(row, key, values, entity, mask, texts, withheld)
             for key, values in row.changes.items()
         ]
-        hiding = sorted(
+        restricted = sorted(
             key
             for key, values in row.changes.items()
             if _readable(key, entity, mask)
@@ -137,7 +137,7 @@ def present(viewer, rows: Iterable[RowHistory], *, masks: dict | None = None) ->
                 entity_label=localized(entity.label) if entity else str(row.entity_type_id),
                 operation_label=str(row.get_operation_display()),
                 changes=changes,
-                restricted_fields=hiding,
+                restricted_fields=restricted,
                 title=row.title if mask is None else "",
             )
         )

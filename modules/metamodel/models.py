@@ -1,6 +1,6 @@
 """Metadata rows that describe the CRM's entity types, their fields and form layouts.
 
-    persons = EntityType.objects.alive().get(slug="persons")   # not in the trash
+    persons = EntityType.objects.alive().by_slug("persons")   # not in the trash, else 404
     persons.fields.alive()              # fields not in trash, in form order
     SchemaState.current()               # (version, token) the runtime compares
 
@@ -16,11 +16,22 @@ from simple_history.models import HistoricalRecords
 
 from modules.core.i18n import localized
 from modules.core.trash import TrashQuerySet, alive_q
+from modules.metamodel.exceptions import EntityTypeNotFound
 from modules.metamodel.field_types import field_types
 
 
 class EntityTypeQuerySet(TrashQuerySet):
     """Entity types in and out of the trash."""
+
+    def by_slug(self, slug: str) -> "EntityType":
+        """The entity type called `slug` among these rows; else EntityTypeNotFound (the
+        API answers 404, a screen turns it into Http404)."""
+        try:
+            return self.get(slug=slug)
+        except EntityType.DoesNotExist:
+            raise EntityTypeNotFound(
+                _("There is no entity type '%(slug)s'.") % {"slug": slug}
+            ) from None
 
 
 class EntityType(models.Model):

@@ -47,7 +47,7 @@ class ValueChecks:
                 target = get_snapshot().model_by_id(spec.target_entity_id)
                 seen = target.objects.filter(engine.visible_q(user, target.entity))
                 if not seen.filter(pk=cleaned[name]).exists():
-                    # The same words as for a missing id: nothing about the hidden record.
+                    # The same words as for a missing id: nothing about the unseen record.
                     errors[name] = [_("No record has the id %(id)s.") % {"id": cleaned[name]}]
                     continue
             if spec.required and cleaned[name] is None:
@@ -73,7 +73,7 @@ class ValueChecks:
 
     def _without_unread_blanks(self, user, record, values: Any) -> Any:
         """`values` less the empty ones for fields the user cannot read on `record`: a link
-        to a record hidden from them (or in the trash), a field masked to them. A PUT of
+        to a record out of their sight (or in the trash), a field masked to them. A PUT of
         what they were shown (null there) or a null keeps the stored value: nobody clears
         what they never saw. An explicit new value still replaces it."""
         if not isinstance(values, dict):
@@ -101,7 +101,7 @@ class ValueChecks:
     def _unique_errors(self, model, cleaned: dict, own_id: int | None, user) -> tuple[dict, dict]:
         """({name: [message]} for values a record the user may open holds, the same for
         values only records the user may not open hold). The second kind names no record
-        and reads alike for a hidden and a masked holder, so it reveals neither."""
+        and reads alike for an unseen and a masked holder, so it reveals neither."""
         taken, unavailable = {}, {}
         for name, value in cleaned.items():
             spec = model.entity.field(name)

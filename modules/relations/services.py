@@ -7,7 +7,7 @@
     rows.filter(service.related_q(user, companies, "3.target", acme.pk))   # its branches
 
 Reading: a relation shows only while the record at its other end is live (not in
-the trash) and visible to the user, so the trash hides relations and a restore
+the trash) and visible to the user, so the trash takes relations out of sight and a restore
 brings them back. Writing needs the right to edit the record, and the other record
 must be one the user may see. Limits (`max_targets`, `max_sources`) count live
 relations and are checked under row locks of both records.
@@ -268,7 +268,7 @@ class RelationService:
             raise RelationInvalid(_("These records are already related so."), field="other_id")
         far = Side(spec, BOTH if side.side == BOTH else (TARGET if side.side == SOURCE else SOURCE))
         # The count takes in relations to records the user may not see, so the words say
-        # only which end is full: no title, no number, nothing about the hidden ends.
+        # only which end is full: no title, no number, nothing about the unseen ends.
         full = {
             "record": _("This record already has as many %(label)s relations as allowed."),
             "other": _("The other record already has as many %(label)s relations as allowed."),

@@ -58,12 +58,14 @@ def check_import_allowed(user, entity) -> None:
 
 def check_match_keys(user, entity, match_on: list[str]) -> None:
     """Refuse match-on fields the user cannot read on every record they may list."""
-    hidden = matching.unreadable_keys(user, entity, match_on)
-    if hidden:
-        labels = ", ".join(entity.field(name).display_label for name in match_on if name in hidden)
+    unreadable = matching.unreadable_keys(user, entity, match_on)
+    if unreadable:
+        labels = ", ".join(
+            entity.field(name).display_label for name in match_on if name in unreadable
+        )
         raise ImportInvalid(
             _(
-                "Records you may list but not open hide %(fields)s from you; "
+                "Records you may list but not open withhold %(fields)s from you; "
                 "match on fields you can read on every record."
             )
             % {"fields": labels},

@@ -5,7 +5,7 @@
 
 A record whose version moved since the import (edited, trashed, restored) is left
 alone and named in `kept` — unless the user may no longer see it (handed over and
-hidden since): the report names no record the user's own lists would not show.
+out of their sight since): the report names no record the user's own lists would not show.
 Everything else is undone in one transaction, with history rows ("delete" and
 "update", action "import_undo") in the import's batch.
 """

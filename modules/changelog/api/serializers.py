@@ -38,8 +38,8 @@ class HistoryRowSerializer(serializers.Serializer):
     restricted_fields = serializers.ListField(
         child=serializers.CharField(),
         help_text=(
-            "Keys of the changes whose value points at a record you may not see (hidden "
-            "from you or in the trash): that value is null and its text empty. Sorted."
+            "Keys of the changes whose value points at a record you may not see (out "
+            "of your sight or in the trash): that value is null and its text empty. Sorted."
         ),
     )
 

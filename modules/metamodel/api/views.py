@@ -24,7 +24,7 @@ from rest_framework.views import APIView
 from modules.api.permissions import IsAdministratorOrReadOnly
 from modules.core.trash import alive_q
 from modules.metamodel.api import serializers as s
-from modules.metamodel.exceptions import EntityTypeNotFound, FieldNotFound, StaleDefinition
+from modules.metamodel.exceptions import FieldNotFound, StaleDefinition
 from modules.metamodel.field_types import field_types
 from modules.metamodel.models import EntityType, FieldDefinition
 from modules.metamodel.runtime import get_snapshot, registry
@@ -52,12 +52,7 @@ def entity_rows(*, trashed: bool = False):
 
 def get_entity(slug: str, *, trashed: bool = False) -> EntityType:
     """The entity type, or the API's 404 (trashed ones only when asked for)."""
-    try:
-        return entity_rows(trashed=trashed).get(slug=slug)
-    except EntityType.DoesNotExist:
-        raise EntityTypeNotFound(
-            _("There is no entity type '%(slug)s'.") % {"slug": slug}
-        ) from None
+    return entity_rows(trashed=trashed).by_slug(slug)
 
 
 def field_rows(entity: EntityType, *, trashed: bool = False):

@@ -176,7 +176,7 @@ class FieldType:
 
     def to_text(self, field: FieldLike, value: Any, *, viewer: Any) -> str:
         """Plain text of a value as `viewer` may read it (None: the system): exports,
-        conversions, titles. A link to a record hidden from the viewer is ""."""
+        conversions, titles. A link to a record out of the viewer's sight is ""."""
         if value is None:
             return ""
         return str(self.to_json(field, value))
@@ -299,7 +299,7 @@ class FieldType:
         """The records a value may point at that `viewer` may see (None: the system sees
         every one), as a queryset flagged by the access engine; None for a type whose
         values point at no record. Live ones only, unless `live` is False: a link to a
-        record in the trash, like one to a record hidden from the viewer, is withheld
+        record in the trash, like one to a record out of the viewer's sight, is withheld
         (`modules/access/links.py`)."""
         return None
 

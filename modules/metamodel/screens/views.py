@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from modules.core.exceptions import TesseraError
 from modules.core.i18n import localized
 from modules.core.trash import alive_q
+from modules.metamodel.exceptions import EntityTypeNotFound
 from modules.metamodel.models import EntityType
 from modules.metamodel.screens import forms as screen_forms
 from modules.metamodel.screens.base import SettingsAreaView, SettingsView
@@ -172,11 +173,9 @@ class EntityMixin:
     @cached_property
     def entity(self) -> EntityType:
         try:
-            return EntityType.objects.alive().get(slug=self.kwargs["slug"])
-        except EntityType.DoesNotExist:
-            raise Http404(
-                _("There is no entity type '%(slug)s'.") % {"slug": self.kwargs["slug"]}
-            ) from None
+            return EntityType.objects.alive().by_slug(self.kwargs["slug"])
+        except EntityTypeNotFound as error:
+            raise Http404(error.detail) from None
 
     def get_breadcrumbs_items(self):
         return [

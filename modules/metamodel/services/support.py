@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from modules.metamodel.ddl import physical_model
 from modules.metamodel.exceptions import (
     DuplicateName,
-    EntityTypeNotFound,
     FieldInUse,
     FieldNotFound,
     InvalidDefinition,
@@ -74,12 +73,7 @@ class SchemaSupport:
 
     def _entity(self, slug: str, *, trashed: bool = False) -> EntityType:
         rows = EntityType.objects.trashed() if trashed else EntityType.objects.alive()
-        try:
-            return rows.get(slug=slug)
-        except EntityType.DoesNotExist:
-            raise EntityTypeNotFound(
-                _("There is no entity type '%(slug)s'.") % {"slug": slug}
-            ) from None
+        return rows.by_slug(slug)
 
     def _field(
         self, entity: EntityType, api_name: str, *, trashed: bool = False

@@ -138,7 +138,7 @@ def _build_serializer(entity: EntitySpec) -> type[RecordSerializer]:
             child=serializers.CharField(),
             read_only=True,
             help_text=_(
-                "Link fields whose linked record you may not see (hidden from you or in "
+                "Link fields whose linked record you may not see (out of your sight or in "
                 "the trash): their value is null here and is kept when you write the "
                 "record without it or with null. Sorted; empty when nothing is withheld."
             ),

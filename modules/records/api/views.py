@@ -190,7 +190,7 @@ class RecordViewSet(viewsets.GenericViewSet):
 
         The service's own copy of the record is never serialized: it carries no open
         flag, so it would show every field. A record the write took out of the caller's
-        sight (handed over and hidden) stays written; its fields are not shown: 204, or
+        sight (handed over and out of their sight) stays written; its fields are not shown: 204, or
         for a create 201 with only its id.
         """
         try:
@@ -297,7 +297,7 @@ class RecordViewSet(viewsets.GenericViewSet):
 
     # -- helpers ---------------------------------------------------------------------
     def _check_readable(self, request, queryset) -> None:
-        """Filtering or sorting on what some listed record hides from the user is a 400."""
+        """Filtering or sorting on what some listed record withholds from the user is a 400."""
         named = [
             (param, param.split("__")[0])
             for param in request.query_params
@@ -308,13 +308,15 @@ class RecordViewSet(viewsets.GenericViewSet):
             for raw in request.query_params.get("ordering", "").split(",")
             if raw.strip()
         ]
-        hiding = query.unreadable_names(queryset, request.user, self.entity, {n for _p, n in named})
+        unreadable = query.unreadable_names(
+            queryset, request.user, self.entity, {n for _p, n in named}
+        )
         errors: dict[str, list[str]] = {}
         for param, name in named:
-            if name in hiding:
+            if name in unreadable:
                 errors.setdefault(param, []).append(
                     _(
-                        "Some records listed here hide this value from you (they are "
+                        "Some records listed here withhold this value from you (they are "
                         "non-public to you, or link to records you may not see); you "
                         "cannot filter or sort them by '%(name)s'."
                     )

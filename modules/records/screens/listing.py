@@ -140,7 +140,7 @@ class RecordIndexView(EntityViewMixin, generic.IndexView):
         if self.unreadable and not self.is_export:
             labels = ", ".join(sorted(self._label(n) for n in self.unreadable))
             context["access_notice"] = _(
-                "Some records here hide values from you (they are non-public to you, or "
+                "Some records here withhold values from you (they are non-public to you, or "
                 "link to records you may not see), so you cannot filter or sort them "
                 "by: %(fields)s."
             ) % {"fields": labels}
@@ -239,11 +239,11 @@ class RecordIndexView(EntityViewMixin, generic.IndexView):
 
     def to_row_dict(self, item):
         row = {}
-        hidden = not getattr(item, OPEN_FLAG, True)
+        masked = not getattr(item, OPEN_FLAG, True)
         links = getattr(item, LINKS)
         for name in self.list_export:
             spec = self.entity.field(name) if self.entity.has_field(name) else None
-            if hidden and not (spec is not None and spec.is_basic):
+            if masked and not (spec is not None and spec.is_basic):
                 row[name] = ""
             elif name == "owner":
                 row[name] = str(item.owner) if item.owner_id else ""

@@ -55,12 +55,9 @@ def find(rows, entity: EntitySpec, text: str):
     by_id = text.isdecimal() and len(text) <= MAX_ID_DIGITS
     matches = []
     if fields:
-        matches.append(
-            reduce(
-                and_,
-                (reduce(or_, (Q(**{f"{n}__icontains": w}) for n in fields)) for w in words),
-            )
-        )
+        specs = [entity.field(name) for name in fields]
+        found = (reduce(or_, (s.type_class.search_q(s, w) for s in specs)) for w in words)
+        matches.append(reduce(and_, found))
     if by_id:
         matches.append(Q(pk=int(text)))
     if not matches:

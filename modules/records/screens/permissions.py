@@ -1,7 +1,7 @@
 """The Wagtail permission policy of the record screens, answered by the access engine.
 
 Wagtail asks it which buttons to show; the views ask the engine again for the record
-at hand (a hidden button is a courtesy, the view's check is the rule).
+at hand (leaving a button out is a courtesy, the view's check is the rule).
 """
 
 from django.contrib.auth import get_user_model
