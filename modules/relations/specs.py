@@ -15,6 +15,7 @@ from typing import Any
 
 from modules.core.i18n import localized
 from modules.metamodel.runtime import get_snapshot
+from modules.relations.models import RelationSettings, RelationType
 
 SOURCE, TARGET, BOTH = "source", "target", "both"
 
@@ -114,8 +115,6 @@ class Side:
 
 
 def _load(snapshot) -> dict:
-    from modules.relations.models import RelationSettings, RelationType
-
     alive = {e.id for e in snapshot.entities if e.supports_relations}
     types = [
         RelationTypeSpec(

@@ -16,22 +16,13 @@ creating one, or turning `is_active` on, is refused when none is free.
 """
 
 from modules.accounts.models import revoke_tokens
-from modules.accounts.services.support import (
-    NAME_LENGTH,
-    PASSWORD_LENGTH,
-    UNSET,
-    _valid_id,
-    administrators_exist,
-    temporary_password,
-)
+from modules.accounts.services.support import NAME_LENGTH, _valid_id, administrators_exist
 from modules.accounts.services.teams import TeamChanges
-from modules.accounts.services.tree import descendant_ids, team_tree, team_usage, would_cycle
+from modules.accounts.services.tree import descendant_ids, team_tree, team_usage
 from modules.accounts.services.users import UserChanges
 
 __all__ = [
     "NAME_LENGTH",
-    "PASSWORD_LENGTH",
-    "UNSET",
     "AccountService",
     "_valid_id",
     "administrators_exist",
@@ -39,8 +30,6 @@ __all__ = [
     "revoke_tokens",
     "team_tree",
     "team_usage",
-    "temporary_password",
-    "would_cycle",
 ]
 
 

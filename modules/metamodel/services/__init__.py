@@ -12,10 +12,10 @@ schema version; all in one transaction, so bad input changes nothing.
 
 from modules.metamodel.services.entity_types import EntityTypeChanges
 from modules.metamodel.services.fields import FieldChanges
-from modules.metamodel.services.support import FEATURES, FIELD_FLAGS, MAX_LIST_COLUMNS
+from modules.metamodel.services.support import FEATURES
 from modules.metamodel.services.type_changes import TypeChanges
 
-__all__ = ["FEATURES", "FIELD_FLAGS", "MAX_LIST_COLUMNS", "SchemaService"]
+__all__ = ["FEATURES", "SchemaService"]
 
 
 class SchemaService(EntityTypeChanges, FieldChanges, TypeChanges):
