@@ -35,7 +35,6 @@ from modules.records.exceptions import RecordNotFound
 from modules.records.services import RecordService
 
 PAGE_SIZE = 50
-MAX_PAGE_SIZE = 200
 ORDERING = [
     Ordering("at", descending=True, nullable=False),
     Ordering("id", descending=True, nullable=False),

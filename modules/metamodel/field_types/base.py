@@ -47,9 +47,6 @@ class ConversionError(ValueError):
     """Raised when one stored value cannot be converted to another type."""
 
 
-EMPTY_VALUES = (None, "", [], {}, ())
-
-
 class FieldType:
     """One kind of field. Subclasses set `type`, `label` and override what differs."""
 
