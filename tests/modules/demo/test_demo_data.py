@@ -50,7 +50,9 @@ def test_load_demo_creates_the_admin_the_team_tree_and_users_with_their_roles(db
         )
     }
     assert memberships == {spec["username"]: (spec["team"], spec["role"]) for spec in DEMO["users"]}
-    for user in get_user_model().objects.filter(username__in=usernames):
+    users = list(get_user_model().objects.filter(username__in=usernames))
+    assert len(users) == 10
+    for user in users:
         assert user.check_password(DEMO["password"])
 
 

@@ -170,6 +170,7 @@ def test_every_screen_renders_with_every_field_type(client, admin, every_type):
         assert client.get(base + url).status_code == 200, url
     # and every list filter works
     filterset = client.get(base).context["view"].filterset_class
+    assert {"v_integer", "v_decimal", "visibility"} <= set(filterset.base_filters)
     for name in filterset.base_filters:
         assert client.get(base, {name: ""}).status_code == 200, name
     # and saving the edit form unchanged keeps every value
