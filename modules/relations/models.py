@@ -118,9 +118,6 @@ class Relation(models.Model):
             models.UniqueConstraint(
                 fields=["relation_type", "source_id", "target_id"], name="uniq_relation"
             ),
-            models.CheckConstraint(
-                condition=~Q(source_id=F("target_id")), name="relation_not_to_itself"
-            ),
         ]
 
     def __str__(self) -> str:

@@ -123,6 +123,16 @@ def test_replace_sets_one_side_and_leaves_the_rest(admin):
     assert shown(admin, "companies", a) == []
 
 
+def test_records_of_two_types_may_be_related_when_their_ids_are_equal(db):
+    # given a space and a company with the same id (each type numbers its own rows; on a
+    # new database the first of each is 1)
+    spaces_client = RelationType.objects.get(key="project_client")
+    # when
+    Relation.objects.create(relation_type=spaces_client, source_id=7, target_id=7)
+    # then the link is stored, not refused as a record related to itself
+    assert Relation.objects.filter(relation_type=spaces_client, source_id=7, target_id=7).exists()
+
+
 @pytest.fixture
 def outsider_world(make_user, admin):
     """Alice (a plain user) and a company hidden from her, related to one she sees."""
