@@ -177,8 +177,7 @@ class RecordService(RowWrites, BulkActions, ValueChecks, SharingChecks):
         conflicts = hooks.restore_conflicts(user, model.entity, record.pk)
         if conflicts:
             raise RecordConflict(
-                _("Restoring it would bring back relations beyond their limits: %(list)s")
-                % {"list": " ".join(conflicts)}
+                _("This record cannot be restored: %(list)s") % {"list": " ".join(conflicts)}
             )
         # Scored afresh: the scheme may have changed while the record was in the trash.
         self.restore_rows(user, model, [record], Effects(history="restore"))

@@ -35,7 +35,9 @@ def test_a_restore_check_that_objects_refuses_the_restore_and_keeps_the_record_t
         service.restore(user, "deals", deal.pk)
     # then
     assert asked == [(user, "deals", deal.pk)]
-    assert "The renewal clashes with another deal." in refusal.value.detail
+    assert str(refusal.value.detail) == (
+        "This record cannot be restored: The renewal clashes with another deal."
+    )
     assert service.get(user, "deals", deal.pk, trashed=True).deleted_at is not None
 
 
