@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Subquery
 
 from modules.metamodel.runtime.specs import EntitySpec
 
@@ -35,13 +35,18 @@ def link_fields(entity: EntitySpec) -> list:
 
 
 def flag(queryset, viewer, entity: EntitySpec):
-    """`queryset` with, per link field, whether `viewer` sees its target, read in the same
-    query (an index probe per row and field) instead of one more query per page."""
+    """`queryset` with, per link field, whether `viewer` sees its target (the target's id,
+    or None), read in the same query instead of one more query per page.
+
+    A scalar subquery, not EXISTS: PostgreSQL may plan an EXISTS in the select list as a hash
+    of every visible target (it counts on the outer scan's million rows, not the page's 50);
+    a scalar subquery is always an index probe per row of the page."""
     flags = {}
     for spec in link_fields(entity):
         seen = spec.type_class.linked_records(spec, viewer)
         attname = queryset.model._meta.get_field(spec.api_name).attname
-        flags[FLAG.format(spec.api_name)] = Exists(seen.filter(pk=OuterRef(attname)))
+        probe = seen.filter(pk=OuterRef(attname)).values("pk")[:1]
+        flags[FLAG.format(spec.api_name)] = Subquery(probe)
     return queryset.annotate(**flags) if flags else queryset
 
 
