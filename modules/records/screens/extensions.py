@@ -9,14 +9,18 @@ register here in their `AppConfig.ready()` instead:
     extensions.register_form_section(RelationFormSection())    # fields in the form's sections
     extensions.register_record_urls(relation_urlpatterns)      # URLs under records/<slug>/
     extensions.register_record_tab("history_url", history_url)  # a tab of the profile
+    extensions.register_home_panel(HomePanel("deals", _("My open deals"), 20, deals_panel))
 
 A list narrower reads the request and answers None (not asked) or a `Narrowing`; the
 profile panel and the narrowing reach the page's template under the name registered.
+A home panel is a box of the home page: `render(request)` answers its HTML, or None to
+leave it out (nothing to show, or not for this user).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Protocol
 
 from django import forms
@@ -60,12 +64,26 @@ class FormSection:
         `TesseraError` naming a form field goes back onto the form."""
 
 
+@dataclass(frozen=True)
+class HomePanel:
+    """A box of the home page, placed by `order` (lower first)."""
+
+    #: A unique name, also the box's `data-home-panel` attribute.
+    name: str
+    #: The box's heading (lazy translation).
+    title: object
+    order: int
+    #: `render(request)`: the box's HTML (safe), or None to leave it out.
+    render: Callable[[object], str | None]
+
+
 _list_filters: list[ListFilters] = []
 _list_narrowers: dict[str, ListNarrower] = {}
 _profile_panels: dict[str, ProfilePanel] = {}
 _form_sections: list[FormSection] = []
 _record_urls: list[RecordURLs] = []
 _record_tabs: dict[str, RecordTab] = {}
+_home_panels: dict[str, HomePanel] = {}
 
 
 def register_list_filters(contribute: ListFilters) -> None:
@@ -134,3 +152,13 @@ def record_tabs(user, entity, record) -> dict[str, str]:
 def record_urlpatterns(entity_slug: str) -> list:
     """The URL patterns every registered module serves under `records/<slug>/`."""
     return [pattern for urls in _record_urls for pattern in urls(entity_slug)]
+
+
+def register_home_panel(panel: HomePanel) -> None:
+    """Have `panel` shown on the home page (a second panel of the same name replaces it)."""
+    _home_panels[panel.name] = panel
+
+
+def home_panels() -> list[HomePanel]:
+    """The registered home panels, by order then name."""
+    return sorted(_home_panels.values(), key=lambda panel: (panel.order, panel.name))
