@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "modules.history",
     "modules.changelog",
     "modules.transfer",
+    "modules.activity",
     "modules.demo",
     "wagtail.users",
     "wagtail.documents",

@@ -74,6 +74,9 @@ class FieldType:
     can_be_unique: ClassVar[bool] = True
     #: Gets a (non-unique) index, built concurrently on PostgreSQL.
     indexed: ClassVar[bool] = False
+    #: A change of its value is a milestone (a stage, a status): a line on the record's
+    #: timeline (modules/activity), read from the record's history.
+    notable: ClassVar[bool] = False
     #: The django-filter class for `?<field>=`; lookups derive from it.
     filter_class: ClassVar[type] = django_filters.CharFilter
 

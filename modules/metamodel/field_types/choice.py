@@ -52,6 +52,7 @@ class ChoiceType(FieldType):
     segmentation_kind = "categorical"
     convertible_to = frozenset({"multi_choice", "text", "long_text"})
     indexed = True
+    notable = True
 
     def check_options(self, options):
         values = [c["value"] for c in options["choices"]]

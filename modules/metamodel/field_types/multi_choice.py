@@ -34,6 +34,7 @@ class MultiChoiceType(ChoiceType):
     segmentation_kind = "none"
     convertible_to = frozenset({"tags", "text", "long_text"})
     indexed = False
+    notable = False
 
     def filter_for(self, field, lookup):
         if lookup == "contains":
