@@ -33,8 +33,14 @@ run: install
 	@echo ""
 	$(MANAGE) runserver $(HOST):$(PORT)
 
+# Workers for the PostgreSQL pass of `make test`, each with its own test database and Redis
+# database; `make test XDIST=` runs it in one process.
+XDIST ?= -n auto --maxprocesses=4
+
 # The whole suite on PostgreSQL with real Redis, then the SQLite smoke run.
-test: install test-postgres test-sqlite
+test: install
+	$(MAKE) test-postgres PYTEST_ARGS="$(XDIST) $(PYTEST_ARGS)"
+	$(MAKE) test-sqlite
 
 test-postgres:
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) CELERY_TASK_ALWAYS_EAGER=true \

@@ -5,6 +5,7 @@ from django.utils import translation
 from tests.support.entity_writes import EntityWriteGuard
 
 pytest_plugins = [
+    "tests.support.xdist_redis",
     "tests.fixtures.users",
     "tests.fixtures.accounts",
     "tests.fixtures.schema",
