@@ -169,6 +169,13 @@ IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=100_000)
 IMPORT_MAX_UNPACKED_BYTES = env.int("IMPORT_MAX_UNPACKED_BYTES", default=200 * 1024 * 1024)
 IMPORT_MAX_PACKING_RATIO = env.int("IMPORT_MAX_PACKING_RATIO", default=200)
+# Notes' attachments (modules/activity/files.py).
+NOTE_ATTACHMENT_MAX_BYTES = env.int("NOTE_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+NOTE_ATTACHMENTS_PER_NOTE = env.int("NOTE_ATTACHMENTS_PER_NOTE", default=10)
+NOTE_ATTACHMENT_MAX_UNPACKED_BYTES = env.int(
+    "NOTE_ATTACHMENT_MAX_UNPACKED_BYTES", default=100 * 1024 * 1024
+)
+NOTE_ATTACHMENT_MAX_RATIO = env.int("NOTE_ATTACHMENT_MAX_RATIO", default=100)
 IMPORT_LEASE_SECONDS = env.int("IMPORT_LEASE_SECONDS", default=60)
 # A running segmentation recompute whose worker has not reported for this long is sent
 # again; it goes on from the start, and rows already re-scored are not written twice.

@@ -8,6 +8,11 @@ class ActivityConfig(AppConfig):
     verbose_name = _("Activity")
 
     def ready(self) -> None:
-        from modules.activity import timeline
+        # The kinds, services and screens import loaded models.
+        from modules.activity import access, kinds
+        from modules.activity.api import urls as api_urls
+        from modules.history import hooks as history_hooks
 
-        timeline.register_kind(timeline.EntryKind(type="change", label=_("Change")))
+        kinds.register()
+        api_urls.register()
+        history_hooks.register_narrowing("notes", access.history_q)

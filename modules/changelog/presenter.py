@@ -82,6 +82,9 @@ def action_label(action: str) -> str:
         "import": _("import"),
         "import_undo": _("import undone"),
         "anonymise": _("anonymisation"),
+        "note_add": _("note added"),
+        "note_edit": _("note edited"),
+        "note_delete": _("note deleted"),
     }
     return str(labels.get(action, action))
 

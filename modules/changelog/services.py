@@ -28,6 +28,7 @@ from modules.changelog.presenter import ShownRow, present
 from modules.core.exceptions import PermissionDenied
 from modules.core.permissions import require_administrator
 from modules.core.values import storable_moment
+from modules.history import hooks
 from modules.history.models import Operation, RowHistory
 from modules.metamodel.exceptions import EntityTypeNotFound
 from modules.metamodel.runtime import get_snapshot
@@ -60,6 +61,7 @@ class HistoryService:
         entity = record.entity
         mask = None if engine.is_open(user, record) else engine.field_mask(user, record)
         rows = RowHistory.objects.filter(entity_type_id=entity.id, record_id=record.pk)
+        rows = rows.filter(hooks.readable_q(user, whole=mask is None))
         page, links = KeysetPaginator(ORDERING, page_size).paginate(
             rows.select_related("user"), cursor
         )
@@ -82,7 +84,7 @@ class HistoryService:
                 _("Unknown filter: %(names)s.") % {"names": ", ".join(sorted(unknown))},
                 field=sorted(unknown)[0],
             )
-        rows = RowHistory.objects.select_related("user")
+        rows = RowHistory.objects.select_related("user").filter(hooks.readable_q(user))
         chosen = {k: v for k, v in filters.items() if v not in (None, "")}
         if "entity" in chosen:
             try:
