@@ -41,12 +41,14 @@ class Ordering:
     nullable: bool = True
 
 
-def _encode(values: list, backwards: bool, keys: list[str]) -> str:
+def encode_cursor(values: list, backwards: bool, keys: list[str]) -> str:
+    """A cursor starting after (or before) the row with `values` for the sort `keys`."""
     raw = json.dumps({"v": values, "b": backwards, "k": keys}, separators=(",", ":"), default=str)
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def _decode(cursor: str, keys: list[str]) -> tuple[list, bool]:
+def decode_cursor(cursor: str, keys: list[str]) -> tuple[list, bool]:
+    """The values and direction of a cursor made for `keys`; InvalidCursor otherwise."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         data = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
@@ -105,7 +107,7 @@ class KeysetPaginator:
         keys = [f"{'-' if k.descending else ''}{k.name}" for k in self.ordering]
         try:
             if cursor:
-                values, backwards = _decode(cursor, keys)
+                values, backwards = decode_cursor(cursor, keys)
                 opts = queryset.model._meta
                 values = [
                     None if v is None else storable(opts.get_field(k.name).to_python(storable(v)))
@@ -125,8 +127,10 @@ class KeysetPaginator:
         has_next = more if not backwards else True
         has_previous = more if backwards else bool(cursor)
         links = {
-            "next": _encode(self._values(rows[-1]), False, keys) if rows and has_next else None,
-            "previous": _encode(self._values(rows[0]), True, keys)
+            "next": encode_cursor(self._values(rows[-1]), False, keys)
+            if rows and has_next
+            else None,
+            "previous": encode_cursor(self._values(rows[0]), True, keys)
             if rows and has_previous
             else None,
         }

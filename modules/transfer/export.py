@@ -32,6 +32,7 @@ from modules.core.spreadsheets import escape_formula
 from modules.transfer.pipeline import chunks
 
 FORMATS = ("xlsx", "csv")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHUNK_ROWS = 1000
 
 
@@ -153,5 +154,5 @@ def spreadsheet_response(user, entity, queryset, columns, file_format: str, name
         output,
         as_attachment=True,
         filename=f"{name}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        content_type=XLSX_TYPE,
     )

@@ -13,9 +13,11 @@ Handing a user's records over is records' business: `modules/records/api/handove
 """
 
 from django.urls import path
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
@@ -26,8 +28,14 @@ from modules.accounts.invitations import InvitationService
 from modules.accounts.lifecycle import LifecycleService
 from modules.accounts.models import AccountSettings, Invitation
 from modules.accounts.seats import seat_usage
+from modules.api.pagination import Ordering
+from modules.api.paging import PAGE_PARAMETER_DOCS, PAGE_PARAMETERS, keyset_page, paged
 
 STATE_ERRORS = {**WRITE_ERRORS, 409: E}
+INVITATION_ORDERING = [
+    Ordering("created_at", descending=True, nullable=False),
+    Ordering("id", descending=True, nullable=False),
+]
 
 
 class IsAdministrator(BasePermission):
@@ -79,13 +87,24 @@ class InvitationListView(AdminView):
 
     @extend_schema(
         tags=["users"],
-        responses={200: s.InvitationSerializer(many=True), **READ_ERRORS, 403: E},
+        parameters=PAGE_PARAMETER_DOCS,
+        responses={
+            200: paged(s.InvitationSerializer, "PaginatedInvitationList"),
+            **READ_ERRORS,
+            400: E,
+            403: E,
+        },
         summary=gettext_lazy("List invitations"),
         description=gettext_lazy("Newest first, each with its status."),
         operation_id="users_invitations_list",
     )
     def get(self, request):
-        return Response([_invitation_json(i) for i in Invitation.objects.all()])
+        unknown = sorted(set(request.query_params) - PAGE_PARAMETERS)
+        if unknown:
+            message = _("Unknown query parameter.")
+            raise ValidationError({name: [message] for name in unknown})
+        body = keyset_page(request, Invitation.objects.all(), INVITATION_ORDERING, _invitation_json)
+        return Response(body)
 
 
 class InvitationResendView(AdminView):

@@ -1,12 +1,13 @@
 """Users and teams under /api/v1/: administrators manage them, everyone signed in picks them.
 
-    GET    /api/v1/users/?search=ada          -> [{"id", "username", "name", ...}]
+    GET    /api/v1/users/?search=ada          -> {"next", "previous",
+                                               "results": [{"id", "username", "name", ...}]}
     POST   /api/v1/users/                     {"username": "ada", "password": "...",
                                                "teams": [{"team": 3, "role": "manager"}]}
     PATCH  /api/v1/users/7/                   {"is_active": false}   -> suspended
     DELETE /api/v1/users/7/?keep_seat=false   -> 204; records stay, one paid seat fewer
     GET    /api/v1/users/?include_deleted=true
-    GET    /api/v1/teams/                     -> the tree, depth first
+    GET    /api/v1/teams/                     -> the tree, depth first, paged alike
     POST   /api/v1/teams/                     {"name": "Sales North", "parent": 3,
                                                "members": [{"user": 7, "role": "manager"}]}
     DELETE /api/v1/teams/4/                   -> 204, or 400 while it has sub-teams or is used
@@ -31,13 +32,22 @@ from modules.accounts.api import serializers as s
 from modules.accounts.lifecycle import LifecycleService
 from modules.accounts.models import AccountSettings, Membership, Role, Team, User, UserStatus
 from modules.accounts.services import AccountService, team_tree
+from modules.api.pagination import Ordering
+from modules.api.paging import (
+    PAGE_PARAMETER_DOCS,
+    PAGE_PARAMETERS,
+    keyset_page,
+    paged,
+    sequence_page,
+)
 from modules.api.serializers import ErrorSerializer
 
 E = ErrorSerializer
 READ_ERRORS = {401: E, 404: E}
 WRITE_ERRORS = {400: E, 401: E, 403: E, 404: E}
 LIST_ERRORS = {400: E, 401: E}
-USER_PARAMETERS = {"search", "is_active", "include_deleted"}
+USER_PARAMETERS = {"search", "is_active", "include_deleted", *PAGE_PARAMETERS}
+USER_ORDERING = [Ordering("username", nullable=False), Ordering("id", nullable=False)]
 SEARCH = OpenApiParameter(
     "search",
     str,
@@ -153,8 +163,8 @@ class UserListView(AccountView):
 
     @extend_schema(
         tags=["users"],
-        parameters=[SEARCH, IS_ACTIVE, INCLUDE_DELETED],
-        responses={200: s.UserSerializer(many=True), **LIST_ERRORS},
+        parameters=[SEARCH, IS_ACTIVE, INCLUDE_DELETED, *PAGE_PARAMETER_DOCS],
+        responses={200: paged(s.UserSerializer, "PaginatedUserList"), **LIST_ERRORS},
         summary=gettext_lazy("List users"),
         description=format_lazy(
             "{} {}",
@@ -183,7 +193,7 @@ class UserListView(AccountView):
             rows = rows.filter(is_active=_flag(request.query_params["is_active"], "is_active"))
         if not self.include_deleted():
             rows = rows.exclude(status=UserStatus.DELETED)
-        return Response([self.user_json(user) for user in rows])
+        return Response(keyset_page(request, rows, USER_ORDERING, self.user_json))
 
     def include_deleted(self) -> bool:
         """Asked for, and allowed: administrators always, others when the setting is on."""
@@ -276,7 +286,8 @@ class TeamListView(AccountView):
 
     @extend_schema(
         tags=["teams"],
-        responses={200: s.TeamSerializer(many=True), **READ_ERRORS},
+        parameters=PAGE_PARAMETER_DOCS,
+        responses={200: paged(s.TeamSerializer, "PaginatedTeamList"), **LIST_ERRORS},
         summary=gettext_lazy("List teams"),
         description=format_lazy(
             "{} {}",
@@ -288,7 +299,12 @@ class TeamListView(AccountView):
         operation_id="teams_list",
     )
     def get(self, request):
-        return Response([self.team_json(team) for team, _depth in team_tree(team_rows())])
+        unknown = sorted(set(request.query_params) - PAGE_PARAMETERS)
+        if unknown:
+            message = _("Unknown query parameter.")
+            raise serializers.ValidationError({name: [message] for name in unknown})
+        teams = [team for team, _depth in team_tree(team_rows())]
+        return Response(sequence_page(request, teams, self.team_json))
 
     @extend_schema(
         tags=["teams"],

@@ -139,7 +139,11 @@ class ChangeLogView(JsonErrorsMixin, HistoryPageMixin, APIView):
             OpenApiParameter("page_size", OpenApiTypes.INT),
             OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "xlsx"]),
         ],
-        responses={200: HistoryPageSerializer, 400: E, 401: E, 403: E},
+        responses={
+            (200, "application/json"): HistoryPageSerializer,
+            (200, XLSX): OpenApiTypes.BINARY,
+            **{(status, "application/json"): E for status in (400, 401, 403)},
+        },
         summary=gettext_lazy("The change log of every record (administrators)"),
     )
     def get(self, request):

@@ -29,7 +29,7 @@ from rest_framework.response import Response
 from modules.access import grants
 from modules.access.links import flag as flag_links
 from modules.api.pagination import KeysetPaginator, Ordering, capped_count
-from modules.api.paging import page_link, page_size
+from modules.api.paging import page_link, page_size, wants_count
 from modules.api.schema_support import KeysetPaginationDoc, RecordSchema
 from modules.metamodel.runtime import get_snapshot
 from modules.metamodel.runtime.check import pending_check
@@ -166,10 +166,7 @@ class RecordViewSet(viewsets.GenericViewSet):
             "previous": page_link(request, links["previous"]),
             "results": serializer.data,
         }
-        count = request.query_params.get("count", "false")
-        if count not in ("true", "1", "false", "0"):
-            raise ValidationError({"count": [_("Give true or false.")]})
-        if count in ("true", "1"):
+        if wants_count(request):
             body["count"], body["count_capped"] = capped_count(queryset, settings.API_COUNT_CAP)
         return Response(body)
 

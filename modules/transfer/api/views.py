@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from django.urls import path
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import MultiPartParser
@@ -27,23 +28,17 @@ from modules.core.exceptions import PermissionDenied
 from modules.records.api import list_filters
 from modules.records.api.views import RecordViewSet
 from modules.transfer import export
-from modules.transfer.models import Mode
+from modules.transfer.api import serializers as s
 from modules.transfer.services import ImportService
 
-BATCH_SCHEMA = {"type": "object"}
-DRY_RUN_SCHEMA = {
-    "type": "object",
-    "properties": {
-        "mapping": {
-            "type": "object",
-            "additionalProperties": {"type": "string", "nullable": True},
-            "description": "Column heading → field api name (null: the column is skipped).",
-        },
-        "mode": {"type": "string", "enum": list(Mode.values)},
-        "match_on": {"type": "array", "items": {"type": "string"}, "nullable": True},
-        "skip_invalid": {"type": "boolean"},
-    },
+#: What an export answers: the file, in the format asked for.
+EXPORT_FILES = {
+    (200, "text/csv"): OpenApiTypes.STR,
+    (200, export.XLSX_TYPE): OpenApiTypes.BINARY,
 }
+EXPORT_FORMAT = OpenApiParameter(
+    "format", str, enum=list(export.FORMATS), description="The file's format (default xlsx)."
+)
 
 
 class UploadView(APIView):
@@ -55,13 +50,8 @@ class UploadView(APIView):
 
     @extend_schema(
         summary="Upload a file to import",
-        request={
-            "multipart/form-data": {
-                "type": "object",
-                "properties": {"file": {"type": "string", "format": "binary"}},
-            }
-        },
-        responses={201: BATCH_SCHEMA},
+        request={"multipart/form-data": s.UploadFileSerializer},
+        responses={201: s.UploadSerializer},
     )
     def post(self, request, slug=None):
         upload = request.FILES.get("file")
@@ -80,7 +70,7 @@ class UploadView(APIView):
 class BatchView(APIView):
     """An import's status, progress, totals and row errors."""
 
-    @extend_schema(summary="Get an import", responses={200: BATCH_SCHEMA})
+    @extend_schema(summary="Get an import", responses={200: s.BatchSerializer})
     def get(self, request, pk):
         return Response(ImportService().get(request.user, pk).as_dict())
 
@@ -92,18 +82,20 @@ class DryRunView(APIView):
 
     @extend_schema(
         summary="Check an import (dry run)",
-        request={"application/json": DRY_RUN_SCHEMA},
-        responses={200: BATCH_SCHEMA},
+        request=s.DryRunSerializer,
+        responses={200: s.BatchSerializer},
     )
     def post(self, request, pk):
-        data = request.data if isinstance(request.data, dict) else {}
+        body = s.DryRunSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
         batch = ImportService().dry_run(
             request.user,
             pk,
             mapping=data.get("mapping"),
-            mode=data.get("mode", "create"),
+            mode=data["mode"],
             match_on=data.get("match_on"),
-            skip_invalid=bool(data.get("skip_invalid", False)),
+            skip_invalid=data["skip_invalid"],
         )
         return Response(batch.as_dict())
 
@@ -111,7 +103,7 @@ class DryRunView(APIView):
 class RunView(APIView):
     """Start a checked import in the background."""
 
-    @extend_schema(summary="Run an import", request=None, responses={202: BATCH_SCHEMA})
+    @extend_schema(summary="Run an import", request=None, responses={202: s.BatchSerializer})
     def post(self, request, pk):
         batch = ImportService().run(request.user, pk)
         return Response(batch.as_dict(), status=status.HTTP_202_ACCEPTED)
@@ -120,7 +112,7 @@ class RunView(APIView):
 class UndoView(APIView):
     """Undo a finished import."""
 
-    @extend_schema(summary="Undo an import", request=None, responses={200: BATCH_SCHEMA})
+    @extend_schema(summary="Undo an import", request=None, responses={200: s.BatchSerializer})
     def post(self, request, pk):
         return Response(ImportService().undo(request.user, pk).as_dict())
 
@@ -128,7 +120,11 @@ class UndoView(APIView):
 class ExportViewSet(RecordViewSet):
     """The list of the URL's entity type as xlsx or csv, with the list's filters."""
 
-    @extend_schema(summary="Export records (xlsx or csv)", responses={200: None})
+    @extend_schema(
+        summary="Export records (xlsx or csv)",
+        parameters=[EXPORT_FORMAT],
+        responses=EXPORT_FILES,
+    )
     def export(self, request, *args, **kwargs):
         file_format = request.query_params.get("format", "xlsx")
         if file_format not in export.FORMATS:

@@ -82,9 +82,9 @@ def test_non_administrators_may_not_write(user_client, tree, user):
 
 def test_non_administrators_read_only_what_a_picker_needs(user_client, tree, admin):
     # when
-    users = user_client.get(USERS).json()
+    users = user_client.get(USERS).json()["results"]
     one = user_client.get(f"{USERS}{tree['bob'].pk}/").json()
-    teams = user_client.get(TEAMS).json()
+    teams = user_client.get(TEAMS).json()["results"]
     team = user_client.get(f"{TEAMS}{tree['north'].pk}/").json()
     # then
     assert all(set(u) == {"id", "username", "name", "status"} for u in users)
@@ -301,9 +301,9 @@ def test_users_can_be_searched_and_filtered(user_client, tree, make_user):
     # given
     make_user("zed", first_name="Zed", is_active=False)
     # when
-    found = user_client.get(USERS, {"search": "BUILD"}).json()
-    inactive = user_client.get(USERS, {"is_active": "false"}).json()
-    everyone = user_client.get(USERS).json()
+    found = user_client.get(USERS, {"search": "BUILD"}).json()["results"]
+    inactive = user_client.get(USERS, {"is_active": "false"}).json()["results"]
+    everyone = user_client.get(USERS).json()["results"]
     # then
     assert [u["username"] for u in found] == ["bob"]
     assert [u["username"] for u in inactive] == ["zed"]
@@ -363,7 +363,7 @@ def test_an_administrator_creates_reads_changes_and_deletes_a_team(admin_client,
 
 def test_the_team_list_is_the_tree_depth_first(admin_client, tree):
     # when
-    names = [t["name"] for t in admin_client.get(TEAMS).json()]
+    names = [t["name"] for t in admin_client.get(TEAMS).json()["results"]]
     # then
     assert names == ["Sales", "North", "North East", "Support"]
 
@@ -529,8 +529,8 @@ def test_only_administrators_search_emails(user_client, admin_client, make_user)
     quiet = make_user("quiet")
     User.objects.filter(pk=quiet.pk).update(email="secret.address@example.org")
     # when
-    as_user = user_client.get(USERS, {"search": "secret.address"}).json()
-    as_admin = admin_client.get(USERS, {"search": "secret.address"}).json()
+    as_user = user_client.get(USERS, {"search": "secret.address"}).json()["results"]
+    as_admin = admin_client.get(USERS, {"search": "secret.address"}).json()["results"]
     # then
     assert as_user == []
     assert [u["username"] for u in as_admin] == ["quiet"]
@@ -553,3 +553,24 @@ def test_default_participants_count_as_use_but_their_history_does_not(admin_clie
     assert_error(refused, 400, "team_in_use")
     assert deleted.status_code == 204, deleted.content
     assert not Team.objects.filter(name="Support").exists()
+
+
+def test_users_and_teams_are_paged_like_every_list(admin_client, tree):
+    # given more teams and users than one page holds
+    # when
+    first = admin_client.get(TEAMS, {"page_size": 2, "count": "true"}).json()
+    second = admin_client.get(first["next"]).json()
+    back = admin_client.get(second["previous"]).json()
+    users = admin_client.get(USERS, {"page_size": 1}).json()
+    following = admin_client.get(users["next"]).json()
+    # then pages follow one another without gaps or repeats, in the list's order
+    everyone = [t["name"] for t in admin_client.get(TEAMS, {"page_size": 500}).json()["results"]]
+    assert len(everyone) > 2
+    assert [t["name"] for t in first["results"] + second["results"]] == everyone[:4]
+    assert first["previous"] is None and first["count"] == len(everyone)
+    assert back["results"] == first["results"]
+    assert users["previous"] is None
+    assert users["results"][0]["username"] < following["results"][0]["username"]
+    assert_error(admin_client.get(TEAMS, {"cursor": "nonsense"}), 400, "invalid_cursor")
+    assert_error(admin_client.get(TEAMS, {"page_size": 0}), 400, "invalid")
+    assert_error(admin_client.get(TEAMS, {"sort": "name"}), 400, "invalid")

@@ -207,11 +207,11 @@ def test_deleted_users_are_listed_only_on_request(admin_client, user_client, adm
     ann = make_user("ann")
     admin_client.delete(f"{USERS}{ann.pk}/")
     # when
-    default = {u["username"] for u in admin_client.get(USERS).json()}
-    included = admin_client.get(f"{USERS}?include_deleted=true").json()
-    plain_before = user_client.get(f"{USERS}?include_deleted=true").json()
+    default = {u["username"] for u in admin_client.get(USERS).json()["results"]}
+    included = admin_client.get(f"{USERS}?include_deleted=true").json()["results"]
+    plain_before = user_client.get(f"{USERS}?include_deleted=true").json()["results"]
     LifecycleService().set_show_deleted_users(admin, True)
-    plain_after = user_client.get(f"{USERS}?include_deleted=true").json()
+    plain_after = user_client.get(f"{USERS}?include_deleted=true").json()["results"]
     # then
     assert "ann" not in default
     assert {"username": "ann", "status": "deleted"}.items() <= next(
