@@ -11,8 +11,13 @@ class ActivityConfig(AppConfig):
         # The kinds, services and screens import loaded models.
         from modules.activity import access, kinds
         from modules.activity.api import urls as api_urls
+        from modules.activity.screens import views
         from modules.history import hooks as history_hooks
+        from modules.records.screens import extensions
 
         kinds.register()
         api_urls.register()
+        # The profile's timeline panel, the whole timeline and the notes' pages.
+        extensions.register_profile_panel("activity", views.activity_panel)
+        extensions.register_record_urls(views.record_urlpatterns)
         history_hooks.register_narrowing("notes", access.history_q)

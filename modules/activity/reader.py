@@ -58,6 +58,8 @@ class Item:
     #: The kind's model instance, or the RowHistory row of a change.
     obj: Any
     data: dict = field(default_factory=dict)
+    #: URLs the screens add (a note's page, its like and unlike actions).
+    links: dict = field(default_factory=dict)
 
     @property
     def key(self) -> str:
