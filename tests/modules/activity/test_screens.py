@@ -105,8 +105,11 @@ def test_a_hidden_record_or_note_is_a_404(client, admin, user, person):
     client.force_login(user)
     # when / then
     assert client.get(f"/records/persons/{hidden.pk}/timeline/").status_code == 404
-    assert client.post(
-        f"/records/persons/{hidden.pk}/notes/add/", {"body": "x", "visibility": "everyone"}
-    ).status_code == 404
+    assert (
+        client.post(
+            f"/records/persons/{hidden.pk}/notes/add/", {"body": "x", "visibility": "everyone"}
+        ).status_code
+        == 404
+    )
     assert client.get(f"/records/persons/{person.pk}/notes/{private.pk}/").status_code == 404
     assert "mine" not in client.get(profile(person.pk)).content.decode()
