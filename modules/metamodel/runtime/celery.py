@@ -2,19 +2,20 @@
 
 from celery.signals import task_postrun, task_prerun
 
-from modules.metamodel.runtime.snapshot import _bound, registry
+from modules.metamodel import binding
+from modules.metamodel.runtime.snapshot import registry
 
 _tokens: dict[str, object] = {}
 
 
 def _bind_snapshot(task_id=None, **_kwargs):
-    _tokens[task_id] = _bound.set(registry.current())
+    _tokens[task_id] = binding.bound.set(registry.current())
 
 
 def _unbind_snapshot(task_id=None, **_kwargs):
     token = _tokens.pop(task_id, None)
     if token is not None:
-        _bound.reset(token)
+        binding.bound.reset(token)
 
 
 def connect_signals() -> None:

@@ -10,8 +10,9 @@ request, and a request that starts after a committed schema change sees it.
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.http import HttpResponse
 
+from modules.metamodel import binding
 from modules.metamodel.runtime.check import SchemaCheck, SchemaMoved, _check
-from modules.metamodel.runtime.snapshot import _bound, registry
+from modules.metamodel.runtime.snapshot import registry
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -40,7 +41,7 @@ class SchemaSnapshotMiddleware:
     def _serve(self, request, snapshot, check: SchemaCheck | None = None):
         """Run the rest of the chain and the view on `snapshot`, with `check` pending."""
         request.schema_snapshot = snapshot
-        bound, checking = _bound.set(snapshot), _check.set(check)
+        bound, checking = binding.bound.set(snapshot), _check.set(check)
         if check is not None:
             check.install()
         try:
@@ -51,7 +52,7 @@ class SchemaSnapshotMiddleware:
             if check is not None:
                 check.uninstall()
             _check.reset(checking)
-            _bound.reset(bound)
+            binding.bound.reset(bound)
 
     def process_exception(self, request, exception):
         """A view failed while its check was pending: if the schema moved, the failure

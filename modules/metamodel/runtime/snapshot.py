@@ -16,10 +16,10 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
 
 from django.utils.translation import gettext as _
 
+from modules.metamodel import binding
 from modules.metamodel.exceptions import EntityTypeNotFound
 from modules.metamodel.models import EntityType, FieldDefinition, LayoutSection, SchemaState
 from modules.metamodel.runtime.base import register_class_finder
@@ -174,12 +174,11 @@ class SnapshotRegistry:
 
 registry = SnapshotRegistry()
 register_class_finder(registry.model_for)
-_bound: ContextVar[SchemaSnapshot | None] = ContextVar("schema_snapshot", default=None)
 
 
 def get_snapshot() -> SchemaSnapshot:
     """The snapshot bound to this request or task; unbound code gets the current one."""
-    return _bound.get() or registry.current()
+    return binding.bound.get() or registry.current()
 
 
 def get_model(slug: str):
@@ -191,8 +190,8 @@ def get_model(slug: str):
 def bind(snapshot: SchemaSnapshot | None = None) -> Iterator[SchemaSnapshot]:
     """Hold one snapshot for a block (a request, a task, a script)."""
     snapshot = snapshot or registry.current()
-    token = _bound.set(snapshot)
+    token = binding.bound.set(snapshot)
     try:
         yield snapshot
     finally:
-        _bound.reset(token)
+        binding.bound.reset(token)
