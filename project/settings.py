@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "modules.changelog",
     "modules.transfer",
     "modules.activity",
+    "modules.leads",
     "modules.demo",
     "wagtail.users",
     "wagtail.documents",

@@ -9,11 +9,18 @@ here in their `AppConfig.ready()` instead:
     hooks.register_restore_check(relations_over_limit)         # relations
     problems = hooks.restore_conflicts(user, entity, record_id)  # every check, in order
 
+    hooks.register_assigner(distribution.assign)                # leads: who gets a new lead
+    changed = hooks.assign(user, entity, record, owner_given=False)
+
 A preparer takes the entity spec and an unsaved or changed record, sets attributes on it and
 returns the names of those it changed. Every writer (one record or in bulk) calls `prepare`.
 A restore check takes the acting user, the entity spec and a trashed record's id and returns
 what bringing the record back would break, as sentences for that user; a restore that any
 check objects to is refused.
+An assigner takes the acting user, the entity spec, a new unsaved record (after the
+preparers ran) and whether the caller named its owner; it may set the owner and other
+attributes and returns the names of those it changed. `RecordService.create` calls every
+assigner inside its transaction; the bulk writers (import) do not.
 """
 
 from __future__ import annotations
@@ -22,9 +29,11 @@ from collections.abc import Callable
 
 Preparer = Callable[[object, object], list[str]]
 RestoreCheck = Callable[[object, object, object], list[str]]
+Assigner = Callable[[object, object, object, bool], list[str]]
 
 _preparers: list[Preparer] = []
 _restore_checks: list[RestoreCheck] = []
+_assigners: list[Assigner] = []
 
 
 def register_preparer(preparer: Preparer) -> None:
@@ -53,3 +62,17 @@ def restore_conflicts(user, entity, record_id) -> list[str]:
     for check in _restore_checks:
         problems.extend(check(user, entity, record_id))
     return problems
+
+
+def register_assigner(assigner: Assigner) -> None:
+    """Have `assigner(user, entity, record, owner_given)` run on every record `create` makes."""
+    if assigner not in _assigners:
+        _assigners.append(assigner)
+
+
+def assign(user, entity, record, *, owner_given: bool) -> list[str]:
+    """Run every registered assigner on a new record; the names of the attributes changed."""
+    changed: list[str] = []
+    for assigner in _assigners:
+        changed.extend(assigner(user, entity, record, owner_given))
+    return changed

@@ -87,6 +87,7 @@ class RecordService(RowWrites, BulkActions, ValueChecks, SharingChecks):
         record.visibility = self._visibility(entity, visibility)
         record.created_by = record.updated_by = user
         hooks.prepare(entity, record)
+        hooks.assign(user, entity, record, owner_given=owner is not None)
         record.save(force_insert=True)
         users, teams = invited if invited is not None else grants.defaults(entity, user)
         changes = recorder.created(entity, record)

@@ -1,0 +1,82 @@
+"""Distribution rules of leads: ordered conditions that hand new leads to users and teams.
+
+    rule = DistributionRule(name="Poland", position=1, conditions=[
+        {"field": "country", "op": "eq", "value": "PL"}])
+    RuleAssignee(rule=rule, user=alice, percent=50, position=0)   # 50 % to Alice
+    RuleAssignee(rule=rule, team=sales, percent=50, position=1)   # 50 % round-robin in Sales
+
+`total` and each assignee's `count` are the rule's counters since its assignees last
+changed; they live in the database and are read under a row lock (`select_for_update`),
+so every process and every concurrent intake shares them. `rotation` is a team's
+round-robin pointer over its active members. Written only by `DistributionService`.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from modules.accounts.models import Team
+
+
+class DistributionRule(models.Model):
+    """One rule: conditions on a new lead's fields, first match wins, then the shares."""
+
+    name = models.CharField(_("name"), max_length=200)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+    conditions = models.JSONField(_("conditions"), default=list, blank=True)
+    total = models.BigIntegerField(_("assignments since the shares changed"), default=0)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("distribution rule")
+        verbose_name_plural = _("distribution rules")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RuleAssignee(models.Model):
+    """A user or a team that gets `percent` of a rule's leads."""
+
+    rule = models.ForeignKey(DistributionRule, on_delete=models.CASCADE, related_name="assignees")
+    position = models.PositiveIntegerField(_("position"), default=0)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    team = models.ForeignKey(
+        Team,
+        verbose_name=_("team"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    percent = models.PositiveSmallIntegerField(_("percent"))
+    count = models.BigIntegerField(_("assigned"), default=0)
+    rotation = models.BigIntegerField(_("next team member"), default=0)
+
+    class Meta:
+        verbose_name = _("rule assignee")
+        verbose_name_plural = _("rule assignees")
+        ordering = ["rule", "position"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(user__isnull=False, team__isnull=True)
+                | models.Q(user__isnull=True, team__isnull=False),
+                name="leads_assignee_user_or_team",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(percent__gte=1, percent__lte=100), name="leads_assignee_percent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user or self.team}: {self.percent} %"
