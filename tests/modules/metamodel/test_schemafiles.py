@@ -135,7 +135,8 @@ def test_sync_schemas_again_reports_every_file_unchanged_and_keeps_the_version(d
     call_command("sync_schemas", stdout=out)
     # then
     assert out.getvalue().splitlines() == [
-        f"{slug}: unchanged" for slug in ("companies", "deals", "leads", "persons", "products", "spaces")
+        f"{slug}: unchanged"
+        for slug in ("companies", "deals", "leads", "persons", "products", "spaces")
     ]
     assert SchemaState.current()[0] == version_before
     assert dict(AppliedSchema.objects.values_list("name", "digest")) == applied_before
