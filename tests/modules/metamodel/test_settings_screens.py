@@ -108,6 +108,7 @@ AREAS = [
     "access_settings:index",
     "relations_settings:index",
     "segmentation_settings:index",
+    "lead_distribution:index",
     "history_settings:change_log",
     "users_settings:index",
     "teams_settings:index",

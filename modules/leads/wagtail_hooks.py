@@ -1,0 +1,34 @@
+"""Wagtail hooks of leads: Settings > Lead distribution, for administrators."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+
+from modules.leads.screens import rules
+from modules.metamodel.screens.registry import SettingsAreaViewSet
+
+
+class DistributionArea(SettingsAreaViewSet):
+    """Settings > Lead distribution: ordered rules that assign new leads."""
+
+    name = rules.NS
+    url_prefix = "settings/lead-distribution"
+    menu_label = _("Lead distribution")
+    icon = "group"
+    menu_name = "lead-distribution"
+    menu_order = 57
+    order = 170
+    description = _("Assign new leads to users and teams by conditions and shares.")
+    denied_message = _("Only administrators may change distribution rules.")
+    routes = [
+        ("", rules.RuleIndexView, "index"),
+        ("new/", rules.RuleFormView, "create"),
+        ("<int:rule_id>/", rules.RuleFormView, "edit"),
+        ("<int:rule_id>/delete/", rules.RuleDeleteView, "delete"),
+        ("<int:rule_id>/preview/", rules.RulePreviewView, "preview"),
+    ]
+
+
+@hooks.register("register_admin_viewset")
+def register_distribution_area():
+    """Settings > Lead distribution, under `settings/lead-distribution/`."""
+    return DistributionArea()
