@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "modules.accounts.middleware.PasswordChangeRequiredMiddleware",
+    "modules.accounts.middleware.RegionalMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -258,6 +259,8 @@ SPECTACULAR_SETTINGS = {
 WAGTAIL_SITE_NAME = "Tessera"
 WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
+# The account page offers the languages Tessera ships, not every one Wagtail has.
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 

@@ -101,12 +101,12 @@ class Links:
         return "" if value is None else self.seen[spec.api_name].get(value) or ""
 
     def text(self, record, spec) -> str:
-        """The value as text for the viewer: a link's title (looked up already), or the
-        type's own text."""
+        """The value as a screen writes it for the viewer: a link's title (looked up
+        already), or the type's own text in the viewer's regional format."""
         if spec.api_name in self.seen:
             return self.title(record, spec)
         value = spec.type_class.get_value(record, spec)
-        return spec.type_class.to_text(spec, value, viewer=self.viewer)
+        return spec.type_class.display_text(spec, value, viewer=self.viewer)
 
     def restricted(self, record, names=None) -> list[str]:
         """The withheld fields of `record` (among `names`, if given), sorted."""

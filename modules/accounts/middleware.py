@@ -1,4 +1,5 @@
-"""Send a user with a temporary password to choose their own before anything else.
+"""Send a user with a temporary password to choose their own before anything else; give
+every screen request the user's language, time zone and formats (`RegionalMiddleware`).
 
     MIDDLEWARE = [..., "django.contrib.auth.middleware.AuthenticationMiddleware",
                   "modules.accounts.middleware.PasswordChangeRequiredMiddleware", ...]
@@ -9,10 +10,16 @@ Admin pages redirect to the password page; the API answers 403
 
 from __future__ import annotations
 
+import zoneinfo
+
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+
+from modules.accounts import regional
+from modules.core import formats
 
 PASSWORD_URL_NAME = "tessera_first_password"
 
@@ -39,3 +46,41 @@ class PasswordChangeRequiredMiddleware:
             if request.path not in allowed and not request.path.startswith("/static/"):
                 return redirect(PASSWORD_URL_NAME)
         return self.get_response(request)
+
+
+class RegionalMiddleware:
+    """Activates the signed-in user's language, time zone and formats for a screen request.
+
+    Before the admin URLconf is built, so record screens name their entity types and
+    fields in the user's language. API requests keep the neutral defaults: the API writes
+    ISO dates and plain decimals whoever asks.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if request.path.startswith("/api/") or user is None or not user.is_authenticated:
+            return self.get_response(request)
+        chosen = regional.preferences(user)
+        language = chosen.language or translation.get_language()
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        zone = _zone(chosen.time_zone)
+        if zone is not None:
+            timezone.activate(zone)
+        try:
+            with formats.using(chosen.regional):
+                return self.get_response(request)
+        finally:
+            timezone.deactivate()
+
+
+def _zone(name: str):
+    if not name:
+        return None
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None

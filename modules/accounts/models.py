@@ -21,6 +21,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from modules.accounts import administrators
+from modules.core import formats
 
 
 class Role(models.TextChoices):
@@ -273,3 +274,43 @@ class Invitation(models.Model):
     def get_status_display(self) -> str:
         """The status in the interface language."""
         return str(InvitationStatus(self.status).label)
+
+
+class RegionalSettings(models.Model):
+    """How one user's screens write dates, times and numbers (blank: as their language does).
+
+    The language and the time zone are Wagtail's profile (`wagtail_userprofile`); these
+    complete them. Written by `accounts.regional.save_regional`.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="regional",
+    )
+    date_format = models.CharField(
+        _("date format"), max_length=16, blank=True, choices=formats.choices(formats.DATE_STYLES)
+    )
+    time_format = models.CharField(
+        _("time format"), max_length=16, blank=True, choices=formats.choices(formats.TIME_STYLES)
+    )
+    number_format = models.CharField(
+        _("number format"),
+        max_length=16,
+        blank=True,
+        choices=formats.choices(formats.NUMBER_STYLES),
+    )
+
+    class Meta:
+        verbose_name = _("regional settings")
+        verbose_name_plural = _("regional settings")
+
+    def __str__(self) -> str:
+        return str(_("Regional settings of %(user)s") % {"user": self.user})
+
+    @property
+    def regional_format(self) -> formats.RegionalFormat:
+        return formats.RegionalFormat(
+            date=self.date_format, time=self.time_format, number=self.number_format
+        )

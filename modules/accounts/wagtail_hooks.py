@@ -1,5 +1,5 @@
 """Wagtail hooks of accounts: Settings > Users and Settings > Teams, for administrators;
-the user and team lookups.
+the user and team lookups; the date and number formats panel of the account page.
 
 The screens live under `settings/users/` and `settings/teams/` (namespaces
 `users_settings` and `teams_settings`), appear on the settings index and in Wagtail's
@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
 from modules.accounts.screens import users, views
+from modules.accounts.screens.account import RegionalFormatsPanel
 from modules.accounts.screens.lookup import TEAMS_URL_NAME, URL_NAME, team_lookup, user_lookup
 from modules.metamodel.screens.registry import SettingsAreaViewSet
 
@@ -70,3 +71,9 @@ def register_lookup_urls():
         path("lookup/users/", user_lookup, name=URL_NAME),
         path("lookup/teams/", team_lookup, name=TEAMS_URL_NAME),
     ]
+
+
+@hooks.register("register_account_settings_panel")
+def register_regional_panel(request, user, profile):
+    """Account > Profile: the user's date, time and number formats."""
+    return RegionalFormatsPanel(request, user, profile)

@@ -1,4 +1,6 @@
-"""Changing your password while signed in, with the old password counted like a sign-in.
+"""The account page: the password change counted like a sign-in, and regional formats.
+
+Changing your password while signed in, with the old password counted like a sign-in.
 
     form = CountedPasswordChangeForm(request.user, request.POST, request=request)
     path("account/", AccountView.as_view(), name="wagtailadmin_account")   # before Wagtail's
@@ -16,10 +18,11 @@ import math
 
 from django import forms
 from django.contrib.auth.forms import PasswordChangeForm
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from wagtail.admin.views import account as wagtail_account
 
-from modules.accounts import throttle
+from modules.accounts import regional, throttle
+from modules.accounts.models import RegionalSettings
 
 
 def lockout_error(lock: throttle.Lock) -> forms.ValidationError:
@@ -76,3 +79,35 @@ class AccountView(wagtail_account.AccountView):
             else panel
             for panel in super().get_panels()
         ]
+
+
+class RegionalFormatsForm(forms.ModelForm):
+    """The user's date, time and number styles; saved through `save_regional`."""
+
+    class Meta:
+        model = RegionalSettings
+        fields = ["date_format", "time_format", "number_format"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def save(self, commit: bool = True) -> RegionalSettings:
+        return regional.save_regional(self.user, **self.cleaned_data)
+
+
+class RegionalFormatsPanel(wagtail_account.BaseSettingsPanel):
+    """Account > Profile: date, time and number formats, after Wagtail's language and
+    time zone panel."""
+
+    name = "regional"
+    title = gettext_lazy("Date and number formats")
+    order = 410
+    form_class = RegionalFormatsForm
+
+    def get_form(self):
+        instance = RegionalSettings.objects.filter(user=self.user).first()
+        kwargs = {"instance": instance, "prefix": self.name, "user": self.user}
+        if self.request.method == "POST":
+            return self.form_class(self.request.POST, **kwargs)
+        return self.form_class(**kwargs)

@@ -265,7 +265,18 @@ class FieldType:
 
     def display_value(self, field: FieldLike, value: Any, *, viewer: Any) -> str:
         """A stored value as `viewer` reads it on a profile ("—" when empty)."""
-        return self.to_text(field, value, viewer=viewer) if value is not None else "—"
+        return self.display_text(field, value, viewer=viewer) if value is not None else "—"
+
+    def display_text(self, field: FieldLike, value: Any, *, viewer: Any) -> str:
+        """A value as the screens write it for `viewer` (list cells, profiles, a screen's
+        csv export): numbers and dates in the active regional format (`core.formats`).
+        `to_text` stays the neutral form (API exports, conversions, titles)."""
+        return self.to_text(field, value, viewer=viewer)
+
+    def spreadsheet_cell(self, field: FieldLike, value: Any, *, viewer: Any) -> tuple[Any, str]:
+        """A screen's xlsx export cell: a typed value and its spreadsheet number format
+        ("General" for text), in the user's regional format."""
+        return self.export_value(field, value, viewer=viewer), "General"
 
     def history_texts(self, field: FieldLike, values: list, *, viewer: Any) -> list[str]:
         """Values as history keeps them (`to_json`'s results) as `viewer` reads them, all

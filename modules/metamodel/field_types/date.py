@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from wagtail.admin.widgets import AdminDateInput
 
+from modules.core import formats
 from modules.metamodel.field_types.base import FieldType
 from modules.metamodel.field_types.integer import NUMERIC_LOOKUPS
 
@@ -40,6 +41,11 @@ class DateType(FieldType):
         form_field.widget = AdminDateInput()
         return form_field
 
+    def bind_viewer(self, form_field, field, viewer):
+        # The form built once per snapshot; each form writes and reads the user's format.
+        form_field.widget = AdminDateInput(format=formats.current().date_style.strftime)
+        form_field.input_formats = formats.input_formats()
+
     def admin_filter(self, field):
         return django_filters.DateFromToRangeFilter(
             field_name=field.api_name, label=field.display_label
@@ -47,6 +53,14 @@ class DateType(FieldType):
 
     def export_value(self, field, value, *, viewer):
         return value
+
+    def display_text(self, field, value, *, viewer):
+        if isinstance(value, str):  # as history keeps it
+            value = dt.date.fromisoformat(value)
+        return formats.date(value)
+
+    def spreadsheet_cell(self, field, value, *, viewer):
+        return value, formats.excel_date_format()
 
     def clean(self, field, value):
         if isinstance(value, dt.datetime):

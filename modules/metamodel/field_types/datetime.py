@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from wagtail.admin.widgets import AdminDateTimeInput
 
+from modules.core import formats
 from modules.core.values import storable_moment
 from modules.metamodel.field_types.base import FieldType
 from modules.metamodel.field_types.date import DATE_INPUT_FORMATS
@@ -48,6 +49,12 @@ class DateTimeType(FieldType):
         form_field.widget = AdminDateTimeInput()
         return form_field
 
+    def bind_viewer(self, form_field, field, viewer):
+        regional = formats.current()
+        own = f"{regional.date_style.strftime} {regional.time_style.strftime}"
+        form_field.widget = AdminDateTimeInput(format=own)
+        form_field.input_formats = [own, *form_field.input_formats]
+
     def admin_filter(self, field):
         return django_filters.DateFromToRangeFilter(
             field_name=field.api_name, lookup_expr="date", label=field.display_label
@@ -55,6 +62,17 @@ class DateTimeType(FieldType):
 
     def export_value(self, field, value, *, viewer):
         return value
+
+    def display_text(self, field, value, *, viewer):
+        if isinstance(value, str):  # as history keeps it
+            value = dt.datetime.fromisoformat(value)
+        return formats.moment(value)
+
+    def spreadsheet_cell(self, field, value, *, viewer):
+        if value is None:
+            return None, "General"
+        local = timezone.localtime(value) if timezone.is_aware(value) else value
+        return local.replace(tzinfo=None), formats.excel_moment_format()
 
     def clean(self, field, value):
         if isinstance(value, dt.datetime):

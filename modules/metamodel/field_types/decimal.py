@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from modules.core import formats
 from modules.metamodel.field_types.base import FieldType, check_min_max, number_options
 from modules.metamodel.field_types.integer import NUMERIC_LOOKUPS, parse_number_text
 
@@ -64,6 +65,17 @@ class DecimalType(FieldType):
 
     def export_value(self, field, value, *, viewer):
         return value
+
+    def display_text(self, field, value, *, viewer):
+        if value is None:
+            return ""
+        return formats.number(Decimal(value), field.options.get("decimal_places", 2))
+
+    def spreadsheet_cell(self, field, value, *, viewer):
+        if value is None:
+            return None, "General"
+        places = field.options.get("decimal_places", 2)
+        return Decimal(value), formats.excel_number_format(places)
 
     def clean(self, field, value):
         if isinstance(value, bool):

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from modules.core import formats
 from modules.metamodel.field_types.base import FieldType, check_min_max, number_options
 
 BIGINT = 2**63 - 1
@@ -66,6 +67,12 @@ class IntegerType(FieldType):
 
     def export_value(self, field, value, *, viewer):
         return value
+
+    def display_text(self, field, value, *, viewer):
+        return formats.number(value, 0)
+
+    def spreadsheet_cell(self, field, value, *, viewer):
+        return value, formats.excel_number_format(0)
 
     def clean(self, field, value):
         if isinstance(value, bool):

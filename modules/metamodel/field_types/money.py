@@ -13,6 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from modules.core import formats
 from modules.metamodel.exceptions import InvalidFieldOptions
 from modules.metamodel.field_types.decimal import DecimalType
 from modules.metamodel.field_types.integer import parse_number_text
@@ -84,6 +85,20 @@ class MoneyType(DecimalType):
 
     def export_value(self, field, value, *, viewer):
         return self.to_text(field, value, viewer=viewer)
+
+    def display_text(self, field, value, *, viewer):
+        if value is None:
+            return ""
+        data = self.to_json(field, value)
+        places = field.options.get("decimal_places", 2)
+        return formats.money(Decimal(data["amount"]), data["currency"], places)
+
+    def spreadsheet_cell(self, field, value, *, viewer):
+        if value is None:
+            return None, "General"
+        data = self.to_json(field, value)
+        places = field.options.get("decimal_places", 2)
+        return Decimal(data["amount"]), formats.excel_number_format(places, data["currency"])
 
     def admin_form_field(self, field):
         form_field = super().admin_form_field(field)

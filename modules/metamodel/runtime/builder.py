@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from django.db import models
+from django.utils.functional import lazy
 
 from modules.metamodel.runtime.apps import RUNTIME_APP_LABEL, RuntimeApps
 from modules.metamodel.runtime.base import EntityRecord
@@ -26,6 +27,11 @@ def feature_fields(entity: EntitySpec) -> dict[str, models.Field]:
         )
         fields["segment"] = models.CharField(max_length=64, null=True, blank=True)
     return fields
+
+
+def _label(entity: EntitySpec, attribute: str):
+    """The entity type's label in the language active when it is read."""
+    return lazy(lambda: getattr(entity, attribute), str)()
 
 
 def class_name(entity: EntitySpec) -> str:
@@ -58,8 +64,9 @@ def build_models(
                     "apps": apps,
                     "db_table": entity.db_table,
                     "managed": False,
-                    "verbose_name": entity.display_label,
-                    "verbose_name_plural": entity.display_label_plural,
+                    # Lazy: a class serves every language; the label follows the request's.
+                    "verbose_name": _label(entity, "display_label"),
+                    "verbose_name_plural": _label(entity, "display_label_plural"),
                     "ordering": ["-id"],
                 },
             ),

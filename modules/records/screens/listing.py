@@ -8,10 +8,14 @@ records are left out.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from wagtail.admin.paginator import WagtailPaginator
@@ -22,12 +26,51 @@ from wagtail.admin.widgets import Button, ListingButton
 from modules.access import engine
 from modules.access.links import Links
 from modules.access.spec import OPEN_FLAG
+from modules.core import formats
 from modules.core.spreadsheets import escape_formula
 from modules.records import query
 from modules.records.screens import extensions
 from modules.records.screens.base import EntityViewMixin
 
 LIST_COUNT_CAP = 10000
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A screen export's typed cell: the value and number format an xlsx cell gets, the
+    text a csv gets, both in the user's regional format."""
+
+    value: Any
+    number_format: str
+    text: str
+
+    @classmethod
+    def of(cls, spec, value, viewer) -> Cell:
+        typed, number_format = spec.type_class.spreadsheet_cell(spec, value, viewer=viewer)
+        text = spec.type_class.display_text(spec, value, viewer=viewer) if value is not None else ""
+        if isinstance(typed, str):  # text from the record, not from a number or a date
+            typed, text = escape_formula(typed), escape_formula(text)
+        return cls(typed, number_format, text)
+
+    @classmethod
+    def moment(cls, value) -> Cell:
+        if value is None:
+            return cls(None, "General", "")
+        local = timezone.localtime(value) if timezone.is_aware(value) else value
+        return cls(local.replace(tzinfo=None), formats.excel_moment_format(), formats.moment(value))
+
+    @classmethod
+    def number(cls, value, places: int) -> Cell:
+        if value is None:
+            return cls(None, "General", "")
+        return cls(value, formats.excel_number_format(places), formats.number(value, places))
+
+
+def lowercase_label(label: str) -> str:
+    """A label inside a sentence ("Add company"); acronyms ("VAT rates") keep their case."""
+    if len(label) > 1 and label[1].isupper():
+        return label
+    return label[:1].lower() + label[1:]
 
 
 class CappedPaginator(WagtailPaginator):
@@ -179,6 +222,14 @@ class RecordIndexView(EntityViewMixin, generic.IndexView):
         )
         return buttons
 
+    @cached_property
+    def no_results_message(self):
+        return _("No records match your search or filters.")
+
+    @cached_property
+    def add_item_label(self):
+        return _("Add %(entity)s") % {"entity": lowercase_label(self.entity.display_label)}
+
     def search_queryset(self, queryset):
         return queryset.search(self.search_query, self.request.user)
 
@@ -250,13 +301,37 @@ class RecordIndexView(EntityViewMixin, generic.IndexView):
             elif spec is not None and name in links.seen:
                 row[name] = links.title(item, spec)
             elif spec is not None:
-                row[name] = spec.type_class.export_value(
-                    spec, spec.type_class.get_value(item, spec), viewer=links.viewer
-                )
+                row[name] = Cell.of(spec, spec.type_class.get_value(item, spec), links.viewer)
+            elif name in ("created_at", "updated_at"):
+                row[name] = Cell.moment(getattr(item, name))
+            elif name == "score":
+                row[name] = Cell.number(item.score, 2)
             else:
                 row[name] = getattr(item, name)
-            row[name] = escape_formula(row[name])
+            if not isinstance(row[name], Cell):
+                row[name] = escape_formula(row[name])
         return row
+
+    def generate_xlsx_row(self, worksheet, row_dict, date_format=None):
+        from openpyxl.cell import WriteOnlyCell
+
+        for field, value in row_dict.items():
+            if isinstance(value, Cell):
+                cell = WriteOnlyCell(worksheet, value.value)
+                cell.number_format = value.number_format
+            else:
+                cell = WriteOnlyCell(
+                    worksheet, self.preprocess_field_value(field, value, self.FORMAT_XLSX)
+                )
+                if cell.data_type == "f":  # text that looks like a formula stays text
+                    cell.data_type = "s"
+            yield cell
+
+    def write_csv_row(self, writer, row_dict):
+        return super().write_csv_row(
+            writer,
+            {k: v.text if isinstance(v, Cell) else v for k, v in row_dict.items()},
+        )
 
     def get_heading(self, queryset, field):
         if self.entity.has_field(field):

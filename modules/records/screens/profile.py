@@ -16,6 +16,7 @@ from modules.access import engine, grants
 from modules.access.links import Links
 from modules.access.models import Visibility
 from modules.accounts.models import Team
+from modules.core import formats
 from modules.records.screens import extensions
 from modules.records.screens.base import EntityViewMixin
 
@@ -61,8 +62,8 @@ class RecordInspectView(EntityViewMixin, generic.InspectView):
             (_("Owner"), str(record.owner) if record.owner_id else "—"),
             (_("Visibility"), Visibility(record.visibility).label),
             *self._holders(held),
-            (_("Created"), record.created_at),
-            (_("Updated"), record.updated_at),
+            (_("Created"), formats.moment(record.created_at)),
+            (_("Updated"), formats.moment(record.updated_at)),
         ]
         return context
 

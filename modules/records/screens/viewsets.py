@@ -16,6 +16,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from modules.access.spec import OPEN_FLAG
+from modules.core import formats
 from modules.metamodel.runtime.snapshot import SchemaSnapshot
 from modules.records.screens import bulk, extensions
 from modules.records.screens.editing import RecordCreateView, RecordDeleteView, RecordEditView
@@ -61,6 +62,22 @@ class OpenOnlyColumn(Column):
         return super().get_value(instance) if getattr(instance, OPEN_FLAG, True) else ""
 
 
+class MomentColumn(OpenOnlyColumn):
+    """A system date and time in the user's time zone and date and time formats."""
+
+    def get_value(self, instance):
+        value = super().get_value(instance)
+        return formats.moment(value) if value else ""
+
+
+class NumberColumn(OpenOnlyColumn):
+    """A system number (the score) with the user's separators."""
+
+    def get_value(self, instance):
+        value = super().get_value(instance)
+        return formats.number(value, 2) if value not in (None, "") else ""
+
+
 class EntityViewSet(ModelViewSet):
     """Screens of one entity type: list, create, edit, profile (inspect), trash."""
 
@@ -94,13 +111,13 @@ class EntityViewSet(ModelViewSet):
         if self.entity.supports_segmentation:
             columns += [
                 OpenOnlyColumn("segment", label=_("Segment"), sort_key="segment"),
-                OpenOnlyColumn("score", label=_("Score"), sort_key="score"),
+                NumberColumn("score", label=_("Score"), sort_key="score"),
             ]
         return [
             "__str__",
             *columns,
             OpenOnlyColumn("owner", label=_("Owner")),
-            OpenOnlyColumn("updated_at", label=_("Updated"), sort_key="updated_at"),
+            MomentColumn("updated_at", label=_("Updated"), sort_key="updated_at"),
         ]
 
     @property
