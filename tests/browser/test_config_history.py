@@ -14,7 +14,7 @@ def test_an_admin_sees_a_renamed_field_in_the_history(page, shot, schema, admin)
     log_in(page, "root")
     # when the admin renames it in the form builder
     page.goto("/settings/data-model/persons/fields/rating/")
-    page.fill("input[name=label]", "Customer rating")
+    page.fill("input[name=label_0]", "Customer rating")
     page.click("button[type=submit]:has-text('Save')")
     page.wait_for_url("**/settings/data-model/persons/")
     # and opens the entity type's history

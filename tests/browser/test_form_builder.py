@@ -24,7 +24,7 @@ def test_an_admin_adds_a_field_in_a_new_section(page, shot, admin):
     page.wait_for_url("**/settings/data-model/persons/")
     shot(page, "2-builder")
     # when she adds a section "Segmentation"
-    page.fill(".tessera-add-section input[name=label]", "Segmentation")
+    page.fill(".tessera-add-section input[name=label_0]", "Segmentation")
     page.click("button:has-text('Add section')")
     page.wait_for_load_state("networkidle")
     expect(section(page, "Segmentation")).to_have_count(1)
@@ -32,7 +32,7 @@ def test_an_admin_adds_a_field_in_a_new_section(page, shot, admin):
     section(page, "Segmentation").locator("a:has-text('Add field here')").click()
     page.wait_for_url("**/add-field/?section=*")
     page.select_option("select[name=type]", "integer")
-    page.fill("input[name=label]", "Sales potential score")
+    page.fill("input[name=label_0]", "Sales potential score")
     expect(page.locator("input[name=api_name]")).to_have_value("sales_potential_score")
     page.fill("input[name=api_name]", "sales_score")
     expect(page.locator("select[name=section] option:checked")).to_have_text("Segmentation")
@@ -57,7 +57,7 @@ def test_an_admin_drags_a_field_into_another_section(page, shot, schema, admin):
     schema.add_field(admin, "persons", api_name="rating", label="Rating", type="integer")
     log_in(page, "root")
     page.goto("/settings/data-model/persons/")
-    page.fill(".tessera-add-section input[name=label]", "Scores")
+    page.fill(".tessera-add-section input[name=label_0]", "Scores")
     page.click("button:has-text('Add section')")
     page.wait_for_load_state("networkidle")
     # when she drags "Rating" into it

@@ -48,7 +48,7 @@ def test_sales_potential_from_form_builder_to_trash(page, shot, admin, user):
     page.wait_for_url("**/settings/data-model/")
     page.click("table.listing a[href$='/settings/data-model/persons/']")
     page.wait_for_url("**/settings/data-model/persons/")
-    page.fill(".tessera-add-section input[name=label]", "Segmentation")
+    page.fill(".tessera-add-section input[name=label_0]", "Segmentation")
     page.click("button:has-text('Add section')")
     page.wait_for_load_state("networkidle")
     expect(section(page, "Segmentation")).to_have_count(1)
@@ -56,7 +56,7 @@ def test_sales_potential_from_form_builder_to_trash(page, shot, admin, user):
     section(page, "Segmentation").locator("a:has-text('Add field here')").click()
     page.wait_for_url("**/add-field/?section=*")
     page.select_option("select[name=type]", "integer")
-    page.fill("input[name=label]", "Sales potential")
+    page.fill("input[name=label_0]", "Sales potential")
     page.check("input[name=is_basic]")
     # persons already ship a 0-100 "sales_potential" score, so the suggested name is taken
     expect(page.locator("input[name=api_name]")).to_have_value("sales_potential")

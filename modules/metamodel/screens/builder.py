@@ -43,6 +43,10 @@ class BuilderView(EntityMixin, DataModelView):
         context = super().get_context_data(**kwargs)
         sections = builder_sections(self.entity)
         for section in sections:
+            if section.is_real:
+                section.rename_form = screen_forms.SectionForm(
+                    initial={"label": section.raw_label}, auto_id=f"id_section{section.index}_%s"
+                )
             for f in section.fields:
                 f.type_label = str(f.type_class.label)
                 f.can_convert = bool(f.type_class.convertible_to)
@@ -86,9 +90,7 @@ class LayoutView(EntityMixin, DataModelView):
                     payload.append({"label": form.cleaned_data["label"], "fields": []})
                 else:
                     index = self.index(post["rename_section"], payload)
-                    payload[index]["label"] = screen_forms.merge_label(
-                        payload[index]["label"], form.cleaned_data["label"]
-                    )
+                    payload[index]["label"] = form.cleaned_data["label"]
             elif "remove_section" in post:
                 index = self.index(post["remove_section"], payload)
                 if payload[index]["fields"]:

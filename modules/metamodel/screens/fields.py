@@ -115,9 +115,9 @@ class FieldEditView(FieldMixin, FormMixin, DataModelView):
     def get_initial(self):
         f = self.field
         return {
-            "label": localized(f.label),
+            "label": f.label,
             "api_name": f.api_name,
-            "help_text": localized(f.help_text),
+            "help_text": f.help_text,
             "required": f.required,
             "is_basic": f.is_basic,
             "options": f.options,
@@ -127,8 +127,8 @@ class FieldEditView(FieldMixin, FormMixin, DataModelView):
         data = form.cleaned_data
         f = self.field
         changes = {
-            "label": screen_forms.merge_label(f.label, data["label"]),
-            "help_text": screen_forms.merge_label(f.help_text, data["help_text"]),
+            "label": data["label"],
+            "help_text": data["help_text"],
             "required": data["required"],
             "is_basic": data["is_basic"],
         }

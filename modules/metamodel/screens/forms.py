@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from modules.core.i18n import localized
+from modules.core.translated import TranslatedField
 from modules.metamodel.field_types import field_types
 
 FEATURE_FIELDS = ("supports_visibility", "supports_segmentation", "supports_relations")
@@ -56,23 +57,11 @@ class OptionsField(forms.CharField):
         return parsed
 
 
-def merge_label(old, text: str):
-    """Text typed for the active language; other languages of a per-language label stay."""
-    if isinstance(old, dict) and old and text:
-        from django.utils import translation
-
-        lang = (translation.get_language() or "en").split("-")[0]
-        if localized(old) == text:
-            return old
-        return {**old, lang: text}
-    return text
-
-
 class EntityTypeForm(forms.Form):
     """Labels, icon, title template and features of an entity type."""
 
-    label = forms.CharField(label=_("Singular label"), max_length=255)
-    label_plural = forms.CharField(label=_("Plural label"), max_length=255)
+    label = TranslatedField(label=_("Singular label"))
+    label_plural = TranslatedField(label=_("Plural label"))
     icon = forms.CharField(
         label=_("Icon"),
         max_length=40,
@@ -120,15 +109,13 @@ class EntityTypeEditForm(EntityTypeForm):
 class FieldBaseForm(forms.Form):
     """What adding and editing a field share."""
 
-    label = forms.CharField(label=_("Label"), max_length=255)
+    label = TranslatedField(label=_("Label"))
     api_name = forms.CharField(
         label=_("API name"),
         max_length=63,
         help_text=_("Lower-case letters, digits and underscores, e.g. sales_score."),
     )
-    help_text = forms.CharField(
-        label=_("Help text"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    help_text = TranslatedField(label=_("Help text"), required=False, multiline=True)
     required = forms.BooleanField(label=_("Required"), required=False)
     is_basic = forms.BooleanField(
         label=_("Basic"), required=False, help_text=_("Shown first, e.g. as a list column.")
@@ -180,4 +167,4 @@ class ChangeTypeForm(forms.Form):
 class SectionForm(forms.Form):
     """The name of a new or renamed section."""
 
-    label = forms.CharField(label=_("Section name"), max_length=255)
+    label = TranslatedField(label=_("Section name"))

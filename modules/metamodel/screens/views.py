@@ -209,8 +209,8 @@ class EntityTypeEditView(EntityMixin, FormMixin, DataModelView):
     def get_initial(self):
         e = self.entity
         return {
-            "label": localized(e.label),
-            "label_plural": localized(e.label_plural),
+            "label": e.label,
+            "label_plural": e.label_plural,
             "icon": e.icon,
             "title_template": e.title_template,
             "version": e.version,
@@ -227,8 +227,8 @@ class EntityTypeEditView(EntityMixin, FormMixin, DataModelView):
             self.request.user,
             e.slug,
             expected_version=data["version"],
-            label=screen_forms.merge_label(e.label, data["label"]),
-            label_plural=screen_forms.merge_label(e.label_plural, data["label_plural"]),
+            label=data["label"],
+            label_plural=data["label_plural"],
             icon=data["icon"],
             title_template=data["title_template"],
             list_columns=data["list_columns"],

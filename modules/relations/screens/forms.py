@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from modules.core.i18n import localized
+from modules.core.translated import TranslatedField
 from modules.core.values import is_digits
 from modules.metamodel.models import EntityType, LayoutSection
-from modules.metamodel.screens.forms import merge_label
 from modules.relations.models import RelationType
 from modules.relations.type_service import section_positions
 
@@ -63,15 +63,13 @@ class RelationTypeForm(forms.Form):
         label=gettext_lazy("Source entity type"),
         help_text=gettext_lazy("A relation reads: the source is the source label of the target."),
     )
-    source_label = forms.CharField(
+    source_label = TranslatedField(
         label=gettext_lazy("Source label"),
-        max_length=255,
         help_text=gettext_lazy("What the source is to the target, e.g. Headquarters."),
     )
     target = forms.ChoiceField(label=gettext_lazy("Target entity type"))
-    target_label = forms.CharField(
+    target_label = TranslatedField(
         label=gettext_lazy("Target label"),
-        max_length=255,
         required=False,
         help_text=gettext_lazy(
             "What the target is to the source, e.g. Branch. Not used when symmetric."
@@ -142,8 +140,8 @@ class RelationTypeForm(forms.Form):
         return {
             "source": row.source.slug,
             "target": row.target.slug,
-            "source_label": localized(row.source_label),
-            "target_label": "" if row.symmetric else localized(row.target_label),
+            "source_label": row.source_label,
+            "target_label": "" if row.symmetric else row.target_label,
             "symmetric": row.symmetric,
             "max_targets": row.max_targets,
             "max_sources": row.max_sources,
@@ -173,19 +171,18 @@ class RelationTypeForm(forms.Form):
     def data_for_service(self) -> dict:
         """What `RelationTypeService.create` / `update` take."""
         data = self.cleaned_data
-        row = self.instance
         result = {
             "source": data["source"],
             "target": data["target"],
             "symmetric": data["symmetric"],
-            "source_label": merge_label(row.source_label if row else None, data["source_label"]),
+            "source_label": data["source_label"],
             "max_targets": data["max_targets"],
             "max_sources": None if data["symmetric"] else data["max_sources"],
         }
         if not data["symmetric"]:
             # Left empty, the service says the target side needs a name.
             text = data["target_label"]
-            result["target_label"] = merge_label(row.target_label if row else None, text) or ""
+            result["target_label"] = text or ""
         for end in ("source", "target"):
             key = f"{end}_form_section"
             if self._ignored(end, data):

@@ -73,7 +73,7 @@ def test_plain_users_get_403_everywhere(client, user, entity):
     version = SchemaState.current()
     for method, address in settings_urls(entity):
         # when
-        response = getattr(client, method)(address, {"add_section": "1", "label": "X"})
+        response = getattr(client, method)(address, {"add_section": "1", "label_0": "X"})
         # then
         assert response.status_code == 403, address
     assert SchemaState.current() == version
@@ -163,8 +163,8 @@ def test_an_administrator_creates_an_entity_type(client, admin):
         url("entity_type_add"),
         {
             "slug": "projects",
-            "label": "Project",
-            "label_plural": "Projects",
+            "label_0": "Project",
+            "label_plural_0": "Projects",
             "icon": "folder",
             "supports_segmentation": "on",
         },
@@ -187,7 +187,7 @@ def test_a_bad_slug_shows_an_error_and_creates_nothing(client, admin):
     # when
     response = client.post(
         url("entity_type_add"),
-        {"slug": "Bad Name", "label": "X", "label_plural": "Xs", "icon": "folder"},
+        {"slug": "Bad Name", "label_0": "X", "label_plural_0": "Xs", "icon": "folder"},
     )
     # then
     assert response.status_code == 200
@@ -203,8 +203,8 @@ def test_an_administrator_renames_an_entity_type_and_switches_a_feature(client, 
     response = client.post(
         url("entity_type_edit", entity),
         {
-            "label": "Project",
-            "label_plural": "Projects",
+            "label_0": "Project",
+            "label_plural_0": "Projects",
             "icon": "folder",
             "title_template": "{name}",
             "supports_relations": "on",
@@ -228,7 +228,7 @@ def test_a_stale_entity_type_edit_is_refused(client, admin, entity):
     # when
     response = client.post(
         url("entity_type_edit", entity),
-        {"label": "P", "label_plural": "Ps", "icon": "folder", "version": version - 1},
+        {"label_0": "P", "label_plural_0": "Ps", "icon": "folder", "version": version - 1},
     )
     # then
     assert response.status_code == 200
@@ -263,11 +263,11 @@ def test_an_administrator_adds_a_field_into_a_chosen_section(client, admin, sche
         url("field_add", entity),
         {
             "type": "integer",
-            "label": "Sales potential score",
+            "label_0": "Sales potential score",
             "api_name": "sales_score",
             "section": "1",
             "required": "on",
-            "help_text": "0 to 100",
+            "help_text_0": "0 to 100",
             "options": '{"min": 0, "max": 100}',
         },
     )
@@ -288,14 +288,14 @@ def test_an_administrator_adds_a_field_into_a_chosen_section(client, admin, sche
         ({"options": '{"min": "zero"}'}, "options"),
         ({"options": '{"min": 5, "max": 1}'}, "options"),
         ({"type": "nonsense"}, "type"),
-        ({"label": ""}, "label"),
+        ({"label_0": ""}, "label"),
     ],
 )
 def test_bad_field_input_shows_errors_and_changes_nothing(client, admin, entity, change, field):
     # given
     client.force_login(admin)
     version = SchemaState.current()
-    data = {"type": "integer", "label": "Score", "api_name": "rating", "section": "0"}
+    data = {"type": "integer", "label_0": "Score", "api_name": "rating", "section": "0"}
     # when
     response = client.post(url("field_add", entity), {**data, **change})
     # then
@@ -314,7 +314,7 @@ def test_an_administrator_renames_a_field(client, admin, entity):
     # when
     response = client.post(
         url("field_edit", entity, "size"),
-        {"label": "Head count", "api_name": "head_count", "help_text": "", "options": "{}"},
+        {"label_0": "Head count", "api_name": "head_count", "help_text_0": "", "options": "{}"},
     )
     # then
     assert response.status_code == 302
@@ -329,7 +329,7 @@ def test_a_rename_to_a_taken_name_shows_the_error(client, admin, entity):
     version = SchemaState.current()
     # when
     response = client.post(
-        url("field_edit", entity, "size"), {"label": "Size", "api_name": "name", "options": ""}
+        url("field_edit", entity, "size"), {"label_0": "Size", "api_name": "name", "options": ""}
     )
     # then
     assert response.status_code == 200
@@ -387,8 +387,8 @@ def test_sections_are_added_renamed_moved_and_removed(client, admin, entity):
     # given
     client.force_login(admin)
     # when a section is added and renamed
-    client.post(url("layout", entity), {"add_section": "1", "label": "Segmentation"})
-    client.post(url("layout", entity), {"rename_section": "1", "label": "Scores"})
+    client.post(url("layout", entity), {"add_section": "1", "label_0": "Segmentation"})
+    client.post(url("layout", entity), {"rename_section": "1", "label_0": "Scores"})
     # then
     assert layout_of(entity) == [("General", ["name", "size"]), ("Scores", [])]
     # when a field moves down past its section's end, and the sections swap

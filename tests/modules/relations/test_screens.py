@@ -84,6 +84,11 @@ def form_data(**changes):
         "target_form_section": "",
     }
     data.update(changes)
+    for key in ("source_label", "target_label"):
+        # One input per shipped language: English first, then Polish.
+        label = data.pop(key)
+        texts = label if isinstance(label, dict) else {"en": label}
+        data[f"{key}_0"], data[f"{key}_1"] = texts.get("en", ""), texts.get("pl", "")
     return {k: v for k, v in data.items() if v is not None}
 
 
@@ -164,7 +169,7 @@ def test_edit_shows_the_service_refusal_next_to_its_field(client, admin, hq):
     client.force_login(admin)
     page = client.get(url("edit", hq.pk))
     assert page.status_code == 200
-    assert page.context["form"].initial["source_label"] == "Headquarters"
+    assert page.context["form"].initial["source_label"]["en"] == "Headquarters"
     # when the limit goes below what records already have
     response = client.post(
         url("edit", hq.pk),
@@ -176,11 +181,17 @@ def test_edit_shows_the_service_refusal_next_to_its_field(client, admin, hq):
     assert RelationType.objects.get(pk=hq.pk).max_targets is None
 
 
-def test_edit_keeps_the_other_languages_of_a_label(client, admin, hq):
+def test_edit_shows_and_saves_each_language_of_a_label(client, admin, hq):
     client.force_login(admin)
+    page = client.get(url("edit", hq.pk)).content.decode()
+    assert 'value="Centrala"' in page and 'value="Oddział"' in page
     response = client.post(
         url("edit", hq.pk),
-        form_data(source_label="Head office", target_label="Branch", max_sources="1"),
+        form_data(
+            source_label={"en": "Head office", "pl": "Centrala"},
+            target_label={"en": "Branch", "pl": "Oddział"},
+            max_sources="1",
+        ),
     )
     assert response.status_code == 302, response.context["form"].errors
     row = RelationType.objects.get(pk=hq.pk)
