@@ -12,7 +12,7 @@ from wagtail import hooks
 
 from modules.metamodel.config_history import CONFIG_HISTORY_HOOK
 from modules.metamodel.config_history.kinds import data_model_kinds
-from modules.metamodel.screens import builder, fields, history, views
+from modules.metamodel.screens import builder, fields, history, numbering, views
 from modules.metamodel.screens.registry import SettingsAreaViewSet
 
 #: The pages of one entity type, under `settings/data-model/<slug>/`.
@@ -41,6 +41,7 @@ class DataModelArea(SettingsAreaViewSet):
         (ENTITY, builder.BuilderView, "builder"),
         (f"{ENTITY}entity-settings/", views.EntityTypeEditView, "entity_type_edit"),
         (f"{ENTITY}form-layout/", builder.LayoutView, "layout"),
+        (f"{ENTITY}numbering/", numbering.NumberingView, "numbering"),
         (f"{ENTITY}history/", history.EntityTypeHistoryView, "entity_type_history"),
         (f"{ENTITY}add-field/", fields.FieldAddView, "field_add"),
         (f"{ENTITY}field-trash/", fields.FieldTrashListView, "field_trash_list"),

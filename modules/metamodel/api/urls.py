@@ -10,6 +10,7 @@ from modules.metamodel.api.fields import (
     FieldRestoreView,
     TypePreviewView,
 )
+from modules.metamodel.api.numbering import NumberingView
 from modules.metamodel.api.views import (
     EntityTypeDetailView,
     EntityTypeListView,
@@ -30,6 +31,7 @@ urlpatterns = [
         name="meta-entity-type-restore",
     ),
     path("entity-types/<str:slug>/layout/", LayoutView.as_view(), name="meta-layout"),
+    path("entity-types/<str:slug>/numbering/", NumberingView.as_view(), name="meta-numbering"),
     path("entity-types/<str:slug>/fields/", FieldListView.as_view(), name="meta-fields"),
     # Before the field route: `order` is a valid api name, so this view serves it too.
     path(
@@ -45,5 +47,6 @@ urlpatterns = [
 
 
 def register() -> None:
-    """Serve the entity type, field, layout and field type routes under /api/v1/meta/."""
+    """Serve the entity type, field, layout, numbering and field type routes under
+    /api/v1/meta/."""
     routes.register(urlpatterns, under="meta/")

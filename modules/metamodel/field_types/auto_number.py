@@ -14,6 +14,23 @@ from django.utils.translation import gettext_lazy as _
 from modules.metamodel.exceptions import InvalidFieldOptions
 from modules.metamodel.field_types.base import FieldType
 
+TOKENS = ("%N", "%Y", "%M", "%D", "%I")
+
+
+def pattern_problem(pattern: str) -> str | None:
+    """What is wrong with a numbering pattern, in words (None: nothing)."""
+    if "%N" not in pattern:
+        return str(_("The pattern must contain %N, where the number goes."))
+    for index, char in enumerate(pattern):
+        if char == "%" and pattern[index : index + 2] not in TOKENS:
+            return str(
+                _("%(token)s is not a token. Use %%N, %%Y, %%M, %%D or %%I.")
+                % {"token": pattern[index : index + 2]}
+            )
+    if any(ord(char) < 32 for char in pattern):
+        return str(_("The pattern cannot hold line breaks or other control characters."))
+    return None
+
 
 class AutoNumberType(FieldType):
     type = "auto_number"
@@ -34,8 +51,9 @@ class AutoNumberType(FieldType):
     indexed = True
 
     def check_options(self, options):
-        if "%N" not in options["pattern"]:
-            raise InvalidFieldOptions(_("The pattern must contain %N."), field="options.pattern")
+        problem = pattern_problem(options["pattern"])
+        if problem:
+            raise InvalidFieldOptions(problem, field="options.pattern")
 
     def model_field(self, field, target_model=None):
         return models.CharField(max_length=64, null=True, blank=True)
