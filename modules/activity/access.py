@@ -92,12 +92,19 @@ def history_q(user, whole: bool) -> Q | None:
     return condition
 
 
-def record_for(user, entity, record_id) -> Any:
-    """The live record `user` may open, else `RecordNotFound` (hidden or missing alike)."""
+def record_for(user, entity, record_id, *, only_key: bool = False) -> Any:
+    """The live record `user` may open, else `RecordNotFound` (hidden or missing alike);
+    `only_key` reads its id alone (the timeline needs no more).
+
+    One query: the engine's "may open" condition (`engine.open_q`, the same rule as
+    `engine.is_open`) on the record's row."""
     model = get_model(entity.slug)
     pk = record_key(record_id)
-    record = model.objects.alive().visible_to(user).filter(pk=pk).first() if pk else None
-    if record is None or not engine.is_open(user, record):
+    rows = model.objects.alive().filter(engine.open_q(user, entity))
+    if only_key:
+        rows = rows.only("pk")
+    record = rows.filter(pk=pk).first() if pk else None
+    if record is None:
         raise RecordNotFound(_("Record not found."))
     return record
 

@@ -109,7 +109,7 @@ def check_services(ref, world, built, notes, written, viewer) -> None:
 
 
 @pytest.mark.django_db
-@settings(ORACLE, max_examples=20)
+@settings(ORACLE, max_examples=15)
 @given(drawn=worlds_with_notes())
 def test_notes_agree_with_the_reference(drawn):
     world, notes = drawn
