@@ -10,9 +10,14 @@ class LeadsConfig(AppConfig):
     def ready(self):
         from modules.leads.api import urls as api_urls
         from modules.leads.distribution import DistributionService
+        from modules.leads.screens import profile
         from modules.leads.services import new_lead_status
         from modules.records import hooks
+        from modules.records.screens import extensions
 
         hooks.register_preparer(new_lead_status)
         hooks.register_assigner(DistributionService().assign)
+        extensions.register_profile_panel("lead_steps", profile.lead_panel)
+        extensions.register_profile_panel("duplicates", profile.duplicates_panel)
+        extensions.register_record_urls(profile.record_urlpatterns)
         api_urls.register()

@@ -80,3 +80,23 @@ class RuleAssignee(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user or self.team}: {self.percent} %"
+
+
+class MatchRules(models.Model):
+    """How records of one entity type are matched as likely duplicates.
+
+    `rules` is a list of `{"kind": "email" | "phone" | "name", "fields": [api names],
+    "threshold": 0.1-1.0 (name only)}`; an entity type without a row uses the defaults
+    `duplicates.default_rules` derives from its field names. Written by `DuplicateService`.
+    """
+
+    entity_slug = models.CharField(_("entity type"), max_length=63, unique=True)
+    rules = models.JSONField(_("rules"), default=list)
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    class Meta:
+        verbose_name = _("duplicate match rules")
+        verbose_name_plural = _("duplicate match rules")
+
+    def __str__(self) -> str:
+        return self.entity_slug

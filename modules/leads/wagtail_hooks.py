@@ -1,9 +1,12 @@
-"""Wagtail hooks of leads: Settings > Lead distribution, for administrators."""
+"""Wagtail hooks of leads: Settings > Lead distribution (administrators) and the likely
+duplicates screen (everyone, each seeing only records they may open)."""
 
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 
-from modules.leads.screens import rules
+from modules.leads.screens import duplicates, rules
 from modules.metamodel.screens.registry import SettingsAreaViewSet
 
 
@@ -32,3 +35,24 @@ class DistributionArea(SettingsAreaViewSet):
 def register_distribution_area():
     """Settings > Lead distribution, under `settings/lead-distribution/`."""
     return DistributionArea()
+
+
+@hooks.register("register_admin_urls")
+def register_duplicates_urls():
+    """The likely duplicates screen, under `duplicates/`."""
+    return [
+        path("duplicates/", duplicates.DuplicatesView.as_view(), name="lead_duplicates_index"),
+        path(
+            "duplicates/<slug:slug>/",
+            duplicates.DuplicatesView.as_view(),
+            name="lead_duplicates",
+        ),
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_duplicates_menu_item():
+    """Likely duplicates, in the main menu."""
+    return MenuItem(
+        _("Duplicates"), reverse("lead_duplicates_index"), icon_name="duplicate", order=250
+    )

@@ -1,10 +1,13 @@
 """Hands the leads' API routes to the API's route registry (`LeadsConfig.ready()`)."""
 
 from modules.api import routes
-from modules.leads.api import views
+from modules.leads.api import duplicates, views
 
 
 def register() -> None:
-    """Serve the distribution rules under /api/v1/meta/ and the lead steps under /leads/."""
+    """Serve distribution and match rules under /api/v1/meta/, the lead steps under
+    /leads/, and every record's duplicates."""
     routes.register(views.meta_urlpatterns, under="meta/")
+    routes.register(duplicates.meta_urlpatterns, under="meta/")
     routes.register(views.urlpatterns)
+    routes.register_record_routes(duplicates.record_urlpatterns)

@@ -105,3 +105,20 @@ def test_a_hidden_lead_reads_as_missing(admin, user_client):
     # then both read the same
     assert hidden.status_code == missing.status_code == 404
     assert hidden.json() == missing.json()
+
+
+def test_the_profile_disqualifies_and_archives(admin, client):
+    # given
+    client.force_login(admin)
+    record = lead(admin)
+    profile = client.get(f"/records/leads/inspect/{record.pk}/").content.decode()
+    assert "data-lead-steps" in profile and "No budget" in profile
+    # when
+    done = client.post(
+        f"/records/leads/{record.pk}/disqualify/", {"reason": "no_need", "version": record.version}
+    )
+    # then
+    assert done.status_code == 302
+    assert service.get(admin, "leads", record.pk).disqualification_reason == "no_need"
+    client.post(f"/records/leads/{record.pk}/archive/", {})
+    assert service.get(admin, "leads", record.pk).status == "archived"
