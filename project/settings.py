@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "modules.transfer",
     "modules.activity",
     "modules.leads",
+    "modules.tasks",
     "modules.demo",
     "wagtail.users",
     "wagtail.documents",

@@ -84,6 +84,8 @@ RESERVED_SLUGS = frozenset(
         "trash",
         "bulk",
         "export",
+        # Tasks are static models served at /api/v1/tasks/ (modules/tasks).
+        "tasks",
     }
 )
 

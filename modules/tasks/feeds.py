@@ -1,0 +1,125 @@
+"""Each user's calendar feed: a secret, revocable iCal address of their tasks.
+
+    url_token = FeedService().renew(user)      # the token, shown once; the old one stops
+    FeedService().revoke(user)                 # the address answers 404 from now on
+    body = FeedService().read(url_token)       # text/calendar; FeedNotFound (404) if revoked
+
+Only the token's SHA-256 is stored. The feed holds the tasks the user is responsible for
+or a member of (directly or through a team) that they may still see, read when the feed
+is read (`access.visible_q`), so a task made private or a record out of their sight
+leaves the feed at once. Each dated task is a VEVENT (calendars show events; few show
+to-dos), with its repetition as an RRULE in the task's zone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from icalendar import Calendar, Event
+from icalendar.prop import vRecur
+
+from modules.tasks import access
+from modules.tasks.exceptions import TaskNotFound
+from modules.tasks.models import CalendarFeed, Priority, Task
+
+#: RFC 5545 priorities: 1 highest, 9 lowest.
+PRIORITIES = {Priority.HIGH: 1, Priority.NORMAL: 5, Priority.LOW: 9}
+
+
+class FeedNotFound(TaskNotFound):
+    """Raised when a calendar feed address is unknown or was revoked."""
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class FeedService:
+    """The one writer of calendar feeds, and their reader."""
+
+    def active(self, user) -> CalendarFeed | None:
+        """The user's feed, None when they have none."""
+        return CalendarFeed.objects.filter(user=user).first()
+
+    def renew(self, user) -> str:
+        """A new secret token for the user's feed; any previous address stops working."""
+        token = secrets.token_urlsafe(32)
+        CalendarFeed.objects.update_or_create(user=user, defaults={"token_hash": _digest(token)})
+        return token
+
+    def revoke(self, user) -> None:
+        """The user's feed address stops working."""
+        CalendarFeed.objects.filter(user=user).delete()
+
+    def owner(self, token: str):
+        """The user whose feed `token` opens; FeedNotFound otherwise."""
+        if not isinstance(token, str) or not 20 <= len(token) <= 100:
+            raise FeedNotFound(_("Not found."))
+        feed = (
+            CalendarFeed.objects.select_related("user")
+            .filter(token_hash=_digest(token), user__is_active=True)
+            .first()
+        )
+        if feed is None:
+            raise FeedNotFound(_("Not found."))
+        return feed.user
+
+    def tasks(self, user):
+        """The tasks the feed of `user` holds: taking part, seen, dated."""
+        return (
+            Task.objects.filter(access.taking_part_q(user))
+            .filter(access.visible_q(user))
+            .exclude(due_at__isnull=True, starts_at__isnull=True)
+            .select_related("type")
+            .order_by("id")
+        )
+
+    def read(self, token: str) -> bytes:
+        """The feed as iCalendar text."""
+        user = self.owner(token)
+        return calendar(self.tasks(user).iterator(chunk_size=1000))
+
+
+def calendar(tasks) -> bytes:
+    """`tasks` as one VCALENDAR of VEVENTs."""
+    cal = Calendar()
+    cal.add("prodid", "-//Tessera//Tasks//EN")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", _("Tessera tasks"))
+    stamp = timezone.now()
+    for task in tasks:
+        cal.add_component(event(task, stamp))
+    return cal.to_ical()
+
+
+def event(task: Task, stamp: dt.datetime) -> Event:
+    """One task as a VEVENT."""
+    zone = ZoneInfo(task.time_zone)
+    start = (task.starts_at or task.due_at).astimezone(zone)
+    end = (task.due_at or task.starts_at).astimezone(zone)
+    item = Event()
+    item.add("uid", f"task-{task.pk}@tessera")
+    item.add("dtstamp", stamp)
+    item.add("last-modified", task.updated_at)
+    # Calendars show events without a done mark of their own: the summary carries it.
+    item.add("summary", f"✓ {task.name}" if task.done_at else task.name)
+    if task.description:
+        item.add("description", task.description)
+    if task.all_day:
+        item.add("dtstart", start.date())
+        item.add("dtend", end.date() + dt.timedelta(days=1))
+    else:
+        item.add("dtstart", start)
+        if end > start:
+            item.add("dtend", end)
+    item.add("priority", PRIORITIES.get(task.priority, 5))
+    if task.type_id:
+        item.add("categories", [task.type.name])
+    if task.repetition:
+        item.add("rrule", vRecur.from_ical(task.repetition))
+    return item
