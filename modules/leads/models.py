@@ -100,3 +100,28 @@ class MatchRules(models.Model):
 
     def __str__(self) -> str:
         return self.entity_slug
+
+
+class MergeLink(models.Model):
+    """The pointer a merge leaves: which record was merged into which, by whom, and what
+    moved. The merged record is in the trash; its history is not rewritten."""
+
+    entity_slug = models.CharField(_("entity type"), max_length=63)
+    kept_id = models.BigIntegerField(_("record kept"))
+    merged_id = models.BigIntegerField(_("record merged"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(_("merged at"), auto_now_add=True)
+    moved = models.JSONField(_("what moved"), default=dict)
+
+    class Meta:
+        verbose_name = _("merge")
+        verbose_name_plural = _("merges")
+        indexes = [
+            models.Index(fields=["entity_slug", "kept_id"], name="leads_merge_kept"),
+            models.Index(fields=["entity_slug", "merged_id"], name="leads_merge_merged"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entity_slug} {self.merged_id} → {self.kept_id}"

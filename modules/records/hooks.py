@@ -12,6 +12,9 @@ here in their `AppConfig.ready()` instead:
     hooks.register_assigner(distribution.assign)                # leads: who gets a new lead
     changed = hooks.assign(user, entity, record, owner_given=False)
 
+    hooks.register_merge_mover(move_relations)                  # relations, notes, tasks…
+    moved = hooks.move_links(user, entity, kept_id, merged_id)  # {"relations": 3, …}
+
 A preparer takes the entity spec and an unsaved or changed record, sets attributes on it and
 returns the names of those it changed. Every writer (one record or in bulk) calls `prepare`.
 A restore check takes the acting user, the entity spec and a trashed record's id and returns
@@ -21,6 +24,10 @@ An assigner takes the acting user, the entity spec, a new unsaved record (after 
 preparers ran) and whether the caller named its owner; it may set the owner and other
 attributes and returns the names of those it changed. `RecordService.create` calls every
 assigner inside its transaction; the bulk writers (import) do not.
+A merge mover takes the acting user, the entity spec and the ids of the record kept and the
+record merged into it, moves what its module links to the merged record over to the kept
+one (inside the merge's transaction; the merge has checked access) and returns what it
+moved, as counts by a name.
 """
 
 from __future__ import annotations
@@ -30,10 +37,12 @@ from collections.abc import Callable
 Preparer = Callable[[object, object], list[str]]
 RestoreCheck = Callable[[object, object, object], list[str]]
 Assigner = Callable[[object, object, object, bool], list[str]]
+MergeMover = Callable[[object, object, int, int], dict[str, int]]
 
 _preparers: list[Preparer] = []
 _restore_checks: list[RestoreCheck] = []
 _assigners: list[Assigner] = []
+_merge_movers: list[MergeMover] = []
 
 
 def register_preparer(preparer: Preparer) -> None:
@@ -76,3 +85,18 @@ def assign(user, entity, record, *, owner_given: bool) -> list[str]:
     for assigner in _assigners:
         changed.extend(assigner(user, entity, record, owner_given))
     return changed
+
+
+def register_merge_mover(mover: MergeMover) -> None:
+    """Have `mover(user, entity, kept_id, merged_id)` move its links when records merge."""
+    if mover not in _merge_movers:
+        _merge_movers.append(mover)
+
+
+def move_links(user, entity, kept_id: int, merged_id: int) -> dict[str, int]:
+    """Run every merge mover; what each moved, by name."""
+    moved: dict[str, int] = {}
+    for mover in _merge_movers:
+        for name, count in mover(user, entity, kept_id, merged_id).items():
+            moved[name] = moved.get(name, 0) + count
+    return moved

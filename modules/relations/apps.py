@@ -19,7 +19,7 @@ class RelationsConfig(AppConfig):
         from modules.relations.screens import profile
         from modules.relations.screens.listing import related_filter
         from modules.relations.screens.record_form import RelationFormSection
-        from modules.relations.services import RelationService
+        from modules.relations.services import RelationService, move_relations
         from modules.relations.specs import other_entity_id
 
         field_types.register(RelationFieldType())
@@ -27,6 +27,8 @@ class RelationsConfig(AppConfig):
         history_hooks.register_far_end(other_entity_id)
         # A restore that would bring back relations beyond their limits is refused.
         hooks.register_restore_check(RelationService().restore_conflicts)
+        # A merge moves the merged record's relations to the record kept.
+        hooks.register_merge_mover(move_relations)
         # The record screens: the list of one record's related records, the profile's
         # panel with its add and remove URLs, and the relation pickers of the forms.
         extensions.register_list_narrower("related", related_filter)

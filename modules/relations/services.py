@@ -345,3 +345,29 @@ class RelationService:
                         )
                     problems.append(message % {"other": other, "label": far.label})
         return list(dict.fromkeys(problems))
+
+
+def move_relations(user, entity, kept_id: int, merged_id: int) -> dict[str, int]:
+    """The merge mover of relations: the merged record's relations move to the kept one.
+
+    A relation the kept record already has with the same record and type, or one that
+    would link the kept record to itself, is dropped instead of moved.
+    """
+    moved = 0
+    for end, other in (("source", "target"), ("target", "source")):
+        rows = Relation.objects.filter(
+            **{f"relation_type__{end}_id": entity.id, f"{end}_id": merged_id}
+        ).select_for_update()
+        for relation in rows:
+            far = getattr(relation, f"{other}_id")
+            taken = Relation.objects.filter(
+                relation_type_id=relation.relation_type_id,
+                **{f"{end}_id": kept_id, f"{other}_id": far},
+            ).exists()
+            if taken or far == kept_id:
+                relation.delete()
+                continue
+            setattr(relation, f"{end}_id", kept_id)
+            relation.save(update_fields=[f"{end}_id"])
+            moved += 1
+    return {"relations": moved}

@@ -1,7 +1,7 @@
 """Hands the leads' API routes to the API's route registry (`LeadsConfig.ready()`)."""
 
 from modules.api import routes
-from modules.leads.api import duplicates, views
+from modules.leads.api import duplicates, merge, views
 
 
 def register() -> None:
@@ -11,3 +11,4 @@ def register() -> None:
     routes.register(duplicates.meta_urlpatterns, under="meta/")
     routes.register(views.urlpatterns)
     routes.register_record_routes(duplicates.record_urlpatterns)
+    routes.register_record_routes(merge.record_urlpatterns)

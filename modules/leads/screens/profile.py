@@ -35,12 +35,16 @@ def duplicates_panel(user, entity, record) -> dict | None:
     found = DuplicateService().of_record(user, entity.slug, record)
     if not found:
         return None
+    may_merge = engine.can(user, "edit", record)
     return {
         "items": [
             {
                 "title": str(c.record),
                 "url": _profile(entity.slug, c.record.pk),
                 "reasons": c.reasons,
+                "merge_url": reverse(f"records_{entity.slug}:merge", args=[record.pk, c.record.pk])
+                if may_merge and engine.can(user, "edit", c.record)
+                else "",
             }
             for c in found
         ]
