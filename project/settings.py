@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "modules.activity",
     "modules.leads",
     "modules.tasks",
+    "modules.webhooks",
     "modules.demo",
     "wagtail.users",
     "wagtail.documents",
@@ -169,7 +170,22 @@ CELERY_BEAT_SCHEDULE = {
         "task": "modules.segmentation.tasks.resume_dead_recomputes",
         "schedule": 60,
     },
+    "send-due-webhook-deliveries": {
+        "task": "modules.webhooks.tasks.send_due_deliveries",
+        "schedule": 60,
+    },
 }
+
+# Webhooks go only to public addresses, checked on each connection; these networks are
+# allowed besides (e.g. 10.0.0.0/8 for a receiver inside your own network).
+WEBHOOK_ALLOWED_NETWORKS = env.list("WEBHOOK_ALLOWED_NETWORKS", default=[])
+# Seconds to connect to a receiver and to wait for its answer; attempts per delivery (the
+# waits between them double from 30 s); deliveries failed for good in a row before the
+# webhook is switched off.
+WEBHOOK_CONNECT_TIMEOUT = env.float("WEBHOOK_CONNECT_TIMEOUT", default=5.0)
+WEBHOOK_READ_TIMEOUT = env.float("WEBHOOK_READ_TIMEOUT", default=10.0)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
+WEBHOOK_DISABLE_AFTER = env.int("WEBHOOK_DISABLE_AFTER", default=10)
 
 # Imports: uploaded files are refused above these limits (bytes, data rows, and for
 # xlsx/ods the unpacked size and packing ratio of their zip members). A running import

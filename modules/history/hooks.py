@@ -13,6 +13,11 @@ read narrows who reads those rows (activity: a note's history to whom the note a
 
     hooks.register_narrowing("notes", note_history_q)   # (user, whole) -> Q over RowHistory
     RowHistory.objects.filter(hooks.readable_q(user))   # what every reader applies
+
+A module that acts on what was written (webhooks) listens to every recorded write, inside
+the writer's transaction:
+
+    hooks.register_listener(on_recorded)   # (entity, operation, action, batch, entries)
 """
 
 from __future__ import annotations
@@ -59,3 +64,22 @@ def readable_q(user, *, whole: bool = True) -> Q:
         if part is not None:
             condition &= part
     return condition
+
+
+#: `listener(entity, operation, action, batch, entries)`, `entries` a list of
+#: `(record id, changes)`: called by the recorder after it wrote rows, in the same transaction.
+Listener = Callable[[object, str, str, str, list], None]
+
+_listeners: list[Listener] = []
+
+
+def register_listener(listener: Listener) -> None:
+    """Have `listener` told of every write the recorder records."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+
+
+def recorded(entity, operation: str, action: str, batch: str, entries: list) -> None:
+    """Tell the listeners of rows just written (the recorder calls it)."""
+    for listener in _listeners:
+        listener(entity, operation, action, batch, entries)

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from modules.access import grants
 from modules.core.bulk import copy_insert
+from modules.history import hooks
 from modules.history.models import Operation, RowHistory
 
 TITLE_LENGTH = 255
@@ -108,13 +109,15 @@ def log(
     changes = changes or {}
     if operation == Operation.UPDATE and not changes:
         return None
-    return RowHistory.objects.create(
+    row = RowHistory.objects.create(
         **_common(user, entity, operation, action, batch),
         record_id=record_id,
         title=title[:TITLE_LENGTH],
         changes=changes,
         labels={**field_labels(entity, changes), **(labels or {})},
     )
+    hooks.recorded(entity, operation, action, batch, [(record_id, changes)])
+    return row
 
 
 def log_many(
@@ -138,6 +141,7 @@ def log_many(
         if entry.changes or operation != Operation.UPDATE
     ]
     copy_insert(RowHistory, rows)
+    hooks.recorded(entity, operation, action, batch, [(r.record_id, r.changes) for r in rows])
     return len(rows)
 
 
