@@ -10,7 +10,7 @@ class LeadsConfig(AppConfig):
     def ready(self):
         from modules.leads.api import urls as api_urls
         from modules.leads.distribution import DistributionService
-        from modules.leads.screens import merge, profile
+        from modules.leads.screens import merge, profile, qualify
         from modules.leads.services import new_lead_status
         from modules.records import hooks
         from modules.records.screens import extensions
@@ -21,4 +21,5 @@ class LeadsConfig(AppConfig):
         extensions.register_profile_panel("duplicates", profile.duplicates_panel)
         extensions.register_record_urls(profile.record_urlpatterns)
         extensions.register_record_urls(merge.record_urlpatterns)
+        extensions.register_record_urls(qualify.record_urlpatterns)
         api_urls.register()

@@ -137,3 +137,69 @@ class ArchiveSerializer(StrictSerializer):
     """Archive a lead, optionally at the version read."""
 
     version = StrictIntegerField(required=False, min_value=1)
+
+
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "object", "properties": {"create": {"type": "boolean", "enum": [True]}}},
+            {"type": "object", "properties": {"link": {"type": "integer", "minimum": 1}}},
+            {"type": "null"},
+        ],
+        "description": _('{"create": true}, {"link": <id of an existing record>} or null.'),
+    }
+)
+class TargetChoiceField(serializers.Field):
+    """Create a record, link an existing one, or neither; checked by the service."""
+
+    def to_internal_value(self, data):
+        return data
+
+    def to_representation(self, value):
+        return value
+
+
+class DealChoiceSerializer(StrictSerializer):
+    """Values of the deal that replace the mapped ones."""
+
+    values = serializers.DictField(required=False)
+
+
+class QualifySerializer(StrictSerializer):
+    """What qualifying a lead makes or links."""
+
+    person = TargetChoiceField(required=False, allow_null=True)
+    company = TargetChoiceField(required=False, allow_null=True)
+    deal = DealChoiceSerializer(required=False)
+    version = StrictIntegerField(required=False, min_value=1)
+
+
+class QualifyMatchSerializer(serializers.Serializer):
+    """An existing record the lead matches."""
+
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    reasons = serializers.ListField(child=serializers.CharField())
+
+
+class QualifyTargetSerializer(serializers.Serializer):
+    """The values a record made from the lead would get, and records it matches."""
+
+    values = serializers.DictField()
+    matches = QualifyMatchSerializer(many=True)
+
+
+class QualifyProposalSerializer(serializers.Serializer):
+    """What qualifying would make."""
+
+    companies = QualifyTargetSerializer()
+    persons = QualifyTargetSerializer()
+    deals = QualifyTargetSerializer()
+
+
+class QualifiedSerializer(serializers.Serializer):
+    """The ids of what the lead became."""
+
+    deal = serializers.IntegerField()
+    person = serializers.IntegerField(allow_null=True)
+    company = serializers.IntegerField(allow_null=True)

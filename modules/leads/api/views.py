@@ -26,6 +26,7 @@ from modules.access.api.views import valid
 from modules.api.serializers import ErrorSerializer
 from modules.leads.api import serializers as s
 from modules.leads.distribution import DistributionService
+from modules.leads.qualify import QualifyService
 from modules.leads.services import LEADS, LeadService
 from modules.metamodel.runtime import get_snapshot
 from modules.records.api.serializers import record_serializer
@@ -177,6 +178,58 @@ class ArchiveView(APIView):
         return shown_lead(request, pk)
 
 
+class QualifyView(APIView):
+    """`leads/{id}/qualify/`: what qualifying would make (GET) and doing it (POST)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=TAGS,
+        responses={200: s.QualifyProposalSerializer, **WRITE_ERRORS},
+        summary=gettext_lazy("Propose what qualifying a lead makes, with matching records"),
+    )
+    def get(self, request, pk):
+        get_snapshot().entity(LEADS)
+        proposal = QualifyService().propose(request.user, pk)
+        return Response(
+            {
+                slug: {
+                    "values": part["values"],
+                    "matches": [
+                        {"id": c.record.pk, "title": str(c.record), "reasons": c.reasons}
+                        for c in part["matches"]
+                    ],
+                }
+                for slug, part in proposal.items()
+            }
+        )
+
+    @extend_schema(
+        tags=TAGS,
+        request=s.QualifySerializer,
+        responses={200: s.QualifiedSerializer, **WRITE_ERRORS},
+        summary=gettext_lazy("Qualify a lead into a deal and a person and/or company"),
+        description=gettext_lazy(
+            'For `person` and `company`: `{"create": true}` makes one from the lead\'s '
+            'mapped fields, `{"link": id}` links an existing record, null neither. A deal '
+            "is always made, linked to both; `deal.values` replace its mapped values."
+        ),
+    )
+    def post(self, request, pk):
+        get_snapshot().entity(LEADS)
+        valid(s.QualifySerializer, request)
+        body = request.data
+        made = QualifyService().qualify(
+            request.user,
+            pk,
+            person=body.get("person"),
+            company=body.get("company"),
+            deal=body.get("deal"),
+            expected_version=body.get("version"),
+        )
+        return Response(made)
+
+
 meta_urlpatterns = [
     path("lead-distribution/rules/", RuleListView.as_view(), name="meta-lead-rules"),
     path(
@@ -194,4 +247,5 @@ meta_urlpatterns = [
 urlpatterns = [
     path("leads/<int:pk>/disqualify/", DisqualifyView.as_view(), name="lead-disqualify"),
     path("leads/<int:pk>/archive/", ArchiveView.as_view(), name="lead-archive"),
+    path("leads/<int:pk>/qualify/", QualifyView.as_view(), name="lead-qualify"),
 ]

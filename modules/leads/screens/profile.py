@@ -65,6 +65,8 @@ def lead_panel(user, entity, record) -> dict | None:
         "reasons": [(c["value"], localized(c["label"])) for c in reasons],
         "may_disqualify": status not in ("qualified", "disqualified"),
         "may_archive": status != "archived",
+        "may_qualify": status in ("new", "working"),
+        "qualify_url": reverse(f"records_{LEADS}:lead_qualify", args=[record.pk]),
         "disqualify_url": reverse(f"records_{LEADS}:lead_disqualify", args=[record.pk]),
         "archive_url": reverse(f"records_{LEADS}:lead_archive", args=[record.pk]),
         "version": record.version,
