@@ -55,13 +55,17 @@ def _parse(cursor: str | None) -> tuple[int, int]:
 
 def events_after(
     user, *, cursor: str | None = None, limit: int = 100, entity: str | None = None
-) -> tuple[list[dict[str, Any]], str]:
-    """Up to `limit` events after `cursor`, and the cursor to ask with next (the same one
-    when there is nothing new)."""
+) -> tuple[list[dict[str, Any]], str, bool]:
+    """The events among the next `limit` history rows after `cursor`, the cursor to ask with
+    next, and whether more rows may follow.
+
+    Rows of actions that are not announced (a recompute's, a note's) are read past, not
+    skipped by the query: the cursor moves over them, so a poller never reads them again,
+    and a page may hold fewer events than `limit` while `more` is true."""
     require_administrator(user, _("Only administrators may read the events feed."))
     limit = max(1, min(limit, MAX_LIMIT))
     xact, last_id = _parse(cursor)
-    rows = RowHistory.objects.filter(action__in=ANNOUNCED).exclude(operation="update", changes={})
+    rows = RowHistory.objects.all()
     if entity:
         rows = rows.filter(entity_type=EntityType.objects.by_slug(entity))
     if connection.vendor == "postgresql":
@@ -73,7 +77,14 @@ def events_after(
         rows = rows.annotate(xact=RawSQL("0", ())).filter(id__gt=last_id).order_by("id")
     page = list(rows.select_related("entity_type")[:limit])
     next_cursor = f"{page[-1].xact}.{page[-1].id}" if page else (cursor or "0.0")
-    return [_item(row) for row in page], next_cursor
+    events = [_item(row) for row in page if _announced(row)]
+    return events, next_cursor, len(page) == limit
+
+
+def _announced(row: RowHistory) -> bool:
+    if row.action not in ANNOUNCED:
+        return False
+    return not (row.operation == "update" and not row.changes)
 
 
 def _item(row: RowHistory) -> dict[str, Any]:

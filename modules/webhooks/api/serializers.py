@@ -91,3 +91,7 @@ class EventPageSerializer(serializers.Serializer):
 
     results = EventSerializer(many=True)
     next_cursor = serializers.CharField(help_text="The same cursor when nothing is new.")
+    more = serializers.BooleanField(
+        help_text="More rows may follow: ask again at once (a page can hold fewer events "
+        "than the limit, as rows of writes that are not announced are read past)."
+    )

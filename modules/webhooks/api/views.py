@@ -168,13 +168,14 @@ class EventFeedView(APIView):
             raise ValidationError(
                 {"limit": [_("Give a limit from 1 to %(max)s.") % {"max": MAX_LIMIT}]}
             )
-        items, cursor = events_after(
+        items, cursor, more = events_after(
             request.user,
             cursor=request.query_params.get("after"),
             limit=int(raw),
             entity=request.query_params.get("entity"),
         )
-        return Response(EventPageSerializer({"results": items, "next_cursor": cursor}).data)
+        page = {"results": items, "next_cursor": cursor, "more": more}
+        return Response(EventPageSerializer(page).data)
 
 
 urlpatterns = [

@@ -3,6 +3,8 @@ import threading
 import pytest
 from django.db import connection, transaction
 
+from modules.history import recorder
+from modules.metamodel.runtime import get_snapshot
 from modules.records.services import RecordService
 from modules.webhooks.models import Delivery
 
@@ -95,7 +97,7 @@ def test_the_feed_lists_events_in_order_and_goes_on_from_its_cursor(
     ]
     assert first["results"][-2]["changed"] == [next(k for k in first["results"][-2]["changed"])]
     after = admin_client.get(f"/api/v1/events/?after={first['next_cursor']}").json()
-    assert after == {"results": [], "next_cursor": first["next_cursor"]}
+    assert after == {"results": [], "next_cursor": first["next_cursor"], "more": False}
     assert admin_client.get("/api/v1/events/?after=x.y").status_code == 400
     assert admin_client.get("/api/v1/events/?limit=0").status_code == 400
 
@@ -128,3 +130,25 @@ def test_the_feed_never_passes_a_write_that_has_not_committed(live_schema, admin
     titles = [e["record_id"] for e in after["results"]]
     assert len(titles) == 2 and titles[1] == fast.pk
     assert Delivery.objects.count() == 0
+
+
+def test_the_feed_reads_past_writes_it_does_not_announce(live_schema, admin, admin_client):
+    # given two announced writes around three a poller must not be shown (a recompute's)
+    first = RecordService().create(admin, "companies", {"name": "First"})
+    entity = get_snapshot().entity("companies")
+    for record_id in (first.pk, first.pk, first.pk):
+        recorder.log(admin, entity, "update", record_id, {"score": ["1", "2"]}, action="recompute")
+    last = RecordService().create(admin, "companies", {"name": "Last"})
+    start = admin_client.get("/api/v1/events/?entity=companies&limit=1").json()
+    # when it reads two rows at a time
+    seen, cursor, pages = [], start["next_cursor"], 0
+    while True:
+        page = admin_client.get(f"/api/v1/events/?entity=companies&limit=2&after={cursor}").json()
+        seen += [e["record_id"] for e in page["results"]]
+        cursor, pages = page["next_cursor"], pages + 1
+        if not page["more"]:
+            break
+    # then it moved over the silent rows, and got only the announced ones
+    assert [e["record_id"] for e in start["results"]] == [first.pk]
+    assert seen == [last.pk]
+    assert pages == 3  # two silent rows; one silent and Last; nothing more
