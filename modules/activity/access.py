@@ -92,17 +92,18 @@ def history_q(user, whole: bool) -> Q | None:
     return condition
 
 
-def record_for(user, entity, record_id, *, only_key: bool = False) -> Any:
+def record_for(user, entity, record_id, *, brief: bool = False) -> Any:
     """The live record `user` may open, else `RecordNotFound` (hidden or missing alike);
-    `only_key` reads its id alone (the timeline needs no more).
+    `brief` reads only what the engine reads of it (id, owner, author, visibility), which
+    is all the timeline needs.
 
     One query: the engine's "may open" condition (`engine.open_q`, the same rule as
     `engine.is_open`) on the record's row."""
     model = get_model(entity.slug)
     pk = record_key(record_id)
     rows = model.objects.alive().filter(engine.open_q(user, entity))
-    if only_key:
-        rows = rows.only("pk")
+    if brief:
+        rows = rows.only("pk", "owner_id", "created_by_id", "visibility")
     record = rows.filter(pk=pk).first() if pk else None
     if record is None:
         raise RecordNotFound(_("Record not found."))

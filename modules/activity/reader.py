@@ -6,7 +6,8 @@
 
 Entries (`TimelineEntry` rows of every declared kind, each narrowed by its kind's
 `visible(user)`) and the record's notable changes (modules/history's rows: creation, trash,
-restore, owner, visibility and `notable` fields) are read together by one
+restore, owner, visibility and `notable` fields; for whom may read the record's history)
+are read together by one
 query of their keys (a UNION, each side on its own index), newest first; then each kind on
 the page reads its rows in one query. The caller has checked that `user` may open
 `record`: `record_for()` answers the same "not found" for a hidden record as for a
@@ -32,6 +33,7 @@ from django.db.models.functions import Cast, Coalesce, Concat, NullIf, Trim
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from modules.access import engine
 from modules.access.models import Visibility
 from modules.activity.models import TimelineEntry
 from modules.activity.timeline import EntryKind, entry_kinds
@@ -191,9 +193,16 @@ def page(
     kinds: list[str] | None = None,
     cursor: str | None = None,
     size: int = PAGE_SIZE,
+    changes: bool | None = None,
 ) -> Page:
-    """One page of `record`'s timeline for `user`, newest first."""
+    """One page of `record`'s timeline for `user`, newest first. The record's changes are
+    listed only to whom may read its history (`view_history`); `changes` passes that answer
+    when the caller has it, else the engine is asked (a query for the user's grants)."""
     wanted = wanted_kinds(kinds)
+    if changes is None:
+        changes = engine.can(user, "view_history", record)
+    if not changes:
+        wanted = [kind for kind in wanted if kind.type != CHANGE]
     edge = _decode(cursor) if cursor else None
     size = max(1, min(size, MAX_PAGE_SIZE))
     keys = keys_query(user, entity, record.pk, wanted, edge, size)

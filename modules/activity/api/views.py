@@ -236,7 +236,7 @@ class TimelineView(APIView):
             entity = get_snapshot().entity(self.entity_slug or kwargs["slug"])
         except NotFound:
             raise not_found() from None
-        record = access.record_for(request.user, entity, pk, only_key=True)
+        record = access.record_for(request.user, entity, pk, brief=True)
         size = page_size(request)
         if size > reader.MAX_PAGE_SIZE:
             raise ValidationError(

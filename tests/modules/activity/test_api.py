@@ -8,7 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from openpyxl import load_workbook
 
+from modules.access.services import AccessService
 from modules.activity.models import Note, NoteAttachment
+from modules.activity.services import NoteService
 from modules.records.services import RecordService
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -224,3 +226,15 @@ def test_a_private_notes_history_is_read_by_its_author_alone(
     assert theirs[0]["changes"][0]["after"] == "secret"
     assert [r["action"] for r in admins] == [""]
     assert "secret" not in str(log) and "secret" not in str(admins)
+
+
+def test_changes_are_on_the_timeline_only_for_readers_of_the_history(admin, user_client, person):
+    # given users may not read the history of persons
+    AccessService().update_permissions(admin, "persons", system={"user": ["view", "add", "edit"]})
+    NoteService().create(admin, "persons", person.pk, {"body": "shared"})
+    # when
+    everything = user_client.get(f"/api/v1/persons/{person.pk}/timeline/").json()
+    changes = user_client.get(f"/api/v1/persons/{person.pk}/timeline/?kind=change").json()
+    # then
+    assert [e["kind"] for e in everything["results"]] == ["note"]
+    assert changes["results"] == []

@@ -81,6 +81,7 @@ def test_a_private_note_is_missing_to_everyone_else(admin, user, person):
     assert hidden.value.as_dict() == missing.value.as_dict()
 
 
+@pytest.mark.smoke
 def test_the_timeline_lists_notes_and_notable_changes_newest_first(
     admin, person, django_assert_max_num_queries
 ):

@@ -5,10 +5,11 @@ import itertools
 
 import pytest
 
+from modules.access import engine
 from modules.access.spec import user_access
 from modules.activity import reader
 from modules.activity.services import NoteService
-from modules.metamodel.runtime import get_snapshot
+from modules.metamodel.runtime import bind, get_snapshot
 from modules.records.services import RecordService
 
 
@@ -32,14 +33,19 @@ def busy(admin, make_user):
 def test_a_page_is_one_query_plus_one_per_kind(busy, django_assert_max_num_queries):
     # given
     person, authors = busy
-    entity = get_snapshot().entity("persons")
+    snapshot = get_snapshot()
+    entity = snapshot.entity("persons")
     for author in authors:
-        user_access(author)  # read once per request, before any page
+        # The user's access is read once per request, and the record's checks (open,
+        # view_history) come before the page.
+        user_access(author)
     for viewer, size in itertools.product(authors, (5, 50)):
         cursor, seen = None, []
+        assert engine.can(viewer, "view_history", person)
         while True:
             # when
-            with django_assert_max_num_queries(1 + 2):
+            # As in a request, the schema snapshot is bound.
+            with bind(snapshot), django_assert_max_num_queries(1 + 2):
                 page = reader.page(viewer, entity, person, cursor=cursor, size=size)
             seen += page.items
             cursor = page.next
