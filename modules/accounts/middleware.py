@@ -1,8 +1,10 @@
 """Send a user with a temporary password to choose their own before anything else; give
-every screen request the user's language, time zone and formats (`RegionalMiddleware`).
+every screen request the user's language, time zone and formats (`RegionalMiddleware`);
+record when an API token was last used, once the response has gone.
 
     MIDDLEWARE = [..., "django.contrib.auth.middleware.AuthenticationMiddleware",
-                  "modules.accounts.middleware.PasswordChangeRequiredMiddleware", ...]
+                  "modules.accounts.middleware.PasswordChangeRequiredMiddleware",
+                  "modules.accounts.middleware.TokenLastUsedMiddleware", ...]
 
 Admin pages redirect to the password page; the API answers 403
 `password_change_required`. Signing out and the page itself stay open.
@@ -10,8 +12,11 @@ Admin pages redirect to the password page; the API answers 403
 
 from __future__ import annotations
 
+import logging
 import zoneinfo
+from functools import partial
 
+from django.db import DatabaseError
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -19,7 +24,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from modules.accounts import regional
+from modules.accounts.tokens import USED_TOKEN, TokenService
 from modules.core import formats
+
+logger = logging.getLogger(__name__)
 
 PASSWORD_URL_NAME = "tessera_first_password"
 
@@ -84,3 +92,31 @@ def _zone(name: str):
         return zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         return None
+
+
+def _record_use(token_id: int) -> None:
+    try:
+        TokenService().touch(token_id)
+    except DatabaseError:
+        # A lost "last used" must not turn a served response into an error.
+        logger.warning("could not record the use of API token %s", token_id, exc_info=True)
+
+
+class TokenLastUsedMiddleware:
+    """Writes a token's `last_used_at` after its response, outside the request's work.
+
+    The authentication marks the request when the token's last use is a minute old or
+    more; the write runs when the server closes the response (Django's resource
+    closers), in its own transaction, so a slow or failed write never delays or undoes
+    the answer.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        token_id = getattr(request, USED_TOKEN, None)
+        if token_id is not None:
+            response._resource_closers.append(partial(_record_use, token_id))
+        return response

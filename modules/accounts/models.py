@@ -11,7 +11,6 @@ equal to "status is active", so every check Django and DRF make on it (sign-in,
 sessions, tokens, password reset) follows the status.
 """
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -119,9 +118,41 @@ class User(AbstractUser):
 
 
 def revoke_tokens(user: User) -> None:
-    """Delete the user's API tokens (DRF's token model, there whenever the API is)."""
-    if apps.is_installed("rest_framework.authtoken"):
-        apps.get_model("authtoken", "Token").objects.filter(user=user).delete()
+    """Delete every API token of the user (a new password or a suspension ends them all)."""
+    ApiToken.objects.filter(user=user).delete()
+
+
+class ApiToken(models.Model):
+    """A named API token of a user: what it may do (`scopes`), until when, last used when.
+
+    Only a SHA-256 digest of the secret is stored; the secret is shown once, when the
+    token is made (`modules/accounts/tokens.py`). `prefix` is its first characters, so a
+    person can tell their tokens apart.
+    """
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="access_tokens"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("prefix"), max_length=12)
+    digest = models.CharField(max_length=64, unique=True)
+    scopes = models.JSONField(_("scopes"), default=list)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="api_token_user")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    def expired(self, now=None) -> bool:
+        """Whether the token's expiry has passed."""
+        return self.expires_at is not None and self.expires_at <= (now or timezone.now())
 
 
 class Team(models.Model):

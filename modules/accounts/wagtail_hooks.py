@@ -1,5 +1,6 @@
 """Wagtail hooks of accounts: Settings > Users and Settings > Teams, for administrators;
-the user and team lookups; the date and number formats panel of the account page.
+Settings > API tokens, for everyone; the user and team lookups; the date and number
+formats panel of the account page.
 
 The screens live under `settings/users/` and `settings/teams/` (namespaces
 `users_settings` and `teams_settings`), appear on the settings index and in Wagtail's
@@ -9,8 +10,9 @@ Settings menu (`SettingsAreaViewSet`).
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 
-from modules.accounts.screens import users, views
+from modules.accounts.screens import tokens, users, views
 from modules.accounts.screens.account import RegionalFormatsPanel
 from modules.accounts.screens.lookup import TEAMS_URL_NAME, URL_NAME, team_lookup, user_lookup
 from modules.metamodel.screens.registry import SettingsAreaViewSet
@@ -58,10 +60,33 @@ class UsersArea(SettingsAreaViewSet):
     ]
 
 
+class TokensArea(SettingsAreaViewSet):
+    """Settings > API tokens: every user's own tokens (administrators see everyone's)."""
+
+    name = tokens.NS
+    url_prefix = "settings/api-tokens"
+    menu_label = _("API tokens")
+    icon = "key"
+    menu_name = "api-tokens"
+    menu_order = 65
+    order = 210
+    description = _("Named tokens for integrations: what each may do, until when; revoke.")
+    menu_item_class = MenuItem
+    routes = [
+        ("", tokens.TokenListView, "index"),
+        ("new/", tokens.TokenCreateView, "add"),
+        ("<int:pk>/revoke/", tokens.TokenRevokeView, "revoke"),
+    ]
+
+    def allows(self, user) -> bool:
+        """Every active user manages their own tokens."""
+        return bool(user.is_active)
+
+
 @hooks.register("register_admin_viewset")
 def register_account_areas():
-    """Settings > Teams and Settings > Users."""
-    return [TeamsArea(), UsersArea()]
+    """Settings > Teams, Settings > Users and Settings > API tokens."""
+    return [TeamsArea(), UsersArea(), TokensArea()]
 
 
 @hooks.register("register_admin_urls")

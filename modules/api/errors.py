@@ -67,7 +67,9 @@ def error_body(exc: Exception) -> tuple[dict, int]:
     if isinstance(exc, exceptions.APIException):
         detail = exc.detail if isinstance(exc.detail, str) else _("The request failed.")
         code = exc.get_codes() if isinstance(exc.get_codes(), str) else exc.default_code
-        return {"code": code, "detail": str(detail), "errors": {}}, exc.status_code
+        body = {"code": code, "detail": str(detail), "errors": {}}
+        # An exception may add keys of its own (a scope error names the scope it lacks).
+        return {**body, **getattr(exc, "extra", {})}, exc.status_code
     raise exc
 
 

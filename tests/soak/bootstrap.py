@@ -67,7 +67,8 @@ class People:
 def make_people(writers: int) -> People:
     """A superuser and `writers` plain users (the default User role may add and edit)."""
     from django.contrib.auth import get_user_model
-    from rest_framework.authtoken.models import Token
+
+    from tests.support.tokens import secret_for
 
     users = get_user_model()
     admin = users.objects.create_user(
@@ -77,5 +78,5 @@ def make_people(writers: int) -> People:
     for number in range(1, writers + 1):
         name = f"soak_writer_{number:02d}"
         user = users.objects.create_user(username=name, email=f"{name}@example.com")
-        tokens.append((name, Token.objects.create(user=user).key))
-    return People(admin.pk, Token.objects.create(user=admin).key, tokens)
+        tokens.append((name, secret_for(user)))
+    return People(admin.pk, secret_for(admin), tokens)

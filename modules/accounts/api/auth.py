@@ -1,8 +1,14 @@
-"""Token authentication: `POST /api/v1/auth/token/` with a username and password.
+"""Token sign-in: `POST /api/v1/auth/token/` with a username and password.
 
-POST   {"username": "ada", "password": "..."}  -> {"token": "..."}
-DELETE (authenticated)                         -> 204, the caller's token is revoked
-POST   {"username", "password", "rotate": true} -> a fresh token; the old one stops working
+POST   {"username": "ada", "password": "..."}  -> {"token": "..."}, a new named token
+                                                  ("Password sign-in") with every scope
+                                                  the user can use
+POST   {"username", "password", "rotate": true}
+       with `Authorization: Token <old>`       -> a new secret for that token; the old one
+                                                  stops working, other tokens do not
+DELETE with `Authorization: Token <it>`        -> 204, that token (only) is revoked
+
+Named tokens with chosen scopes and expiry are made at `/auth/tokens/` (`tokens.py`).
 
 A sign-in lockout (`modules.accounts.throttle`) or too many requests from one client
 answer 429 `throttled` with `Retry-After`; a user with a temporary password gets 403
@@ -13,12 +19,13 @@ from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from modules.accounts import throttle
+from modules.accounts.models import ApiToken
+from modules.accounts.tokens import TokenService
 from modules.api.throttling import ClientScopedRateThrottle
 from modules.core.exceptions import PermissionDenied, TesseraError
 
@@ -44,13 +51,37 @@ class PasswordChangeRequired(PermissionDenied):
     code = "password_change_required"
 
 
+class TokenRequired(TesseraError):
+    """Raised when a request acts on "the token used" but came without a token."""
+
+    code = "token_required"
+    status = 400
+
+
 TokenSerializer = inline_serializer("Token", {"token": serializers.CharField()})
+
+
+def used_token(request) -> ApiToken:
+    """The token the request was made with; TokenRequired without one."""
+    if not isinstance(request.auth, ApiToken):
+        raise TokenRequired(
+            _(
+                "Send the token this acts on as `Authorization: Token <token>`; "
+                "revoke other tokens at /api/v1/auth/tokens/."
+            ),
+            field="token",
+        )
+    return request.auth
 
 
 class TokenView(APIView):
     """Exchange credentials for an API token; revoke it again."""
 
     throttle_scope = "login"
+
+    def required_scope(self, request, user) -> None:
+        # A token rotates or revokes itself, whatever its scopes.
+        return None
 
     def get_permissions(self):
         return [IsAuthenticated()] if self.request.method == "DELETE" else [AllowAny()]
@@ -63,6 +94,10 @@ class TokenView(APIView):
         responses={200: TokenSerializer},
         auth=[],
         summary="Get an API token",
+        description=(
+            "A new token with every scope the user can use, each time. With `rotate: true`, "
+            "send the token to rotate in `Authorization`: it gets a new secret, and only it."
+        ),
     )
     def post(self, request):
         data = CredentialsSerializer(data=request.data)
@@ -85,11 +120,19 @@ class TokenView(APIView):
                 _("Sign in to Tessera and choose your own password before using the API.")
             )
         if data.validated_data["rotate"]:
-            Token.objects.filter(user=user).delete()
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+            token = used_token(request)
+            if token.user_id != user.pk:
+                raise InvalidCredentials(_("The token is not this user's."))
+            _token, secret = TokenService().rotate(token)
+        else:
+            _token, secret = TokenService().issue_for_password(user)
+        return Response({"token": secret})
 
-    @extend_schema(request=None, responses={204: None}, summary="Revoke the caller's token")
+    @extend_schema(
+        request=None,
+        responses={204: None},
+        summary="Revoke the token this request is made with",
+    )
     def delete(self, request):
-        Token.objects.filter(user=request.user).delete()
+        TokenService().revoke(request.user, used_token(request).pk)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -23,12 +23,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from modules.access import engine
+from modules.accounts import scopes
 from modules.api.parsers import StrictJSONParser
 from modules.core.exceptions import PermissionDenied
 from modules.records.api import list_filters
 from modules.records.api.views import RecordViewSet
 from modules.transfer import export
 from modules.transfer.api import serializers as s
+from modules.transfer.models import ImportBatch
 from modules.transfer.services import ImportService
 
 #: What an export answers: the file, in the format asked for.
@@ -67,6 +69,16 @@ class UploadView(APIView):
         return Response(body, status=status.HTTP_201_CREATED)
 
 
+class BatchWriteView(APIView):
+    """A write to an import: it needs the token scope of writes to the import's entity type."""
+
+    def required_scope(self, request, user) -> str | None:
+        slugs = ImportBatch.objects.filter(pk=self.kwargs["pk"]).values_list(
+            "entity_type__slug", flat=True
+        )
+        return scopes.write_scope(slugs[0]) if slugs else None  # none: the view's 404
+
+
 class BatchView(APIView):
     """An import's status, progress, totals and row errors."""
 
@@ -75,7 +87,7 @@ class BatchView(APIView):
         return Response(ImportService().get(request.user, pk).as_dict())
 
 
-class DryRunView(APIView):
+class DryRunView(BatchWriteView):
     """Check every row with a mapping; nothing is written."""
 
     parser_classes = [StrictJSONParser]
@@ -100,7 +112,7 @@ class DryRunView(APIView):
         return Response(batch.as_dict())
 
 
-class RunView(APIView):
+class RunView(BatchWriteView):
     """Start a checked import in the background."""
 
     @extend_schema(summary="Run an import", request=None, responses={202: s.BatchSerializer})
@@ -109,7 +121,7 @@ class RunView(APIView):
         return Response(batch.as_dict(), status=status.HTTP_202_ACCEPTED)
 
 
-class UndoView(APIView):
+class UndoView(BatchWriteView):
     """Undo a finished import."""
 
     @extend_schema(summary="Undo an import", request=None, responses={200: s.BatchSerializer})

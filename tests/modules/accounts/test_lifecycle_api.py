@@ -2,12 +2,12 @@
 
 import pytest
 from django.test import Client
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from modules.accounts.lifecycle import LifecycleService
-from modules.accounts.models import User, UserStatus
+from modules.accounts.models import ApiToken, User, UserStatus
 from modules.accounts.seats import seat_usage
+from tests.support.tokens import secret_for
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,7 @@ STRONG = "Correct-Horse-42"
 
 def token_client(user) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {secret_for(user)}")
     return client
 
 
@@ -158,7 +158,7 @@ def test_a_suspended_or_deleted_users_session_and_token_stop_at_the_next_request
     assert browser.get(USERS).status_code in (401, 403)
     assert browser.get("/").status_code == 302
     assert api.get(USERS).status_code == 401
-    assert not Token.objects.filter(user=ann).exists()
+    assert not ApiToken.objects.filter(user=ann).exists()
     assert not Client().login(username="ann", password="pw-Secret-123")
 
 

@@ -29,7 +29,7 @@ def served_methods(pattern) -> set[str]:
     view = pattern.callback
     actions = getattr(view, "actions", None)
     if actions:
-        return set(actions)
+        return set(actions) & set(METHODS)
     cls = getattr(view, "view_class", None) or getattr(view, "cls", None)
     return {method for method in METHODS if hasattr(cls, method)}
 

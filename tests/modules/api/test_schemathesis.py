@@ -11,7 +11,6 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from rest_framework.authtoken.models import Token
 from schemathesis import GenerationMode
 from schemathesis.checks import (
     content_type_conformance,
@@ -22,6 +21,7 @@ from schemathesis.checks import (
 
 from modules.records.services import RecordService
 from project.wsgi import application
+from tests.support.tokens import secret_for
 
 CHECKS = [
     not_a_server_error,
@@ -51,7 +51,7 @@ def api_schema(admin, keep_connection):
     # A few records so reads, updates and deletes meet real rows.
     for name in ("Acme", "Beta"):
         RecordService().create(admin, "companies", {"name": name})
-    token = Token.objects.create(user=admin).key
+    token = secret_for(admin)
     return schemathesis.openapi.from_wsgi(
         "/api/v1/schema/", application, headers={"Authorization": f"Token {token}"}
     )
@@ -82,7 +82,7 @@ def run_operation(operation, headers: dict) -> None:
 def test_every_operation_keeps_the_document(api_schema, admin, user, role):
     # given every operation of the live document, and a token of this role
     caller = admin if role == "administrator" else user
-    headers = {"Authorization": f"Token {Token.objects.get_or_create(user=caller)[0].key}"}
+    headers = {"Authorization": f"Token {secret_for(caller)}"}
     operations = [result.ok() for result in api_schema.get_all_operations()]
     assert len(operations) > 40
     # when each gets valid and invalid requests

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 import requests
 from django.db import connection
-from rest_framework.authtoken.models import Token
+
+from tests.support.tokens import secret_for
 
 ROOT = Path(__file__).resolve().parents[3]
 pytestmark = pytest.mark.skipif(
@@ -76,7 +77,7 @@ def servers(live_schema):
 def test_field_added_on_one_server_works_on_the_other_at_once(servers, admin):
     # given both servers have served requests (and built their snapshots)
     first, second = servers
-    headers = {"Authorization": f"Token {Token.objects.create(user=admin).key}"}
+    headers = {"Authorization": f"Token {secret_for(admin)}"}
     for url in servers:
         assert requests.get(f"{url}/companies/", headers=headers, timeout=10).status_code == 200
     # when a field is added through the first
