@@ -6,10 +6,11 @@
 Scopes narrow a token, they never widen its user: a request a token's scopes allow is
 still judged by the access engine as its user's. Reads need `read`. A write to the
 records of an entity type (the record routes under `/{slug}/`, their relations, imports
-and bulk actions) needs `write:<slug>` or `write` (every type). Every other write
-(metadata, users, teams, the account) needs `admin`. `leads:intake` is the one scope
-the lead intake endpoint takes. A view may name its own scope with
-`required_scope(request, user)`; None means the view needs none (a token manages itself).
+and bulk actions) needs `write:<slug>` or `write` (every type). A write to metadata,
+users, teams or the account needs `admin`; any other write (notes, tasks, …) `write`.
+`leads:intake` is the one scope the lead intake endpoint takes. A view may name its own
+scope with `required_scope(request, user)`; None means the view needs none (a token
+manages itself).
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ LEAD_INTAKE = "leads:intake"
 WRITE_PREFIX = "write:"
 #: The scopes that do not name an entity type.
 FIXED_SCOPES = (READ, WRITE, ADMIN, LEAD_INTAKE)
+#: Writes under these paths are administration; other writes outside the record routes
+#: (notes, tasks, …) are a user's own work and need `write`.
+ADMIN_PATHS = tuple(f"/api/v1/{area}/" for area in ("meta", "users", "teams", "account"))
 #: What a token had before tokens had scopes, and what a password sign-in gets: all of it.
 FULL = [READ, WRITE, ADMIN]
 
@@ -57,7 +61,9 @@ def required_scope(request, view, user) -> str | None:
         if slug in {entity.slug for entity in get_snapshot().entities}:
             return write_scope(slug)
         return None  # no such entity type: the view answers its 404
-    return ADMIN
+    if request.path.startswith(ADMIN_PATHS):
+        return ADMIN
+    return WRITE
 
 
 def known_scopes() -> list[str]:

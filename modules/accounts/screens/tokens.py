@@ -35,7 +35,7 @@ def scope_choices(user) -> list[tuple[str, str]]:
     """Every scope `user` may give a token, with words for people."""
     labels = {
         scopes.READ: _("Read everything you may see"),
-        scopes.WRITE: _("Change records of every type"),
+        scopes.WRITE: _("Change records of every type, notes and tasks"),
         scopes.ADMIN: _("Administration: data model, users and teams"),
         scopes.LEAD_INTAKE: _("Send leads in (lead intake)"),
     }

@@ -15,7 +15,6 @@ steps answer the lead as `GET /api/v1/leads/{id}/` shows it.
 
 from django.urls import path
 from django.utils.translation import gettext_lazy
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.permissions import IsAuthenticated
@@ -43,6 +42,10 @@ def body_of(serializer_class, request) -> dict:
     """The checked body as plain JSON values, for the service to check the rules."""
     checked = valid(serializer_class, request)
     return {key: request.data[key] for key in checked}
+
+
+#: The lead as `GET /leads/{id}/` answers it (the leads entity type's record component).
+LEAD_RECORD = {"$ref": "#/components/schemas/LeadsRecord"}
 
 
 class RuleListView(APIView):
@@ -148,7 +151,7 @@ class DisqualifyView(APIView):
     @extend_schema(
         tags=TAGS,
         request=s.DisqualifySerializer,
-        responses={200: OpenApiTypes.OBJECT, 204: None, **WRITE_ERRORS},
+        responses={200: LEAD_RECORD, 204: None, **WRITE_ERRORS},
         summary=gettext_lazy("Disqualify a lead with a reason"),
     )
     def post(self, request, pk):
@@ -168,7 +171,7 @@ class ArchiveView(APIView):
     @extend_schema(
         tags=TAGS,
         request=s.ArchiveSerializer,
-        responses={200: OpenApiTypes.OBJECT, 204: None, **WRITE_ERRORS},
+        responses={200: LEAD_RECORD, 204: None, **WRITE_ERRORS},
         summary=gettext_lazy("Archive a lead"),
     )
     def post(self, request, pk):

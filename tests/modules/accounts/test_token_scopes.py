@@ -32,11 +32,24 @@ REQUESTS = {
     ("POST", "users"): ("/api/v1/users/", {}),
     ("PATCH", "users"): (f"/api/v1/users/{MISSING}/", {}),
     ("DELETE", "users"): (f"/api/v1/teams/{MISSING}/", None),
+    ("GET", "notes"): (f"/api/v1/notes/{MISSING}/", None),
+    ("POST", "notes"): ("/api/v1/notes/", {}),
+    ("PATCH", "notes"): (f"/api/v1/notes/{MISSING}/", {}),
+    ("DELETE", "notes"): (f"/api/v1/notes/{MISSING}/", None),
 }
 #: What each scope opens, written out: (method, target) pairs.
 OPENS = {
-    "read": {("GET", "persons"), ("GET", "deals"), ("GET", "meta"), ("GET", "users")},
+    "read": {
+        ("GET", "persons"),
+        ("GET", "deals"),
+        ("GET", "meta"),
+        ("GET", "users"),
+        ("GET", "notes"),
+    },
     "write": {
+        ("POST", "notes"),
+        ("PATCH", "notes"),
+        ("DELETE", "notes"),
         ("POST", "persons"),
         ("PATCH", "persons"),
         ("DELETE", "persons"),
@@ -74,6 +87,10 @@ NAMED = {
     ("POST", "users"): "admin",
     ("PATCH", "users"): "admin",
     ("DELETE", "users"): "admin",
+    ("GET", "notes"): "read",
+    ("POST", "notes"): "write",
+    ("PATCH", "notes"): "write",
+    ("DELETE", "notes"): "write",
 }
 
 

@@ -171,7 +171,7 @@ def test_an_old_single_token_keeps_working_after_the_migration(user):
     # given a token of the kind every user had before, its key in plain text
     legacy = Token.objects.create(user=user)
     migration = __import__(
-        "modules.accounts.migrations.0003_api_tokens", fromlist=["tokens_become_named_tokens"]
+        "modules.accounts.migrations.0004_api_tokens", fromlist=["tokens_become_named_tokens"]
     )
     # when
     migration.tokens_become_named_tokens(apps, None)

@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("authtoken", "0004_alter_tokenproxy_options"),
-        ('accounts', '0002_user_lifecycle'),
+        ('accounts', '0003_regional_settings'),
     ]
 
     operations = [
