@@ -238,3 +238,29 @@ def test_changes_are_on_the_timeline_only_for_readers_of_the_history(admin, user
     # then
     assert [e["kind"] for e in everything["results"]] == ["note"]
     assert changes["results"] == []
+
+
+def test_notes_filter_by_tag_and_author_and_refuse_unknown_filters(
+    admin_client, user_client, user, person
+):
+    # given
+    admin_client.post(
+        "/api/v1/notes/",
+        {"entity": "persons", "record": person.pk, "body": "a", "tags": ["Offer"]},
+        format="json",
+    )
+    user_client.post(
+        "/api/v1/notes/",
+        {"entity": "persons", "record": person.pk, "body": "b", "tags": ["call"]},
+        format="json",
+    )
+    # when
+    tagged = admin_client.get("/api/v1/notes/?tag=offer").json()["results"]
+    theirs = admin_client.get(f"/api/v1/notes/?author={user.pk}").json()["results"]
+    unknown = admin_client.get("/api/v1/notes/?colour=red")
+    huge = admin_client.get("/api/v1/notes/?entity=persons&record=99999999999999999999999")
+    # then
+    assert [n["body"] for n in tagged] == ["a"] and tagged[0]["tags"] == ["Offer"]
+    assert [n["body"] for n in theirs] == ["b"]
+    assert unknown.status_code == 400 and "colour" in unknown.json()["errors"]
+    assert huge.status_code == 404
