@@ -242,7 +242,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["modules.api.parsers.StrictJSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "modules.api.errors.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"login": env.str("LOGIN_THROTTLE_RATE", default="10/min")},
+    "DEFAULT_THROTTLE_RATES": {
+        "login": env.str("LOGIN_THROTTLE_RATE", default="10/min"),
+        "lead_intake": env.str("LEAD_INTAKE_THROTTLE_RATE", default="120/min"),
+    },
     # DRF's own client address would trust X-Forwarded-For as sent; 0 makes it ignore the
     # header. Tessera's throttles count by `client_address` (TRUSTED_PROXIES) instead.
     "NUM_PROXIES": 0,

@@ -1,7 +1,7 @@
 """Hands the leads' API routes to the API's route registry (`LeadsConfig.ready()`)."""
 
 from modules.api import routes
-from modules.leads.api import duplicates, merge, views
+from modules.leads.api import duplicates, intake, merge, views
 
 
 def register() -> None:
@@ -10,5 +10,6 @@ def register() -> None:
     routes.register(views.meta_urlpatterns, under="meta/")
     routes.register(duplicates.meta_urlpatterns, under="meta/")
     routes.register(views.urlpatterns)
+    routes.register(intake.urlpatterns)
     routes.register_record_routes(duplicates.record_urlpatterns)
     routes.register_record_routes(merge.record_urlpatterns)

@@ -1,0 +1,56 @@
+"""`POST /api/v1/intake/leads/`: marketing tools push leads.
+
+The body is the lead's values by field API name, as `POST /api/v1/leads/` takes them.
+A valid lead answers 202 `{"status": "accepted"}`, the same whether or not its contact
+was known; invalid values are a 400 per field and nothing is saved. Rate-limited per
+caller (`LEAD_INTAKE_THROTTLE_RATE`, default 120 a minute).
+"""
+
+from django.urls import path
+from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from modules.api.serializers import ErrorSerializer
+from modules.api.throttling import ClientScopedRateThrottle
+from modules.leads.intake import IntakeService
+from modules.metamodel.runtime import get_snapshot
+
+E = ErrorSerializer
+
+
+class AcceptedSerializer(serializers.Serializer):
+    """The lead was taken."""
+
+    status = serializers.ChoiceField(choices=["accepted"])
+
+
+class IntakeView(APIView):
+    """Take one lead."""
+
+    permission_classes = [IsAuthenticated]
+    throttle_classes = [ClientScopedRateThrottle]
+    throttle_scope = "lead_intake"
+
+    @extend_schema(
+        tags=["leads"],
+        request={"application/json": OpenApiTypes.OBJECT},
+        responses={202: AcceptedSerializer, 400: E, 401: E, 403: E, 429: E},
+        summary=gettext_lazy("Push a lead from a marketing tool"),
+        description=gettext_lazy(
+            "The lead's values by field API name. Checked like a create, checked for an "
+            "existing contact and distributed by the rules; the answer does not say whether "
+            "the contact existed."
+        ),
+    )
+    def post(self, request):
+        get_snapshot().entity("leads")
+        IntakeService().take(request.user, request.data)
+        return Response({"status": "accepted"}, status=status.HTTP_202_ACCEPTED)
+
+
+urlpatterns = [path("intake/leads/", IntakeView.as_view(), name="lead-intake")]
