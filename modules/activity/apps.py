@@ -12,7 +12,9 @@ class ActivityConfig(AppConfig):
         from modules.activity import access, kinds
         from modules.activity.api import urls as api_urls
         from modules.activity.screens import views
+        from modules.activity.services import move_entries
         from modules.history import hooks as history_hooks
+        from modules.records import hooks
         from modules.records.screens import extensions
 
         kinds.register()
@@ -21,3 +23,5 @@ class ActivityConfig(AppConfig):
         extensions.register_profile_panel("activity", views.activity_panel)
         extensions.register_record_urls(views.record_urlpatterns)
         history_hooks.register_narrowing("notes", access.history_q)
+        # A merged record's timeline moves to the record it was merged into.
+        hooks.register_merge_mover(move_entries)

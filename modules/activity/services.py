@@ -8,6 +8,8 @@
     service.like(user, note.pk)
     service.delete(user, note.pk)
 
+`move_entries` moves a merged record's timeline to the record it was merged into.
+
 Every call asks the access engine first: a note is read only by someone who may open its
 record and whom its visibility admits (`access.py`); any other note, and a note on a
 record the user may not open, is missing (404, the same words as a missing id). Only the
@@ -40,6 +42,7 @@ from modules.activity.models import (
     NoteLike,
     NoteTag,
     NoteVisibility,
+    TimelineEntry,
 )
 from modules.core.exceptions import Conflict, NotFound, PermissionDenied, TesseraError
 from modules.core.values import storable_moment
@@ -381,6 +384,15 @@ class NoteService:
             title=entity.title_of(record),
             labels=labels,
         )
+
+
+def move_entries(user, entity, kept_id: int, merged_id: int) -> dict[str, int]:
+    """The merge mover of the timeline (`records.hooks`): every entry of the merged record,
+    of every kind (notes and what other modules put there), moves to the kept record."""
+    moved = TimelineEntry.objects.filter(entity_type_id=entity.id, record_id=merged_id).update(
+        record_id=kept_id
+    )
+    return {"timeline_entries": moved}
 
 
 def _entity_of(note: Note):

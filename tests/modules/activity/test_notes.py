@@ -7,6 +7,7 @@ from modules.activity.models import Note, NoteTag
 from modules.activity.services import NoteInvalid, NoteNotFound, NoteService, StaleNote
 from modules.core.exceptions import PermissionDenied
 from modules.history.models import RowHistory
+from modules.leads.merge import MergeService
 from modules.metamodel.runtime import get_snapshot
 from modules.records.services import RecordService
 
@@ -101,3 +102,17 @@ def test_the_timeline_lists_notes_and_notable_changes_newest_first(
     assert [item.data["body"] for item in page.items] == ["note 2", "note 1"]
     assert rest.items[-1].data["operation"] == "create"
     assert rest.next is None
+
+
+def test_a_merged_records_notes_move_to_the_record_kept(admin, person):
+    # given
+    twin = RecordService().create(admin, "persons", {"first_name": "Jan", "last_name": "K."})
+    note = NoteService().create(admin, "persons", twin.pk, {"body": "on the twin"})
+    # when
+    MergeService().merge(admin, "persons", person.pk, twin.pk)
+    # then
+    note.refresh_from_db()
+    assert note.record_id == person.pk
+    entity = get_snapshot().entity("persons")
+    page = reader.page(admin, entity, person, kinds=["note"])
+    assert [item.id for item in page.items] == [note.pk]
