@@ -85,6 +85,10 @@ def action_label(action: str) -> str:
         "note_add": _("note added"),
         "note_edit": _("note edited"),
         "note_delete": _("note deleted"),
+        "task_add": _("task added"),
+        "task_update": _("task changed"),
+        "task_done": _("task done or not done"),
+        "task_delete": _("task deleted"),
     }
     return str(labels.get(action, action))
 

@@ -6,7 +6,8 @@
 A task is seen by its responsible user and its members (users, or members of a team
 taking part), and — unless it is private — by its author and by whoever may open at least
 one record it is linked to (`engine.open_q`, so roles, visibility and managers' teams
-count as on the record itself). Administrators see every task that is not private; a
+count as on the record itself), and by the managers of the responsible user's teams.
+Administrators see every task that is not private; a
 private task is seen by its responsible user and members only, administrators included
 in "only". None (the system) sees everything.
 """
@@ -68,6 +69,9 @@ def visible_q(user) -> Q:
     if access.is_admin:
         return Q(private=False) | mine
     shared = Q(created_by_id=access.user_id) | linked_q(user)
+    if access.managed_members:
+        # As with records: a manager sees the work of the members of the teams they lead.
+        shared |= Q(responsible_id__in=sorted(access.managed_members))
     return (Q(private=False) & shared) | mine
 
 

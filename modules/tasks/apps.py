@@ -13,6 +13,12 @@ class TasksConfig(AppConfig):
 
     def ready(self) -> None:
         # The API, the screens and the services import loaded models.
+        from modules.records.screens import extensions
+        from modules.tasks import timeline
         from modules.tasks.api import urls as api_urls
+        from modules.tasks.screens import profile
 
         api_urls.register()
+        timeline.register()
+        extensions.register_profile_panel("tasks", profile.tasks_panel)
+        extensions.register_record_urls(profile.record_urlpatterns)

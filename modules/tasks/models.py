@@ -13,6 +13,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from modules.activity.models import TimelineEntry
 
 
 class Priority(models.TextChoices):
@@ -279,3 +282,34 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"calendar feed of user {self.user_id}"
+
+
+class TaskEventKind(models.TextChoices):
+    """What happened to a task, as its records' timelines say."""
+
+    ADDED = "added", pgettext_lazy("task event", "Task added")
+    DONE = "done", pgettext_lazy("task event", "Task done")
+    UNDONE = "undone", pgettext_lazy("task event", "Task not done again")
+    DELETED = "deleted", pgettext_lazy("task event", "Task deleted")
+
+
+class TaskEvent(TimelineEntry):
+    """A task added, done, undone or deleted, on the timeline of each record it is about.
+
+    The task's name and privacy are kept as they were, so the entry stays readable
+    after the task is changed or deleted; a private task's entry is shown only to the
+    people taking part in it (`timeline_kind.visible`).
+    """
+
+    timeline_kind = "task"
+
+    task = models.ForeignKey(
+        Task, null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
+    )
+    event = models.CharField(max_length=10, choices=TaskEventKind.choices)
+    name = models.CharField(max_length=255)
+    private = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("task event")
+        verbose_name_plural = _("task events")

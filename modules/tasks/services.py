@@ -34,7 +34,7 @@ from modules.metamodel.exceptions import EntityTypeNotFound
 from modules.metamodel.runtime import get_snapshot
 from modules.records.exceptions import RecordNotFound
 from modules.records.services import RecordService
-from modules.tasks import access, history, recurrence
+from modules.tasks import access, history, recurrence, timeline
 from modules.tasks.exceptions import TaskInvalid, TaskNotFound
 from modules.tasks.models import (
     Priority,
@@ -124,6 +124,7 @@ class TaskService:
             self._write_related(task, plan)
             after = history.tracked(task)
             history.record(user, task, "task_add", {}, after, _link_keys(task))
+            timeline.record(user, task, "added", _link_keys(task))
             _announce(task, user, "add")
         return task
 
@@ -161,6 +162,7 @@ class TaskService:
             task.version += 1
             task.save()
             history.record(user, task, "task_done", before, history.tracked(task), _link_keys(task))
+            timeline.record(user, task, "done" if done else "undone", _link_keys(task))
             _announce(task, user, "done" if done else "undone")
         return task
 
@@ -170,6 +172,7 @@ class TaskService:
             task = self._for_change(user, task_id, None)
             before, links = history.tracked(task), _link_keys(task)
             history.record(user, task, "task_delete", before, {}, links)
+            timeline.record(user, task, "deleted", links)
             _announce(task, user, "delete")
             task.delete()
 
@@ -326,6 +329,7 @@ class TaskService:
         # The rule moves on with the next occurrence; this one stays as it was done.
         task.repetition = ""
         history.record(user, nxt, "task_add", {}, history.tracked(nxt), _link_keys(nxt))
+        timeline.record(user, nxt, "added", _link_keys(nxt))
         _announce(nxt, user, "add")
 
     def _unrepeat(self, user, task: Task) -> None:
@@ -335,6 +339,7 @@ class TaskService:
             return
         task.repetition = nxt.repetition
         history.record(user, nxt, "task_delete", history.tracked(nxt), {}, _link_keys(nxt))
+        timeline.record(user, nxt, "deleted", _link_keys(nxt))
         _announce(nxt, user, "delete")
         nxt.delete()
 
