@@ -53,13 +53,8 @@ def event_for(operation: str, action: str) -> str | None:
 
 def listening(event: str, entity_id: int) -> list[Subscription]:
     """The active subscriptions that hear `event` on entity type `entity_id`."""
-    subscriptions = Subscription.objects.filter(active=True).prefetch_related("entity_types")
-    return [
-        s
-        for s in subscriptions
-        if event in s.events
-        and (not s.entity_types.all() or any(t.pk == entity_id for t in s.entity_types.all()))
-    ]
+    subscriptions = Subscription.objects.filter(active=True).only("events", "entity_type_ids")
+    return [s for s in subscriptions if s.hears(event, entity_id)]
 
 
 def changed_keys(changes: dict) -> list[str]:

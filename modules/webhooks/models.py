@@ -18,6 +18,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from modules.metamodel.models import EntityType
+
 
 def new_secret() -> str:
     """A signing secret: 256 random bits, URL-safe."""
@@ -48,10 +50,9 @@ class Subscription(models.Model):
     name = models.CharField(_("name"), max_length=120)
     url = models.URLField(_("URL"), max_length=2000)
     secret = models.CharField(_("signing secret"), max_length=80, default=new_secret)
-    #: The entity types it hears of; none: every type.
-    entity_types = models.ManyToManyField(
-        "metamodel.EntityType", blank=True, related_name="+", verbose_name=_("entity types")
-    )
+    #: Ids of the entity types it hears of; none: every type. A list rather than a
+    #: many-to-many table, so a write learns who listens in one query.
+    entity_type_ids = models.JSONField(_("entity types"), default=list)
     events = models.JSONField(_("events"), default=list)
     active = models.BooleanField(_("active"), default=True, db_index=True)
     #: Deliveries that failed for good in a row; reset by a success.
@@ -67,6 +68,17 @@ class Subscription(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def hears(self, event: str, entity_id: int) -> bool:
+        """Does it ask for `event` on entity type `entity_id`?"""
+        return event in self.events and (
+            not self.entity_type_ids or entity_id in self.entity_type_ids
+        )
+
+    def entity_slugs(self) -> list[str]:
+        """The slugs of its entity types that still exist, sorted."""
+        rows = EntityType.objects.filter(pk__in=self.entity_type_ids)
+        return sorted(rows.values_list("slug", flat=True))
 
 
 class Delivery(models.Model):

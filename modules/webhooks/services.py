@@ -37,7 +37,7 @@ class WebhookService:
 
     def all(self, user):
         require_administrator(user, _("Only administrators may manage webhooks."))
-        return Subscription.objects.select_related("owner").prefetch_related("entity_types")
+        return Subscription.objects.select_related("owner")
 
     def get(self, user, pk) -> Subscription:
         try:
@@ -49,24 +49,17 @@ class WebhookService:
     def create(self, user, data: dict[str, Any]) -> Subscription:
         require_administrator(user, _("Only administrators may manage webhooks."))
         clean = self._clean(data, partial=False)
-        hook = Subscription.objects.create(
-            owner=user, **{k: v for k, v in clean.items() if k != "entity_types"}
-        )
-        hook.entity_types.set(clean.get("entity_types", []))
-        return hook
+        return Subscription.objects.create(owner=user, **clean)
 
     @transaction.atomic
     def update(self, user, pk, data: dict[str, Any]) -> Subscription:
         hook = self.get(user, pk)
         clean = self._clean(data, partial=True)
         for name, value in clean.items():
-            if name != "entity_types":
-                setattr(hook, name, value)
+            setattr(hook, name, value)
         if clean.get("active") is True:
             hook.failures, hook.disabled_reason = 0, ""
         hook.save()
-        if "entity_types" in clean:
-            hook.entity_types.set(clean["entity_types"])
         return hook
 
     @transaction.atomic
@@ -114,7 +107,8 @@ class WebhookService:
                     errors[name] = [_("This field is required.")]
                 continue
             try:
-                clean[name] = getattr(self, f"_clean_{name}")(data[name])
+                value = getattr(self, f"_clean_{name}")(data[name])
+                clean["entity_type_ids" if name == "entity_types" else name] = value
             except WebhookInvalid as error:
                 errors[name] = [error.detail]
         if errors:
@@ -152,7 +146,7 @@ class WebhookService:
             )
         return sorted(set(value))
 
-    def _clean_entity_types(self, value) -> list[EntityType]:
+    def _clean_entity_types(self, value) -> list[int]:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise WebhookInvalid(_("A list of entity type names (slugs)."))
         found = {t.slug: t for t in EntityType.objects.filter(slug__in=value)}
@@ -161,7 +155,7 @@ class WebhookService:
             raise WebhookInvalid(
                 _("There is no entity type %(names)s.") % {"names": ", ".join(missing)}
             )
-        return list(found.values())
+        return sorted(t.pk for t in found.values())
 
     def _clean_active(self, value) -> bool:
         if not isinstance(value, bool):

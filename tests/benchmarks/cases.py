@@ -28,7 +28,7 @@ from modules.api.pagination import KeysetPaginator, Ordering
 from modules.metamodel.runtime import bind, registry
 from modules.metamodel.services import SchemaService
 from modules.records.api.serializers import record_serializer
-from tests.benchmarks import data, history, segmentation, timeline, transfer
+from tests.benchmarks import data, history, segmentation, timeline, transfer, webhooks
 from tests.benchmarks.harness import (
     Row,
     Target,
@@ -348,6 +348,14 @@ def run_cases(ctx: Context, log=print) -> list[Row]:
         ("B5c", lambda: segmentation.b5_partial(ctx, _measure)),
         ("B10", lambda: history.b10_change_log(ctx, _measure, _client(ctx.admin), _check_page)),
         ("B11", lambda: timeline.b11_timeline(ctx, _measure, _client)),
+        ("B12n", lambda: webhooks.b12_write(ctx, _measure, subscribed=False)),
+        ("B12s", lambda: webhooks.b12_write(ctx, _measure, subscribed=True)),
+        (
+            "B13",
+            lambda: webhooks.b13_events_feed(
+                ctx, _measure, _client(ctx.admin), history.ensure_history
+            ),
+        ),
         ("B6", lambda: transfer.b6_import(ctx, _measure)),
         ("B8", lambda: b8_page_sizes(ctx)),
         ("B9", lambda: b9_serializer(ctx, "persons", 35)),
@@ -368,6 +376,7 @@ def run_cases(ctx: Context, log=print) -> list[Row]:
             row.key = "B9"
         rows.append(row)
     order = [
-        "B1", "B1s", "B2", "B3", "B4u", "B4m", "B5", "B5c", "B6", "B7", "B8", "B9", "B10", "B11"
+        "B1", "B1s", "B2", "B3", "B4u", "B4m", "B5", "B5c", "B6", "B7", "B8", "B9", "B10", "B11",
+        "B12n", "B12s", "B13",
     ]  # fmt: skip
     return sorted(rows, key=lambda r: order.index(r.key))

@@ -45,7 +45,7 @@ class WebhookSerializer(serializers.Serializer):
                 "disabled_reason": instance.disabled_reason,
                 "owner_id": instance.owner_id,
                 "created_at": instance.created_at,
-                "entity_types": sorted(t.slug for t in instance.entity_types.all()),
+                "entity_types": instance.entity_slugs(),
             }
         )
         if self.context.get("with_secret"):

@@ -45,6 +45,6 @@ class WebhookForm(forms.Form):
             "name": hook.name,
             "url": hook.url,
             "events": hook.events,
-            "entity_types": [t.slug for t in hook.entity_types.all()],
+            "entity_types": hook.entity_slugs(),
             "active": hook.active,
         }
