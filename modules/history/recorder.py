@@ -176,3 +176,22 @@ def holders_of(entity, record_ids: Iterable[int], role: str) -> dict[int, dict]:
 def role_changes(role: str, before: dict, after: dict) -> dict[str, list]:
     """`{"role.<role>": [before, after]}` when the holders differ, else nothing."""
     return {f"role.{role}": [before, after]} if before != after else {}
+
+
+def redact(entity, record_id: int, keys: Iterable[str]) -> int:
+    """Blank the values of `keys` and the title in every history row of a record (an
+    anonymisation); how many rows changed. The rows stay, so the record's life is still
+    told; only its personal values go."""
+    keys = set(keys)
+    changed = 0
+    rows = RowHistory.objects.filter(entity_type_id=entity.id, record_id=record_id)
+    for row in rows.select_for_update():
+        changes = {
+            key: [None for _value in values] if key in keys else values
+            for key, values in row.changes.items()
+        }
+        if changes != row.changes or row.title:
+            row.changes, row.title = changes, ""
+            row.save(update_fields=["changes", "title"])
+            changed += 1
+    return changed

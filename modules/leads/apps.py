@@ -19,6 +19,7 @@ class LeadsConfig(AppConfig):
         hooks.register_assigner(DistributionService().assign)
         extensions.register_profile_panel("lead_steps", profile.lead_panel)
         extensions.register_profile_panel("duplicates", profile.duplicates_panel)
+        extensions.register_created_notice(profile.duplicates_notice)
         extensions.register_record_urls(profile.record_urlpatterns)
         extensions.register_record_urls(merge.record_urlpatterns)
         extensions.register_record_urls(qualify.record_urlpatterns)

@@ -125,3 +125,26 @@ class MergeLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entity_slug} {self.merged_id} → {self.kept_id}"
+
+
+class Anonymisation(models.Model):
+    """A record whose personal values were blanked (GDPR); there is no way back."""
+
+    entity_slug = models.CharField(_("entity type"), max_length=63)
+    record_id = models.BigIntegerField(_("record"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(_("anonymised at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("anonymisation")
+        verbose_name_plural = _("anonymisations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entity_slug", "record_id"], name="leads_anonymised_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entity_slug} {self.record_id}"

@@ -30,6 +30,11 @@ ANNOUNCED = frozenset(
         "relation_remove",
         "handover",
         "merge",
+        # A lead's steps (modules/leads) are edits of the lead like any other.
+        "disqualify",
+        "archive",
+        "qualify",
+        "intake",
     }
 )
 BY_OPERATION = {

@@ -2,8 +2,10 @@
 
 The body is the lead's values by field API name, as `POST /api/v1/leads/` takes them.
 A valid lead answers 202 `{"status": "accepted"}`, the same whether or not its contact
-was known; invalid values are a 400 per field and nothing is saved. Rate-limited per
-caller (`LEAD_INTAKE_THROTTLE_RATE`, default 120 a minute).
+was known; invalid values are a 400 per field and nothing is saved. An API token needs
+the `leads:intake` scope (a marketing tool gets a token with that scope alone, revocable
+like any token). Rate-limited per caller (`LEAD_INTAKE_THROTTLE_RATE`, default 120 a
+minute).
 """
 
 from django.urls import path
@@ -15,6 +17,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from modules.accounts import scopes
 from modules.api.serializers import ErrorSerializer
 from modules.api.throttling import ClientScopedRateThrottle
 from modules.leads.intake import IntakeService
@@ -35,6 +38,10 @@ class IntakeView(APIView):
     permission_classes = [IsAuthenticated]
     throttle_classes = [ClientScopedRateThrottle]
     throttle_scope = "lead_intake"
+
+    def required_scope(self, request, user) -> str:
+        """An API token needs the `leads:intake` scope (and only a token made for it)."""
+        return scopes.LEAD_INTAKE
 
     @extend_schema(
         tags=["leads"],

@@ -1,7 +1,7 @@
 """Hands the leads' API routes to the API's route registry (`LeadsConfig.ready()`)."""
 
 from modules.api import routes
-from modules.leads.api import duplicates, intake, merge, views
+from modules.leads.api import anonymise, duplicates, intake, merge, views
 
 
 def register() -> None:
@@ -13,3 +13,4 @@ def register() -> None:
     routes.register(intake.urlpatterns)
     routes.register_record_routes(duplicates.record_urlpatterns)
     routes.register_record_routes(merge.record_urlpatterns)
+    routes.register_record_routes(anonymise.record_urlpatterns)

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.http import require_POST
@@ -49,6 +50,22 @@ def duplicates_panel(user, entity, record) -> dict | None:
             for c in found
         ]
     }
+
+
+def duplicates_notice(request, entity, record) -> None:
+    """After the create form: a warning naming the likely duplicates the user may open."""
+    found = DuplicateService().of_record(request.user, entity.slug, record, limit=5)
+    if not found:
+        return
+    links = format_html_join(
+        ", ",
+        '<a href="{}">{}</a>',
+        ((_profile(entity.slug, c.record.pk), str(c.record)) for c in found),
+    )
+    messages.warning(
+        request,
+        format_html("{} {}", _("This record may be a duplicate of:"), links),
+    )
 
 
 def lead_panel(user, entity, record) -> dict | None:

@@ -18,6 +18,7 @@ from wagtail.admin.views import generic
 
 from modules.access import engine
 from modules.core.exceptions import TesseraError
+from modules.records.screens import extensions
 from modules.records.screens.base import OUT_OF_SIGHT, EntityViewMixin, shown_after_write
 from modules.records.services import RecordService
 
@@ -73,6 +74,7 @@ class RecordCreateView(EntityViewMixin, ShownAfterWriteMixin, ServiceFormMixin, 
                 self.request.user, self.entity_slug, self.form.values(), **self.form.sharing()
             )
             self.form.save_sections(self.request.user, self.entity_slug, record)
+        extensions.created_notices(self.request, record.entity, record)
         return record
 
 

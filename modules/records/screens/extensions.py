@@ -10,11 +10,14 @@ register here in their `AppConfig.ready()` instead:
     extensions.register_record_urls(relation_urlpatterns)      # URLs under records/<slug>/
     extensions.register_record_tab("history_url", history_url)  # a tab of the profile
     extensions.register_home_panel(HomePanel("deals", _("My open deals"), 20, deals_panel))
+    extensions.register_created_notice(duplicates_notice)      # a message after a create
 
 A list narrower reads the request and answers None (not asked) or a `Narrowing`; the
 profile panel and the narrowing reach the page's template under the name registered.
 A home panel is a box of the home page: `render(request)` answers its HTML, or None to
-leave it out (nothing to show, or not for this user).
+leave it out (nothing to show, or not for this user). A created notice runs after the
+create form saved a record: `notice(request, entity, record)` may add messages (leads warns
+of likely duplicates).
 """
 
 from __future__ import annotations
@@ -84,6 +87,7 @@ _form_sections: list[FormSection] = []
 _record_urls: list[RecordURLs] = []
 _record_tabs: dict[str, RecordTab] = {}
 _home_panels: dict[str, HomePanel] = {}
+_created_notices: list[Callable[[object, object, object], None]] = []
 
 
 def register_list_filters(contribute: ListFilters) -> None:
@@ -162,3 +166,15 @@ def register_home_panel(panel: HomePanel) -> None:
 def home_panels() -> list[HomePanel]:
     """The registered home panels, by order then name."""
     return sorted(_home_panels.values(), key=lambda panel: (panel.order, panel.name))
+
+
+def register_created_notice(notice: Callable[[object, object, object], None]) -> None:
+    """Have `notice(request, entity, record)` run after the create form saved a record."""
+    if notice not in _created_notices:
+        _created_notices.append(notice)
+
+
+def created_notices(request, entity, record) -> None:
+    """Run every created notice."""
+    for notice in _created_notices:
+        notice(request, entity, record)

@@ -113,3 +113,31 @@ def test_the_duplicates_screen_groups_shared_addresses_the_user_may_open(admin, 
     assert f"/records/persons/inspect/{two.pk}/" in page
     assert "Hid Den" not in page
     assert page.count('<li><a href="/records/persons/inspect/') == 2
+
+
+def test_the_create_form_warns_of_likely_duplicates_the_user_may_open(admin, user, client):
+    # given a public person and a hidden one sharing an address
+    public = person(admin, "Pub", "Lic", email="warn@example.com")
+    records.create(
+        admin,
+        "persons",
+        {"first_name": "Hid", "last_name": "Den", "email": "warn@example.com"},
+        visibility="hidden",
+    )
+    # when a user creates another with that address in the admin
+    client.force_login(user)
+    response = client.post(
+        "/records/persons/new/",
+        {
+            "first_name": "New",
+            "last_name": "One",
+            "email": "warn@example.com",
+            "visibility": "public",
+        },
+        follow=True,
+    )
+    # then the page after the save warns, naming only the public one
+    page = response.content.decode()
+    assert "This record may be a duplicate of:" in page
+    assert f"/records/persons/inspect/{public.pk}/" in page
+    assert "Hid Den" not in page

@@ -4,10 +4,13 @@ existing contact, distributed by the rules, rate-limited."""
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from rest_framework.test import APIClient
 
+from modules.accounts import scopes
 from modules.leads.distribution import DistributionService
 from modules.metamodel.runtime import get_model
 from modules.records.services import RecordService
+from tests.support.tokens import secret_for
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/intake/leads/"
@@ -94,3 +97,17 @@ def test_intake_is_rate_limited(user_client):
     assert set(codes[:rate]) == {202}
     assert codes[rate:] == [429, 429]
     assert get_model("leads").objects.count() == rate
+
+
+def test_a_token_needs_the_lead_intake_scope(user):
+    intake = APIClient()
+    intake.credentials(HTTP_AUTHORIZATION=f"Token {secret_for(user, [scopes.LEAD_INTAKE])}")
+    writer = APIClient()
+    writer.credentials(HTTP_AUTHORIZATION=f"Token {secret_for(user, [scopes.READ, scopes.WRITE])}")
+    assert intake.post(URL, {"last_name": "Token"}, format="json").status_code == 202
+    refused = writer.post(URL, {"last_name": "Write"}, format="json")
+    assert refused.status_code == 403
+    assert refused.json()["required_scope"] == "leads:intake"
+    # and the intake token opens nothing else
+    assert intake.get("/api/v1/leads/").status_code == 403
+    assert [lead.last_name for lead in get_model("leads").objects.all()] == ["Token"]
