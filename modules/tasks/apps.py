@@ -13,12 +13,17 @@ class TasksConfig(AppConfig):
 
     def ready(self) -> None:
         # The API, the screens and the services import loaded models.
+        from modules.records import hooks
         from modules.records.screens import extensions
         from modules.tasks import timeline
         from modules.tasks.api import urls as api_urls
-        from modules.tasks.screens import profile
+        from modules.tasks.screens import home, profile
+        from modules.tasks.services import TaskService
 
         api_urls.register()
         timeline.register()
         extensions.register_profile_panel("tasks", profile.tasks_panel)
         extensions.register_record_urls(profile.record_urlpatterns)
+        extensions.register_home_panel(home.PANEL)
+        # A merged record's tasks follow it to the record kept.
+        hooks.register_merge_mover(TaskService().move_links)

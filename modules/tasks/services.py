@@ -176,6 +176,14 @@ class TaskService:
             _announce(task, user, "delete")
             task.delete()
 
+    def move_links(self, user, entity, kept_id: int, merged_id: int) -> dict[str, int]:
+        """The merge mover of tasks (`records.hooks`): links to the merged record go to the
+        kept one; a task linked to both keeps one link."""
+        links = TaskLink.objects.filter(entity_type_id=entity.id)
+        both = links.filter(record_id=kept_id).values("task_id")
+        links.filter(record_id=merged_id, task_id__in=both).delete()
+        return {"tasks": links.filter(record_id=merged_id).update(record_id=kept_id)}
+
     # -- inside ------------------------------------------------------------------------
 
     def _for_change(self, user, task_id: Any, version: int | None) -> Task:
