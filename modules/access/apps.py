@@ -12,6 +12,7 @@ class AccessConfig(AppConfig):
 
     def ready(self):
         # Models may be imported only once every app is loaded.
+        from modules.access import schemafile
         from modules.access.api import urls as api_urls
         from modules.access.engine import open_q, scoped
         from modules.access.spec import is_admin, teams_changed
@@ -28,3 +29,4 @@ class AccessConfig(AppConfig):
             )
         m2m_changed.connect(teams_changed, sender=Team.members.through, dispatch_uid="access-m2m")
         api_urls.register()
+        schemafile.register()

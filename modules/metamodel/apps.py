@@ -12,7 +12,9 @@ class MetamodelConfig(AppConfig):
         from modules.metamodel.api import urls as api_urls
         from modules.metamodel.field_types.builtin import register_builtin_types
         from modules.metamodel.runtime import celery as runtime_celery
+        from modules.metamodel.schemafiles import list_columns
 
         register_builtin_types()
         runtime_celery.connect_signals()
         api_urls.register()
+        list_columns.register()

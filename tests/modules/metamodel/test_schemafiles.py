@@ -7,6 +7,7 @@ import yaml
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
+from modules.access.services import AccessService
 from modules.metamodel.exceptions import SchemaFileInvalid
 from modules.metamodel.field_types import field_types
 from modules.metamodel.models import AppliedSchema, EntityType, LayoutItem, SchemaState
@@ -574,6 +575,12 @@ def test_export_then_sync_then_export_gives_identical_yaml(db, tmp_path, schema,
             {"label": {"en": "Where", "pl": "Gdzie"}, "fields": ["company", "email"]},
         ],
     )
+    # and access settings, default participants and list columns an admin chose
+    access = AccessService()
+    access.update_visibility(admin, "persons", allowed=["public", "hidden"], default="hidden")
+    access.update_permissions(admin, "persons", system={"user": ["view", "add", "edit"]})
+    access.update_participants(admin, "persons", creator_team=True, users=[admin.pk])
+    schema.update_entity_type(admin, "persons", list_columns=["last_name", "hobby", "email"])
     exported = export_definitions()
     # A fresh copy of every entity type: the same definitions under `rt_` slugs (relation
     # targets too), created from nothing by a sync (no AppliedSchema, no rows yet).
@@ -602,9 +609,18 @@ def test_export_then_sync_then_export_gives_identical_yaml(db, tmp_path, schema,
         "system": False,
     }
     assert persons["layout"][0] == {"label": "Who", "fields": ["last_name", "first_name", "hobby"]}
+    assert persons["access"]["visibility"] == {"allowed": ["public", "hidden"], "default": "hidden"}
+    assert persons["access"]["system"]["user"] == ["view", "add", "edit"]
+    assert persons["access"]["participants"] == {
+        "creator_team": True,
+        "users": ["root"],
+        "teams": [],
+    }
+    assert persons["list_columns"] == ["last_name", "hobby", "email"]
     contracts = yaml.safe_load(exported["contracts.yaml"])
     assert contracts["system"] is False
     assert contracts["fields"]["client"]["options"] == {"target": "companies"}
+    assert "access" not in contracts and "list_columns" not in contracts
 
 
 def test_export_schema_writes_one_yaml_file_per_entity_type(db, tmp_path, scratch_entity):
