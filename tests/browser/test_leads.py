@@ -49,3 +49,63 @@ def test_an_admin_adds_a_rule_previews_it_and_a_new_lead_follows_it(page, shot, 
     page.goto(f"/records/leads/inspect/{lead.pk}/")
     expect(page.locator("text=Matched rule “Poland”").first).to_be_visible()
     shot(page, "4-lead")
+
+
+def test_a_lead_is_qualified_and_two_persons_merged_in_the_browser(page, shot, admin):
+    # given a lead whose contact already exists as a person, twice
+    service = RecordService()
+    first = service.create(
+        admin, "persons", {"first_name": "Jan", "last_name": "Kowalski", "email": "jan@k.example"}
+    )
+    second = service.create(
+        admin,
+        "persons",
+        {
+            "first_name": "Jan",
+            "last_name": "Kowalski",
+            "email": "JAN@k.example",
+            "phone": "+48 600",
+        },
+    )
+    lead = service.create(
+        admin,
+        "leads",
+        {
+            "first_name": "Jan",
+            "last_name": "Kowalski",
+            "email": "jan@k.example",
+            "company_name": "Kowal",
+        },
+    )
+    log_in(page, "root")
+    page.set_viewport_size({"width": 390, "height": 900})
+    # when the admin qualifies the lead from its profile, linking the existing person
+    page.goto(f"/records/leads/inspect/{lead.pk}/")
+    page.click("text=Qualify…")
+    page.wait_for_url(f"**/records/leads/{lead.pk}/qualify/")
+    expect(page.locator(f"input[name=person][value='{second.pk}']")).to_be_checked()
+    settle(page)
+    shot(page, "1-qualify-390")
+    page.click("button:has-text('Qualify')")
+    # then the new deal opens, linked to the person and the new company
+    expect(page.locator("text=The lead is qualified.")).to_be_visible()
+    qualified = service.get(admin, "leads", lead.pk)
+    assert qualified.status == "qualified" and qualified.person_id == second.pk
+    assert service.get(admin, "deals", qualified.deal_id).contact_id == second.pk
+    shot(page, "2-deal-390")
+    # when the admin merges the two persons from the profile's duplicates panel
+    page.goto(f"/records/persons/inspect/{first.pk}/")
+    expect(page.locator("[data-duplicates-panel]")).to_be_visible()
+    page.click("[data-duplicates-panel] >> text=Merge into this record…")
+    page.check("input[name=pick-phone][value=merged]")
+    settle(page)
+    shot(page, "3-merge-390")
+    page.click("button:has-text('Merge')")
+    expect(page.locator("text=The records are merged")).to_be_visible()
+    # then the kept person has the phone, the deal points at it, the other is in the trash
+    assert service.get(admin, "persons", first.pk).phone == "+48 600"
+    assert service.get(admin, "deals", qualified.deal_id).contact_id == first.pk
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    page.goto(f"/records/persons/{first.pk}/history/")
+    expect(page.locator("text=merge").first).to_be_visible()
+    shot(page, "4-history")
