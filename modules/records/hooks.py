@@ -15,6 +15,9 @@ here in their `AppConfig.ready()` instead:
     hooks.register_merge_mover(move_relations)                  # relations, notes, tasks…
     moved = hooks.move_links(user, entity, kept_id, merged_id)  # {"relations": 3, …}
 
+    hooks.register_write_check(process_guard)                  # sales
+    hooks.check_write(user, entity, record, values, creating)  # raises to refuse
+
 A preparer takes the entity spec and an unsaved or changed record, sets attributes on it and
 returns the names of those it changed. Every writer (one record or in bulk) calls `prepare`.
 A restore check takes the acting user, the entity spec and a trashed record's id and returns
@@ -28,6 +31,10 @@ A merge mover takes the acting user, the entity spec and the ids of the record k
 record merged into it, moves what its module links to the merged record over to the kept
 one (inside the merge's transaction; the merge has checked access) and returns what it
 moved, as counts by a name.
+A write check takes the acting user, the entity spec, the record as stored (unsaved on a
+create), the cleaned values the write sets (by api name) and whether it creates; it raises
+a domain error (`TesseraError`) to refuse the write, before anything is written. `create`
+and `update` (and so the bulk edit) ask it; the bulk primitives of `writes` do not.
 """
 
 from __future__ import annotations
@@ -38,11 +45,13 @@ Preparer = Callable[[object, object], list[str]]
 RestoreCheck = Callable[[object, object, object], list[str]]
 Assigner = Callable[[object, object, object, bool], list[str]]
 MergeMover = Callable[[object, object, int, int], dict[str, int]]
+WriteCheck = Callable[[object, object, object, dict, bool], None]
 
 _preparers: list[Preparer] = []
 _restore_checks: list[RestoreCheck] = []
 _assigners: list[Assigner] = []
 _merge_movers: list[MergeMover] = []
+_write_checks: list[WriteCheck] = []
 
 
 def register_preparer(preparer: Preparer) -> None:
@@ -100,3 +109,15 @@ def move_links(user, entity, kept_id: int, merged_id: int) -> dict[str, int]:
         for name, count in mover(user, entity, kept_id, merged_id).items():
             moved[name] = moved.get(name, 0) + count
     return moved
+
+
+def register_write_check(check: WriteCheck) -> None:
+    """Have `check(user, entity, record, values, creating)` asked before a record is written."""
+    if check not in _write_checks:
+        _write_checks.append(check)
+
+
+def check_write(user, entity, record, values: dict, creating: bool) -> None:
+    """Ask every registered write check; the first that objects raises."""
+    for check in _write_checks:
+        check(user, entity, record, values, creating)

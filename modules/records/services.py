@@ -76,6 +76,7 @@ class RecordService(RowWrites, BulkActions, ValueChecks, SharingChecks):
         invited = self._participants(entity, participants) if participants is not None else None
         self._check_new_sharing(user, entity, owner, visibility, invited)
         cleaned = self._clean(model, values, user=user, creating=True)
+        hooks.check_write(user, entity, record, cleaned, True)
         for spec in entity.fields:
             given = cleaned.get(spec.api_name)
             if given is None and spec.type_class.allocates_on_create:
@@ -130,6 +131,7 @@ class RecordService(RowWrites, BulkActions, ValueChecks, SharingChecks):
             self._check_version(user, record, expected_version)
         values = self._without_unread_blanks(user, record, values)
         cleaned = self._clean(model, values, user=user, creating=False, current=record)
+        hooks.check_write(user, entity, record, cleaned, False)
         before = recorder.values_of(entity, record)
         granted: dict = {}
         changed = self._set_changed(entity, record, cleaned, owner, visibility)

@@ -136,12 +136,20 @@ class FieldChanges(SchemaSupport):
         return with_retries(work)
 
     def trash_field(
-        self, user, entity_slug: str, api_name: str, *, confirm_in_use: bool = False
+        self,
+        user,
+        entity_slug: str,
+        api_name: str,
+        *,
+        confirm_in_use: bool = False,
+        retire_builtin: bool = False,
     ) -> FieldDefinition:
         """Move a field to the trash; its column and data stay until the purge.
 
         A field other settings depend on (a segmentation parameter scores it) is refused
-        with `FieldInUse` unless `confirm_in_use`.
+        with `FieldInUse` unless `confirm_in_use`. A built-in field is refused, unless the
+        system itself (`user` None) retires it with `retire_builtin` because a module
+        replaced it (sales replaces the deals' `stage` choice by its process).
         """
         require_administrator(user)
 
@@ -149,7 +157,7 @@ class FieldChanges(SchemaSupport):
             entity = self._entity(entity_slug)
             with schema_change(entity.pk):
                 field = self._field(entity, api_name)
-                if field.is_system:
+                if field.is_system and not (retire_builtin and user is None):
                     raise SystemFieldProtected(
                         _("'%(name)s' is built in and cannot be deleted.") % {"name": api_name},
                         field="api_name",
