@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "modules.transfer",
     "modules.activity",
     "modules.leads",
+    "modules.sales",
     "modules.tasks",
     "modules.webhooks",
     "modules.demo",

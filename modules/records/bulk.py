@@ -1,6 +1,6 @@
 """Bulk actions on records: all or nothing, one refusal or invalid value writes nothing.
 
-    service.bulk_update(user, "deals", [1, 2], {"stage": "won"})
+    service.bulk_update(user, "deals", [1, 2], {"source": "referral"})
     service.bulk_delete(user, "deals", [1, 2])
     service.change_user(user, "deals", [1, 2], role="owner", users=[7])
 

@@ -131,7 +131,7 @@ def test_values_of_every_shape_round_trip(db, user):
             "probability": "55%",
             "expected_close_date": "2026-12-24",
             "closed_at": "2026-12-24T10:30:00+01:00",
-            "stage": "won",
+            "source": "referral",
         },
     )
     stored = get_model("deals").objects.select_related("company").get(pk=deal.pk)
@@ -140,7 +140,7 @@ def test_values_of_every_shape_round_trip(db, user):
         "amount": "1200.50",
         "currency": "EUR",
     }
-    assert stored.company.name == "Acme" and stored.stage == "won"
+    assert stored.company.name == "Acme" and stored.source == "referral"
     assert (
         str(stored.probability) == "55.0000"
         and stored.closed_at.isoformat() == "2026-12-24T09:30:00+00:00"

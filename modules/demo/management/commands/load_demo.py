@@ -20,6 +20,7 @@ from modules.metamodel.runtime import bind, get_model
 from modules.records.services import RecordService
 from modules.relations.models import Relation, RelationType
 from modules.relations.services import RelationService
+from modules.sales.process import ProcessService
 
 VISIBILITY_MIX, VISIBILITY_WEIGHTS = ("public", "non_public", "hidden"), (80, 15, 5)
 COUNTS = {"companies": 200, "persons": 500, "deals": 100, "spaces": 10}
@@ -148,11 +149,13 @@ class Command(BaseCommand):
 
     def _deals(self, service, data, companies, persons, rnd: random.Random) -> None:
         stages = ["lead", "qualified", "proposal", "negotiation", "won", "lost"]
+        process = ProcessService()
         for _ in range(COUNTS["deals"]):
             company = rnd.choice(companies)
             product = rnd.choice(data["deals"]["products"])
             template = rnd.choice(data["deals"]["name_templates"])
-            service.create(
+            stage = rnd.choice(stages)
+            deal = service.create(
                 company.owner,
                 "deals",
                 {
@@ -167,13 +170,18 @@ class Command(BaseCommand):
                         ]
                     ).pk,
                     "value": {"amount": rnd.randint(5, 500) * 1000, "currency": "PLN"},
-                    "stage": rnd.choice(stages),
-                    "probability": rnd.choice([10, 25, 50, 75, 90]),
+                    "process_stage": stage if stage not in ("won", "lost") else "negotiation",
                     "expected_close_date": (
                         timezone.localdate() + timedelta(days=rnd.randint(-60, 180))
                     ).isoformat(),
                 },
             )
+            if stage == "won":
+                for key in ("first_contact", "budget_confirmed", "offer_sent", "terms_agreed"):
+                    process.complete(company.owner, "deals", deal.pk, key, note="Done.")
+                process.win(company.owner, "deals", deal.pk)
+            elif stage == "lost":
+                process.lose(company.owner, "deals", deal.pk, rnd.choice(["price", "competitor"]))
 
     def _spaces(self, service, data, users, companies, rnd: random.Random) -> list:
         spaces = []
