@@ -32,7 +32,7 @@ from modules.core.i18n import localized
 from modules.metamodel.runtime import get_snapshot
 from modules.records.services import RecordService
 from modules.sales import fields as pf
-from modules.sales import notify, signals
+from modules.sales import files, notify, signals
 from modules.sales.exceptions import ProcessConflict, ProcessesOff, ProcessRefused
 from modules.sales.guard import RecordLocked, process_writing, to_the_minute
 from modules.sales.models import Action, Completers, Completion, NoteRule, Pipeline, Stage
@@ -109,7 +109,9 @@ class ProcessService:
                         "completed_by": _user_name(completion.completed_by) if completion else None,
                         "completed_at": completion.completed_at if completion else None,
                         "completion_note": completion.note if completion else "",
-                        "file": completion.file.url if completion and completion.file else None,
+                        "file": f"/api/v1/{slug}/{record.pk}/process/files/{completion.pk}/"
+                        if completion and completion.file
+                        else None,
                         "may_complete": may_edit
                         and not locked
                         and status == pf.OPEN
@@ -189,6 +191,11 @@ class ProcessService:
             errors["note"] = [_("This action needs a note.")]
         if action.note == NoteRule.FILE and file is None:
             errors["file"] = [_("This action needs a file.")]
+        if file is not None and "file" not in errors:
+            try:
+                files.check_upload(file)
+            except ProcessRefused as refusal:
+                errors.update(refusal.errors)
         if errors:
             raise ProcessRefused(_("Some values are not valid."), errors=errors)
         done = set(getattr(record, pf.ACTIONS) or [])

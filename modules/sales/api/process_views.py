@@ -27,15 +27,13 @@ from rest_framework.views import APIView
 
 from modules.access.api.views import valid
 from modules.api.parsers import StrictJSONParser
-from modules.api.serializers import (
-    ErrorSerializer,
-)
+from modules.api.serializers import ErrorSerializer
 from modules.core.i18n import localized
-from modules.metamodel.runtime import get_snapshot
 from modules.records.api import list_filters
 from modules.records.api.views import RecordViewSet
 from modules.sales import board as boards
 from modules.sales import fields as pf
+from modules.sales import files
 from modules.sales.api import serializers as s
 from modules.sales.exceptions import PipelineNotFound, ProcessesOff
 from modules.sales.models import Pipeline
@@ -190,6 +188,19 @@ class UnlockView(ProcessView):
         return self.answer(request, slug, pk)
 
 
+class FileView(ProcessView):
+    """`.../process/files/{completion id}/`: the file of a completed action, as a download."""
+
+    @extend_schema(
+        tags=TAGS,
+        responses={(200, "application/octet-stream"): bytes, **ERRORS},
+        summary=gettext_lazy("Download the file of a completed action"),
+    )
+    def get(self, request, pk, completion_id, **kwargs):
+        record, _pipeline = self.service.load(request.user, self.slug(kwargs), pk)
+        return files.download(request.user, record, completion_id)
+
+
 def pipeline_for(entity, raw) -> Pipeline:
     """The pipeline named by `?pipeline=` (an id or key), else the type's first one."""
     rows = Pipeline.objects.filter(entity_type_id=entity.id).prefetch_related("stages")
@@ -336,10 +347,8 @@ class ForecastView(ListBasedView):
 
 
 def record_urlpatterns(prefix: str, **initkwargs) -> list:
-    """The process routes under `prefix`; for the OpenAPI document only types with processes."""
-    slug = initkwargs.get("entity_slug")
-    if slug is not None and not pf.has_processes(get_snapshot().entity(slug)):
-        return []
+    """The process routes under `prefix`, for every entity type: one without a process
+    answers 400 `processes_off`."""
     return [
         path(f"{prefix}/board/", BoardView.as_view({"get": "board"}, **initkwargs)),
         path(f"{prefix}/forecast/", ForecastView.as_view({"get": "forecast"}, **initkwargs)),
@@ -350,4 +359,8 @@ def record_urlpatterns(prefix: str, **initkwargs) -> list:
         path(f"{prefix}/<int:pk>/process/win/", WinView.as_view(**initkwargs)),
         path(f"{prefix}/<int:pk>/process/lose/", LoseView.as_view(**initkwargs)),
         path(f"{prefix}/<int:pk>/process/unlock/", UnlockView.as_view(**initkwargs)),
+        path(
+            f"{prefix}/<int:pk>/process/files/<int:completion_id>/",
+            FileView.as_view(**initkwargs),
+        ),
     ]
