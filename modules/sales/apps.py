@@ -14,7 +14,7 @@ class SalesConfig(AppConfig):
         from modules.sales import schemafile
         from modules.sales.api import urls as api_urls
         from modules.sales.guard import process_guard, start_process
-        from modules.sales.screens import panel
+        from modules.sales.screens import home, panel
         from modules.sales.screens import urls as screen_urls
 
         schemafile.register()
@@ -24,4 +24,7 @@ class SalesConfig(AppConfig):
         hooks.register_write_check(process_guard)
         extensions.register_profile_panel("sales", panel.process_panel)
         extensions.register_record_urls(screen_urls.record_urlpatterns)
+        extensions.register_home_panel(
+            extensions.HomePanel("deals", _("My open deals"), 20, home.deals_panel)
+        )
         api_urls.register()
