@@ -95,6 +95,37 @@ DEAL_FIELDS = (
     BenchField("closed_at", "datetime"),
 )
 
+#: B14/B15 (`sales.py`): one record in a hundred open, each in a stage of the pipeline `bench`.
+SALES_DEAL_FIELDS = (
+    BenchField("name", "text", sql="'Deal ' || {i}"),
+    BenchField("value", "money"),
+    BenchField("probability", "percent"),
+    BenchField("expected_close_date", "date"),
+    BenchField("closed_at", "datetime"),
+    BenchField(
+        "process_stage",
+        "choice",
+        _choices("b_lead", "b_meet", "b_offer", "b_deal"),
+        sql=_pick("b_lead", "b_meet", "b_offer", "b_deal"),
+    ),
+    BenchField(
+        "process_status",
+        "choice",
+        _choices("open", "won", "lost"),
+        sql="CASE WHEN {i} % 100 = 0 THEN 'open' WHEN {r} % 2 = 0 THEN 'won' ELSE 'lost' END",
+    ),
+    BenchField(
+        "process_actions",
+        "multi_choice",
+        _choices("a_call", "a_needs", "a_offer", "a_terms"),
+        sql="'[]'::jsonb",
+    ),
+    BenchField("process_progress", "percent", sql="0"),
+    BenchField("process_stage_since", "datetime"),
+    BenchField("process_lost_reason", "choice", _choices("price", "other")),
+    BenchField("process_locked", "boolean", sql="false"),
+)
+
 _WIDE_CYCLE = (
     ("text", {}),
     ("integer", {}),
@@ -134,6 +165,7 @@ def bench_entities(rows: int) -> list[BenchEntity]:
         BenchEntity("persons_small", PERSON_FIELDS, small, segmentation=True),
         BenchEntity("deals", DEAL_FIELDS, max(1_000, rows // 5)),
         BenchEntity("wide_records", wide_fields(), 2_000),
+        BenchEntity("sales_deals", SALES_DEAL_FIELDS, rows),
         # B5: two identical tables, so each side of a ratio rewrites its own rows.
         BenchEntity("segmented_a", PERSON_FIELDS, SEGMENTED_ROWS, segmentation=True),
         BenchEntity("segmented_b", PERSON_FIELDS, SEGMENTED_ROWS, segmentation=True),

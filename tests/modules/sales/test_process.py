@@ -3,6 +3,7 @@
 import threading
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
 from modules.metamodel.runtime import get_model
@@ -262,3 +263,28 @@ def test_signals_follow_the_commit(
         ("action_completed", deal.pk),
         ("deal_lost", deal.pk),
     ]
+
+
+def test_an_action_needing_a_file_takes_one_and_only_those_who_see_the_deal_download_it(
+    teams, make_deal, tmp_path, settings
+):
+    # given
+    settings.MEDIA_ROOT = str(tmp_path)
+    deal = make_deal(teams["north1"])
+    owner = client_for(teams["north1"])
+    # when
+    without = owner.post(url(deal, "complete/"), {"action": "contract_signed", "note": "x"})
+    upload = SimpleUploadedFile("contract.pdf", b"%PDF-1.4 signed", content_type="application/pdf")
+    done = owner.post(
+        url(deal, "complete/"), {"action": "contract_signed", "note": "Signed", "file": upload}
+    )
+    # then
+    assert without.status_code == 400 and set(without.json()["errors"]) == {"file"}
+    assert done.status_code == 200, done.content
+    link = done.json()["stages"][3]["actions"][1]["file"]
+    download = owner.get(link)
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == b"%PDF-1.4 signed"
+    assert download["Content-Disposition"].startswith("attachment")
+    assert download["X-Content-Type-Options"] == "nosniff"
+    assert client_for(teams["south1"]).get(link).status_code == 404

@@ -2,11 +2,14 @@
 
 import pytest
 from django import forms
+from django.urls import set_urlconf
 
-from modules.metamodel.runtime import get_model
+from modules.metamodel.runtime import get_model, get_snapshot
+from modules.records.screens.urlconf import admin_urlconf
 from modules.sales import fields as pf
 from modules.sales.models import Pipeline
 from modules.sales.process import ProcessService
+from modules.sales.screens import home
 
 pytestmark = pytest.mark.django_db
 BOARD = "/records/deals/board/"
@@ -135,3 +138,20 @@ def test_the_edit_form_saves_a_deal_in_a_process_without_touching_the_process(
     assert getattr(record, pf.STAGE) == "qualified" and getattr(record, pf.ACTIONS) == [
         "decision_maker"
     ]
+
+
+def test_the_home_panel_counts_my_open_deals_by_stage(rf, teams, make_deal):
+    # given
+    make_deal(teams["north1"], value={"amount": "100", "currency": "PLN"})
+    make_deal(teams["north2"])
+    request = rf.get("/")
+    request.user = teams["north1"]
+    # when: record screens are served by the per-request URLconf, as a request gets it
+    set_urlconf(admin_urlconf(get_snapshot()))
+    try:
+        html = home.deals_panel(request)
+    finally:
+        set_urlconf(None)
+    # then
+    assert "data-my-deals" in html and "Lead" in html
+    assert ">1<" in html and "100.00 PLN" in html
