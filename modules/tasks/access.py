@@ -42,13 +42,16 @@ def taking_part_q(user) -> Q:
 def linked_q(user) -> Q:
     """Tasks linked to a live record the user may open."""
     snapshot = get_snapshot()
+    # One index probe per link (the record by its id, then the open condition), not a
+    # hash of every record the user may open built for each query.
     parts = [
         Q(
+            Exists(
+                snapshot.model(entity.slug)
+                .objects.alive()
+                .filter(engine.open_q(user, entity), pk=OuterRef("record_id"))
+            ),
             entity_type_id=entity.id,
-            record_id__in=snapshot.model(entity.slug)
-            .objects.alive()
-            .filter(engine.open_q(user, entity))
-            .values("pk"),
         )
         for entity in snapshot.entities
     ]

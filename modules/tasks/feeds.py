@@ -6,8 +6,9 @@
 
 Only the token's SHA-256 is stored. The feed holds the tasks the user is responsible for
 or a member of (directly or through a team) that they may still see, read when the feed
-is read (`access.visible_q`), so a task made private or a record out of their sight
-leaves the feed at once. Each dated task is a VEVENT (calendars show events; few show
+is read (`access.taking_part_q`, a part of `access.visible_q` that admits them whatever
+the task's privacy or its records), so a member taken off a task or a user deactivated
+loses it at once. Each dated task is a VEVENT (calendars show events; few show
 to-dos), with its repetition as an RRULE in the task's zone.
 """
 
@@ -71,9 +72,12 @@ class FeedService:
 
     def tasks(self, user):
         """The tasks the feed of `user` holds: taking part, seen, dated."""
+        # Taking part is read now, so a member taken off a task, a team left or a user
+        # deactivated (`owner`) loses it at once. `access.visible_q` admits everyone taking
+        # part, private or not, whatever they may open: asking it too would only repeat
+        # its per-record checks for nothing.
         return (
             Task.objects.filter(access.taking_part_q(user))
-            .filter(access.visible_q(user))
             .exclude(due_at__isnull=True, starts_at__isnull=True)
             .select_related("type")
             .order_by("id")
