@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "modules.api.middleware.ApiInputMiddleware",
+    "modules.api.throttling.RateLimitHeadersMiddleware",
+    "modules.api.idempotency.IdempotencyMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -243,6 +245,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["modules.api.parsers.StrictJSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "modules.api.errors.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["modules.api.throttling.TokenRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "login": env.str("LOGIN_THROTTLE_RATE", default="10/min"),
         "lead_intake": env.str("LEAD_INTAKE_THROTTLE_RATE", default="120/min"),
@@ -254,6 +257,12 @@ REST_FRAMEWORK = {
 # Lists count exactly up to this many rows, then report the cap (`count_capped`).
 API_COUNT_CAP = env.int("API_COUNT_CAP", default=10000)
 API_MAX_PAGE_SIZE = 500
+# Requests a minute each API token may make (429 with Retry-After beyond).
+API_TOKEN_RATE_LIMIT = env.int("API_TOKEN_RATE_LIMIT", default=600)
+# An answer to a POST with an Idempotency-Key is replayed for this long; a key whose first
+# request is still running is held at most IDEMPOTENCY_IN_FLIGHT_SECONDS.
+IDEMPOTENCY_TTL_SECONDS = env.int("IDEMPOTENCY_TTL_SECONDS", default=24 * 60 * 60)
+IDEMPOTENCY_IN_FLIGHT_SECONDS = env.int("IDEMPOTENCY_IN_FLIGHT_SECONDS", default=300)
 API_DEFAULT_PAGE_SIZE = 50
 SPECTACULAR_SETTINGS = {
     "TITLE": "Tessera API",
@@ -267,6 +276,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "modules.api.schema_support.add_error_responses",
+        "modules.api.schema_support.add_protocol_headers",
         "modules.api.schema_support.strict_requests",
     ],
     # One name per choice set that several keys share (access settings, record visibility).

@@ -8,8 +8,8 @@ still judged by the access engine as its user's. Reads need `read`. A write to t
 records of an entity type (the record routes under `/{slug}/`, their relations, imports
 and bulk actions) needs `write:<slug>` or `write` (every type). A write to metadata,
 users, teams or the account needs `admin`; any other write (notes, tasks, …) `write`.
-`leads:intake` is the one scope the lead intake endpoint takes. A view may name its own
-scope with `required_scope(request, user)`; None means the view needs none (a token
+`leads:intake` opens the lead intake endpoint, and only it opens it. A view may name its
+own scope with `required_scope(request, user)`; None means the view needs none (a token
 manages itself).
 """
 

@@ -5,7 +5,7 @@ pagination_class = KeysetPaginationDoc   # documents the list envelope and param
 
 from django.conf import settings
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework.pagination import BasePagination
 
 
@@ -58,8 +58,32 @@ class KeysetPaginationDoc(BasePagination):
 MAY_LOSE_SIGHT = ("update", "partial_update", "restore")
 
 
+#: A record's answers carry its ETag; its writes take If-Match.
+TAGGED = ("retrieve", "create", "update", "partial_update", "restore")
+PRECONDITIONED = ("update", "partial_update", "destroy")
+ETAG = OpenApiParameter(
+    "ETag",
+    str,
+    location=OpenApiParameter.HEADER,
+    response=[200, 201],
+    description="The record at its version, for `If-Match` (none on a restricted record).",
+)
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    location=OpenApiParameter.HEADER,
+    description="An ETag read before, or `*`: a record changed since answers 412.",
+)
+
+
 class RecordSchema(AutoSchema):
-    """The trash is a list too; an update or restore may answer 204."""
+    """The trash is a list too; an update or restore may answer 204; ETag and If-Match."""
+
+    def get_override_parameters(self):
+        action = getattr(self.view, "action", None)
+        extra = [ETAG] if action in TAGGED else []
+        extra += [IF_MATCH] if action in PRECONDITIONED else []
+        return [*super().get_override_parameters(), *extra]
 
     def get_response_serializers(self):
         serializers = super().get_response_serializers()
@@ -117,6 +141,58 @@ def add_error_responses(result: dict, generator, request, public) -> dict:
                         "content": {"application/json": {"schema": reference}},
                     },
                 )
+    return result
+
+
+RATE_LIMIT_HEADERS = {
+    "X-RateLimit-Limit": "Requests a minute this token may make.",
+    "X-RateLimit-Remaining": "What is left of them in this minute.",
+    "X-RateLimit-Reset": "When the minute ends (Unix time, seconds).",
+}
+IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[ -~]+$"},
+    "description": "Sent again with the same body within 24 hours, the first answer is "
+    "replayed (`Idempotent-Replayed: true`) and nothing is written twice.",
+}
+PROTOCOL_ERRORS = {
+    "409": "Stale version, a conflicting change, or a request with this Idempotency-Key "
+    "still being served.",
+    "412": "The record changed since the ETag named in If-Match.",
+    "422": "This Idempotency-Key was used for another request.",
+}
+
+
+def add_protocol_headers(result: dict, generator, request, public) -> dict:
+    """drf-spectacular hook: rate-limit headers on answers, Idempotency-Key on POSTs, and the
+    statuses If-Match and Idempotency-Key add."""
+    reference = {"$ref": "#/components/schemas/Error"}
+    limits = {
+        name: {"schema": {"type": "integer"}, "description": text}
+        for name, text in RATE_LIMIT_HEADERS.items()
+    }
+    for operations in result.get("paths", {}).values():
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            for status, response in responses.items():
+                if status.startswith("2"):
+                    response.setdefault("headers", {}).update(limits)
+            responses["429"]["headers"] = {
+                "Retry-After": {"schema": {"type": "integer"}, "description": "Seconds."}
+            }
+            wanted = ["422"] if method == "post" else []
+            if any(p.get("name") == "If-Match" for p in operation.get("parameters", [])):
+                wanted.append("412")
+            if method == "post":
+                operation.setdefault("parameters", []).append(dict(IDEMPOTENCY_KEY))
+                wanted.append("409")
+            for status in wanted:
+                responses[status] = {
+                    "description": PROTOCOL_ERRORS[status],
+                    "content": {"application/json": {"schema": reference}},
+                }
     return result
 
 

@@ -28,7 +28,7 @@ from modules.core.exceptions import PermissionDenied
 from modules.history import recorder
 from modules.metamodel.runtime import get_snapshot
 from modules.records import hooks, numbering
-from modules.records.bulk import BulkActions
+from modules.records.bulk import BULK_LIMIT, BulkActions
 from modules.records.exceptions import RecordConflict, RecordInvalid, RecordNotFound
 from modules.records.sharing import SharingChecks, refuse
 from modules.records.values import ValueChecks
@@ -37,7 +37,6 @@ from modules.records.writes import Effects, RowWrites, writes
 __all__ = ["BULK_LIMIT", "VISIBILITIES", "Effects", "RecordService"]
 
 VISIBILITIES = ("public", "non_public", "hidden")
-BULK_LIMIT = 1000
 
 
 class RecordService(RowWrites, BulkActions, ValueChecks, SharingChecks):

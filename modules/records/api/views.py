@@ -34,7 +34,8 @@ from modules.api.schema_support import KeysetPaginationDoc, RecordSchema
 from modules.metamodel.runtime import get_snapshot
 from modules.metamodel.runtime.check import pending_check
 from modules.records import query
-from modules.records.api import list_filters
+from modules.records.api import list_filters, preconditions
+from modules.records.api.bulk_bodies import BULK_ACTIONS, BULK_REQUEST, BULK_RESPONSE
 from modules.records.api.serializers import (
     READ_ONLY_SYSTEM,
     RESTRICTED_FIELDS,
@@ -43,8 +44,8 @@ from modules.records.api.serializers import (
     record_serializer,
     sortable_keys,
 )
-from modules.records.exceptions import RecordNotFound
-from modules.records.services import BULK_LIMIT, VISIBILITIES, RecordService
+from modules.records.exceptions import RecordNotFound, StaleRecord
+from modules.records.services import RecordService
 
 LIST_PARAMETERS = {
     "search",
@@ -56,31 +57,14 @@ LIST_PARAMETERS = {
     "format",
 }
 SYSTEM_INPUT = {"owner", "visibility", "version", "participants"}
-BULK_ACTIONS = ("change_user", "update", "delete")
-ID_LIST = {"type": "array", "items": {"type": "integer", "minimum": 1}}
-BULK_REQUEST = {
-    "type": "object",
-    "required": ["action", "ids"],
-    "properties": {
-        "action": {"type": "string", "enum": list(BULK_ACTIONS)},
-        "ids": {**ID_LIST, "minItems": 1, "maxItems": BULK_LIMIT},
-        "values": {"type": "object", "description": "`update`: values as a PATCH takes them."},
-        "visibility": {
-            "type": "string",
-            "enum": list(VISIBILITIES),
-            "description": "`update`: the visibility to give every record.",
-        },
-        "role": {"type": "string", "description": "`change_user`: `owner` or a granted role."},
-        "users": ID_LIST,
-        "teams": ID_LIST,
-        "mode": {"type": "string", "enum": list(grants.MODES)},
-    },
-}
-BULK_RESPONSE = {
-    "type": "object",
-    "required": ["action", "count"],
-    "properties": {"action": {"type": "string"}, "count": {"type": "integer"}},
-}
+
+
+def tagged(response: Response) -> Response:
+    """A record's answer with its ETag (none for a record shown restricted)."""
+    tag = preconditions.etag(response.data)
+    if tag:
+        response["ETag"] = tag
+    return response
 
 
 def list_parameters() -> set[str]:
@@ -172,7 +156,7 @@ class RecordViewSet(viewsets.GenericViewSet):
 
     @extend_schema(summary="Get a record")
     def retrieve(self, request, *args, **kwargs):
-        return Response(self.shown(request, kwargs["pk"], self._context(request)))
+        return tagged(Response(self.shown(request, kwargs["pk"], self._context(request))))
 
     def shown(self, request, pk, context: dict) -> dict:
         """The record as the caller may see it: read through the engine, masked alike.
@@ -196,7 +180,9 @@ class RecordViewSet(viewsets.GenericViewSet):
             if created:
                 return Response({"id": pk}, status=status.HTTP_201_CREATED)
             return Response(status=status.HTTP_204_NO_CONTENT)
-        return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        return tagged(
+            Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        )
 
     # -- writes ----------------------------------------------------------------------
     @extend_schema(summary="Create a record")
@@ -222,26 +208,33 @@ class RecordViewSet(viewsets.GenericViewSet):
 
     def _update(self, request, pk, *, replace: bool):
         values, system = self._body(request)
+        matched = preconditions.if_match_version(request, lambda: self.shown(request, pk, {}))
         if replace:
             values = {
                 spec.api_name: values.get(spec.api_name)
                 for spec in self.entity.fields
                 if not spec.type_class.allocates_on_create or spec.api_name in values
             }
-        record = RecordService().update(
-            request.user,
-            self.slug,
-            pk,
-            values,
-            expected_version=system.get("version"),
-            owner=system.get("owner"),
-            visibility=system.get("visibility"),
-            participants=system.get("participants"),
-        )
+        try:
+            record = RecordService().update(
+                request.user,
+                self.slug,
+                pk,
+                values,
+                expected_version=system.get("version", matched),
+                owner=system.get("owner"),
+                visibility=system.get("visibility"),
+                participants=system.get("participants"),
+            )
+        except StaleRecord as stale:
+            if matched is None or "version" in system:
+                raise
+            raise preconditions.refused(stale) from None
         return self.written(request, record.pk)
 
     @extend_schema(summary="Move a record to the trash", responses={204: None})
     def destroy(self, request, *args, **kwargs):
+        preconditions.if_match_version(request, lambda: self.shown(request, kwargs["pk"], {}))
         RecordService().delete(request.user, self.slug, kwargs["pk"])
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -253,14 +246,15 @@ class RecordViewSet(viewsets.GenericViewSet):
     @extend_schema(
         summary="Act on many records at once (all or nothing)",
         request={"application/json": BULK_REQUEST},
-        responses={200: BULK_RESPONSE},
+        responses={200: BULK_RESPONSE, 201: BULK_RESPONSE},
         description=(
             '`{"action": "change_user", "ids": [..], "role": "owner" | "participant" | ..., '
             '"users": [..], "teams": [..], "mode": "replace" | "add" | "remove"}`, '
             '`{"action": "update", "ids": [..], "values": {..}, "visibility": ".."}` '
             "(values, visibility or both) or "
-            '`{"action": "delete", "ids": [..]}`. One id the caller may not act on '
-            "rejects the whole call and nothing is written."
+            '`{"action": "delete", "ids": [..]}`, or `{"action": "create", "records": '
+            "[{..}, ..]}` (up to 1,000; 201 with their ids). One id the caller may not act on, "
+            "or one invalid value, rejects the whole call and nothing is written."
         ),
     )
     def bulk(self, request, *args, **kwargs):
@@ -274,6 +268,10 @@ class RecordViewSet(viewsets.GenericViewSet):
                 }
             )
         service, ids = RecordService(), data.get("ids")
+        if data["action"] == "create":
+            created = service.bulk_create(request.user, self.slug, data.get("records"))
+            body = {"action": "create", "count": len(created), "ids": created}
+            return Response(body, status=status.HTTP_201_CREATED)
         if data["action"] == "delete":
             done = service.bulk_delete(request.user, self.slug, ids)
         elif data["action"] == "update":
