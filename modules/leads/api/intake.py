@@ -10,7 +10,6 @@ minute).
 
 from django.urls import path
 from django.utils.translation import gettext_lazy
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
@@ -45,7 +44,7 @@ class IntakeView(APIView):
 
     @extend_schema(
         tags=["leads"],
-        request={"application/json": OpenApiTypes.OBJECT},
+        request={"application/json": {"$ref": "#/components/schemas/LeadsRecordRequest"}},
         responses={202: AcceptedSerializer, 400: E, 401: E, 403: E, 429: E},
         summary=gettext_lazy("Push a lead from a marketing tool"),
         description=gettext_lazy(
