@@ -87,7 +87,9 @@ def payload_from_post(post) -> dict:
             "percent": int(percent) if percent.isdigit() else percent,
         }
         assignees.append(item)
+    position = post.get("position", "").strip()
     return {
+        **({"position": int(position) if position.isdigit() else position} if position else {}),
         "name": post.get("name", ""),
         "active": post.get("active") == "on",
         "conditions": conditions,
@@ -188,7 +190,14 @@ class RuleFormView(DistributionView):
         if rule_id:
             data = self.service.describe(found(request.user, rule_id))
         else:
-            data = {"name": "", "active": True, "conditions": [], "assignees": [], "version": None}
+            data = {
+                "position": "",
+                "name": "",
+                "active": True,
+                "conditions": [],
+                "assignees": [],
+                "version": None,
+            }
         return self.render_to_response(self.get_context_data(rule=data, errors={}))
 
     def post(self, request, *args, **kwargs):
@@ -207,6 +216,7 @@ class RuleFormView(DistributionView):
                 saved = self.service.create(request.user, payload)
         except TesseraError as error:
             shown = {
+                "position": payload.get("position", ""),
                 "name": payload["name"],
                 "active": payload["active"],
                 "conditions": payload["conditions"],
@@ -249,7 +259,8 @@ class RuleFormView(DistributionView):
             errors=errors,
             general=errors.get("assignees", [])
             + errors.get("conditions", [])
-            + errors.get("name", []),
+            + errors.get("name", [])
+            + errors.get("position", []),
             conditions=rows,
             assignees=shares,
             fields=field_choices(),

@@ -86,3 +86,17 @@ def test_others_may_not_open_the_settings(client, user):
     client.force_login(user)
     assert client.get(BASE).status_code == 403
     assert client.post(f"{BASE}new/", {"name": "x"}).status_code == 403
+
+
+def test_the_form_sets_the_order_and_refuses_a_bad_one(admin_browser, admin, make_user):
+    a = make_user()
+    first = DistributionService().create(
+        admin, {"name": "First", "assignees": [{"user": a.pk, "percent": 100}]}
+    )
+    body = {"name": "Before", "asg-0-who": f"user:{a.pk}", "asg-0-percent": "100"}
+    bad = admin_browser.post(f"{BASE}new/", {**body, "position": "soon"})
+    assert (
+        bad.status_code == 400 and "Give a whole number from 0 to 1000000." in bad.content.decode()
+    )
+    assert admin_browser.post(f"{BASE}new/", {**body, "position": "0"}).status_code == 302
+    assert [r.name for r in DistributionRule.objects.all()] == ["Before", first["name"]]
