@@ -22,12 +22,19 @@ install: $(BIN)/.installed messages
 messages: $(BIN)/.installed
 	@SECRET_KEY=build-only $(MANAGE) compilemessages --verbosity 0 --ignore=.venv
 
-# Embedded default: SQLite, tasks in-process, demo data.
-run: export DEBUG ?= true
+# Embedded default: SQLite, tasks in-process, demo data, DEBUG off (`make run DEBUG=true`
+# turns it on), static files served by whitenoise, the secret key kept in var/secret_key.
+run: export EMBEDDED = true
 run: install
-	$(MANAGE) migrate --noinput --verbosity 0
-	$(MANAGE) sync_schemas
-	$(MANAGE) load_demo
+	@echo "[1/5] Database tables (the first run applies every migration)"
+	@$(MANAGE) migrate --noinput
+	@echo "[2/5] Built-in entity types"
+	@$(MANAGE) sync_schemas
+	@echo "[3/5] Demo data"
+	@$(MANAGE) load_demo
+	@echo "[4/5] Static files"
+	@$(MANAGE) collectstatic --noinput --verbosity 0
+	@echo "[5/5] Starting the server"
 	@echo ""
 	@echo "  Tessera: http://$(HOST):$(PORT)/   log in as  admin / tessera-demo"
 	@echo ""

@@ -16,8 +16,30 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
+# The embedded default (`make run` sets EMBEDDED=true): one process on http://127.0.0.1,
+# its secret key generated once and kept in var/secret_key, cookies sent over plain http.
+EMBEDDED = env.bool("EMBEDDED", default=False)
 _INSECURE_KEY = "insecure-development-key-set-SECRET_KEY-in-production"
-SECRET_KEY = env.str("SECRET_KEY", default=_INSECURE_KEY if DEBUG else "")
+
+
+def _kept_secret_key(path: Path) -> str:
+    """The key in `path`, made (random, readable by the owner only) the first time."""
+    if not path.exists():
+        from django.core.management.utils import get_random_secret_key
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(get_random_secret_key(), encoding="ascii")
+    return path.read_text(encoding="ascii").strip()
+
+
+SECRET_KEY = env.str("SECRET_KEY", default="")
+if not SECRET_KEY and EMBEDDED:
+    SECRET_KEY = _kept_secret_key(
+        Path(env.str("SECRET_KEY_FILE", default=str(BASE_DIR / "var" / "secret_key")))
+    )
+elif not SECRET_KEY and DEBUG:
+    SECRET_KEY = _INSECURE_KEY
 if not SECRET_KEY:
     from django.core.exceptions import ImproperlyConfigured
 
@@ -42,6 +64,7 @@ INSTALLED_APPS = [
     "modules.sales",
     "modules.tasks",
     "modules.webhooks",
+    "modules.workspace",
     "modules.demo",
     "wagtail.users",
     "wagtail.documents",
@@ -74,6 +97,8 @@ MIDDLEWARE = [
     "django_guid.middleware.guid_middleware",
     "project.logs.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files from STATIC_ROOT (`collectstatic`), with or without DEBUG.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "modules.api.middleware.ApiInputMiddleware",
@@ -88,6 +113,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "modules.workspace.middleware.FriendlyNotFoundMiddleware",
     "modules.metamodel.runtime.middleware.SchemaSnapshotMiddleware",
     "modules.records.screens.urlconf.AdminURLConfMiddleware",
 ]
@@ -293,6 +319,12 @@ WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default="http://127.0.0
 WAGTAIL_I18N_ENABLED = False
 # The account page offers the languages Tessera ships, not every one Wagtail has.
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+# No calls to outside hosts: no release check, no "what's new" banner.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+# Avatars are uploaded or the default one, never fetched from a gravatar host.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAILADMIN_COMMENTS_ENABLED = False
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
@@ -307,8 +339,9 @@ else:
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="tessera@localhost")
 
 if not DEBUG:
-    SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
-    CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
+    # The embedded default serves http://127.0.0.1: a Secure cookie would never come back.
+    SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not EMBEDDED)
+    CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not EMBEDDED)
     SECURE_CONTENT_TYPE_NOSNIFF = True
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)

@@ -9,6 +9,7 @@ urlpatterns = [
     re_path(r"^api/", json_404),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("modules.accounts.urls")),
+    path("", include("modules.workspace.urls")),
     path("", include(wagtailadmin_urls)),
 ]
 

@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.db import OperationalError, connection, models, transaction
 
+from modules.core.folding import FUNCTION as FOLD_FUNCTION
 from modules.metamodel.exceptions import SchemaBusy
 from modules.metamodel.models import EntityType, FieldDefinition, SchemaState
 from modules.metamodel.runtime.builder import build_models, feature_fields
@@ -56,10 +57,14 @@ class Tables:
             self.editor.add_field(model, model_field)
         if field.type_class.indexed:
             self._add_index(model, field)
+        if field.type_class.searchable and self.is_postgres:
+            sql = search_index_sql(field.entity_type.db_table, field.column, concurrently=True)
+            transaction.on_commit(lambda: _build_index(sql, search_index_name(field)))
 
     def drop_columns(self, field: FieldDefinition) -> None:
         model = physical_model(field.entity_type_id)
-        self.editor.execute(f"DROP INDEX IF EXISTS {self.editor.quote_name(index_name(field))}")
+        for name in (index_name(field), search_index_name(field)):
+            self.editor.execute(f"DROP INDEX IF EXISTS {self.editor.quote_name(name)}")
         for model_field in self._model_fields(model, field):
             self.editor.remove_field(model, model_field)
 
@@ -94,15 +99,15 @@ class Tables:
         # CONCURRENTLY cannot run in a transaction: build it once this one commits,
         # so writers are never blocked by the index build.
         sql = str(index.create_sql(model, self.editor, concurrently=True))
+        transaction.on_commit(lambda: _build_index(sql, index.name))
 
-        def build():
-            try:
-                with connection.cursor() as cursor:
-                    cursor.execute(sql)
-            except Exception:
-                logger.exception("Building index %s failed", index.name)
 
-        transaction.on_commit(build)
+def _build_index(sql: str, name: str) -> None:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+    except Exception:
+        logger.exception("Building index %s failed", name)
 
 
 def physical_model(entity_type_id: int):
@@ -114,6 +119,22 @@ def physical_model(entity_type_id: int):
 def index_name(field: FieldDefinition) -> str:
     """The name of the index a field type asks for (`indexed = True`)."""
     return f"ent_{field.entity_type_id}_{field.column}_idx"
+
+
+def search_index_name(field) -> str:
+    """The name of a searchable field's trigram index (PostgreSQL)."""
+    return f"ent_{field.entity_type_id}_{field.column}_fold_idx"
+
+
+def search_index_sql(table: str, column: str, *, concurrently: bool) -> str:
+    """The trigram index on `tessera_fold(column)` that serves the folded search lookups
+    (`modules/core/folding.py`): a word anywhere in the value, without case or accents."""
+    name = f"{table}_{column}_fold_idx"
+    how = "CONCURRENTLY " if concurrently else ""
+    return (
+        f'CREATE INDEX {how}IF NOT EXISTS "{name}" ON "{table}" '
+        f'USING gin ({FOLD_FUNCTION}("{column}") gin_trgm_ops)'
+    )
 
 
 @contextmanager

@@ -248,11 +248,12 @@ class FieldType:
         return {}
 
     def search_q(self, field: FieldLike, text: str) -> Q | None:
-        """The condition "`text` is in this field" that search ORs over the fields; None
-        for a type search does not look in (`searchable` is False)."""
+        """The condition "`text` is in this field", without case or diacritics
+        (`modules/core/folding.py`), that search ORs over the fields; None for a type search
+        does not look in (`searchable` is False). On PostgreSQL a trigram index serves it."""
         if not self.searchable:
             return None
-        return Q(**{f"{field.api_name}__icontains": text})
+        return Q(**{f"{field.api_name}__folded_contains": text})
 
     # -- admin screens -----------------------------------------------------------------
     def admin_form_field(self, field: FieldLike) -> forms.Field:

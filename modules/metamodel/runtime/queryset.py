@@ -49,10 +49,15 @@ class RecordQuerySet(TrashQuerySet):
         return _registered().scope(self, user, self.model.entity)
 
     def search(self, text: str | None, user):
-        """Records with `text` in a searchable field `user` may read on that record: a
+        """Records with each word of `text` in a searchable field `user` may read on that
+        record ("Jan Kowalski": "jan" in one field, "kowalski" in the same or another): a
         basic field on any record, another field only on records the user may open."""
-        if not text:
-            return self
+        found = self
+        for word in (text or "").split():
+            found = found._search_word(word, user)
+        return found
+
+    def _search_word(self, text: str, user):
         entity = self.model.entity
         basic, other = [], []
         for spec in entity.fields:
