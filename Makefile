@@ -27,13 +27,13 @@ messages: $(BIN)/.installed
 run: export EMBEDDED = true
 run: install
 	@echo "[1/5] Database tables (the first run applies every migration)"
-	@$(MANAGE) migrate --noinput
+	@$(MANAGE) migrate --noinput --skip-checks
 	@echo "[2/5] Built-in entity types"
-	@$(MANAGE) sync_schemas
+	@$(MANAGE) sync_schemas --skip-checks
 	@echo "[3/5] Demo data"
-	@$(MANAGE) load_demo
+	@$(MANAGE) load_demo --skip-checks
 	@echo "[4/5] Static files"
-	@$(MANAGE) collectstatic --noinput --verbosity 0
+	@$(MANAGE) collectstatic --noinput --verbosity 0 --skip-checks
 	@echo "[5/5] Starting the server"
 	@echo ""
 	@echo "  Tessera: http://$(HOST):$(PORT)/   log in as  admin / tessera-demo"

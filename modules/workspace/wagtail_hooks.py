@@ -7,7 +7,10 @@ version under the Settings menu, and its page, image, document and user searches
 sidebar's search box searches records (`/search/`).
 """
 
+from django.templatetags.static import static
 from django.urls import path, reverse
+from django.utils.html import format_html, json_script
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import SubmenuMenuItem
@@ -91,3 +94,24 @@ def search_records_only(request, search_areas):
 def register_search_page():
     """`/search/?q=`: every entity type's records, grouped by type."""
     return [path("search/", search.SearchView.as_view(), name="workspace_search")]
+
+
+@hooks.register("insert_global_admin_css")
+def workspace_css():
+    """Record titles that wrap between words; the type-ahead's look."""
+    return format_html('<link rel="stylesheet" href="{}">', static("workspace/workspace.css"))
+
+
+@hooks.register("insert_global_admin_js")
+def typeahead_js():
+    """The sidebar search box's type-ahead, with its texts in the user's language."""
+    config = {
+        "search": reverse("workspace_search"),
+        "label": gettext("Records found"),
+        "empty": gettext("Nothing found."),
+        "more": gettext("More in %s"),
+        "all": gettext("All results for “%s”"),
+    }
+    return json_script(config, "tessera-typeahead-config") + format_html(
+        '<script src="{}" defer></script>', static("workspace/typeahead.js")
+    )

@@ -9,6 +9,7 @@ refusal goes back onto the form.
 from __future__ import annotations
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -28,7 +29,13 @@ class ShownAfterWriteMixin:
     may see it now. The title is the list's (basic fields only on a non-public record); a
     record out of their sight is not named; the Edit button and Wagtail's in-place answer
     (JSON with the re-rendered form) only while they may still edit it. The next page is the
-    list, which every user who may write records may open."""
+    record's profile while they may still see it, else the list, which every user who may
+    write records may open."""
+
+    def get_success_url(self):
+        if self.shown is None:
+            return super().get_success_url()
+        return reverse(f"records_{self.entity_slug}:inspect", args=[self.object.pk])
 
     @cached_property
     def shown(self):

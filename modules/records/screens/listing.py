@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from wagtail.admin.paginator import WagtailPaginator
-from wagtail.admin.ui.tables import BulkActionsCheckboxColumn
+from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.widgets import Button, ListingButton
 
@@ -247,10 +247,15 @@ class RecordIndexView(EntityViewMixin, generic.IndexView):
             return columns
         return [BulkActionsCheckboxColumn("bulk_actions", obj_type="record"), *columns]
 
-    def _get_title_column(self, *args, **kwargs):
-        # The row checkbox is described by the title (aria-describedby).
-        return super()._get_title_column(
-            *args, get_title_id=lambda instance: f"record_{quote(instance.pk)}_title", **kwargs
+    def _get_title_column(self, field_name, column_class=TitleColumn, **kwargs):
+        # A row opens the record's profile (Edit is there and in the row's menu); the row
+        # checkbox is described by the title (aria-describedby).
+        return self._get_custom_column(
+            field_name,
+            self._get_title_column_class(column_class),
+            get_url=self.get_inspect_url,
+            get_title_id=lambda instance: f"record_{quote(instance.pk)}_title",
+            **kwargs,
         )
 
     @cached_property

@@ -1,4 +1,5 @@
-"""The search page (`/search/?q=`): what the sidebar's search box opens.
+"""The search page (`/search/?q=`): what the sidebar's search box opens, and the JSON its
+type-ahead reads (`/search/?q=&format=json`).
 
 Every entity type's records matching the words, grouped by type (`workspace/search.py`);
 each hit opens its profile, a group with more hits than shown links to its list searched.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.http import JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
@@ -15,8 +17,9 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from modules.workspace import search
 
-#: Hits per entity type on the search page.
+#: Hits per entity type on the search page, and in the type-ahead.
 PAGE_LIMIT = 10
+TYPEAHEAD_LIMIT = 5
 
 
 def shown_groups(groups, words: list[str]) -> list[dict]:
@@ -44,7 +47,16 @@ def shown_groups(groups, words: list[str]) -> list[dict]:
 
 
 class SearchView(WagtailAdminTemplateMixin, TemplateView):
-    """Records of every entity type the user may see, matching every word of `q`."""
+    """Records of every entity type the user may see, matching every word of `q`; with
+    `format=json`, the type-ahead's answer: `{"groups": [{slug, label, hits: [{id, title,
+    url}], more, list_url}]}` (screen URLs, so the API keeps to API URLs)."""
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("format") != "json":
+            return super().get(request, *args, **kwargs)
+        words = search.words_of(request.GET.get("q"))
+        groups = search.search(request.user, " ".join(words), limit=TYPEAHEAD_LIMIT)
+        return JsonResponse({"groups": shown_groups(groups, words)})
 
     template_name = "workspace/search.html"
     page_title = _("Search")

@@ -75,10 +75,15 @@ def test_an_edit_handing_the_record_over_offers_no_edit_of_it(client, make_user)
     )
     # then
     assert response.status_code == 302, response.context["form"].errors
-    assert response["Location"] == LIST
+    # she still lists it: back to its profile, which shows her its basic fields only
+    assert response["Location"] == f"{LIST}inspect/{record.pk}/"
     [message] = said(response)
     assert "Quiet Ltd" in message and "updated" in message and "/edit/" not in message
     assert "Secret 1" not in client.get(LIST).content.decode()
+    profile = client.get(response["Location"]).content.decode()
+    assert (
+        "Quiet Ltd" in profile and "Secret 1" not in profile and "data-profile-edit" not in profile
+    )
 
 
 def test_an_edit_asking_for_json_answers_no_form_once_the_record_is_out_of_sight(client, make_user):
