@@ -104,11 +104,12 @@ def test_sales_potential_from_form_builder_to_trash(page, shot, admin, user):
     settle(page, page.locator("input[name=sales_potential_value]"))
     shot(page, "07-user-person-form", full_page=False)
     page.click("button[type=submit]:has-text('Create')")
-    page.wait_for_url("**/records/persons/")
+    # saving opens the new record's profile
+    page.wait_for_url("**/records/persons/inspect/*/")
     person = get_model("persons").objects.get(first_name="Zofia")
     assert (person.sales_potential_value, person.owner_id) == (70000, user.pk)
     settle(page)
-    shot(page, "08-list-after-create")
+    shot(page, "08-profile-after-create")
 
     # -- the profile shows it in its section ---------------------------------------------
     page.goto(f"/records/persons/inspect/{person.pk}/")
