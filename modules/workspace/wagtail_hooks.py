@@ -1,4 +1,6 @@
-"""Wagtail hooks of workspace: Tessera's menus, not a CMS's, and the records search.
+"""Wagtail hooks of workspace: Tessera's menus, not a CMS's, the records search with its
+type-ahead, and the questions asked before suspending a user or undoing an import
+(any form marked `data-tessera-confirm`).
 
 Records already takes the page explorer, images, documents and reports out of the main
 menu; here go Wagtail's help menu, the Settings items of the CMS (workflows, workflow
@@ -114,4 +116,25 @@ def typeahead_js():
     }
     return json_script(config, "tessera-typeahead-config") + format_html(
         '<script src="{}" defer></script>', static("workspace/typeahead.js")
+    )
+
+
+@hooks.register("insert_global_admin_js")
+def confirm_js():
+    """Questions asked before a form marked `data-tessera-confirm="<kind>"` is sent."""
+    texts = {
+        "suspend": gettext(
+            "Suspend %(name)s? They are signed out at once and cannot sign in until unsuspended."
+        ),
+        "anonymise": gettext(
+            "Anonymise %(name)s? Their name and e-mail address are replaced for good; "
+            "this cannot be undone."
+        ),
+        "undo_import": gettext(
+            "Undo the import of %(name)s? Records it added go to the trash and records it "
+            "changed get their earlier values back, unless changed since."
+        ),
+    }
+    return json_script(texts, "tessera-confirm-texts") + format_html(
+        '<script src="{}" defer></script>', static("workspace/confirm.js")
     )

@@ -129,6 +129,20 @@ class UndoView(BatchWriteView):
         return Response(ImportService().undo(request.user, pk).as_dict())
 
 
+class RetryView(APIView):
+    """Take a failed import back to `uploaded`, keeping its file and mapping."""
+
+    @extend_schema(
+        summary="Try a failed import again",
+        description="The import goes back to `uploaded` with its file, mapping, mode and "
+        "keys; check it again with a dry run, then run it. Only a failed import (409 else).",
+        request=None,
+        responses={200: BATCH_SCHEMA},
+    )
+    def post(self, request, pk):
+        return Response(ImportService().retry(request.user, pk).as_dict())
+
+
 class ExportViewSet(RecordViewSet):
     """The list of the URL's entity type as xlsx or csv, with the list's filters."""
 
@@ -175,4 +189,5 @@ batch_urlpatterns = [
     path("imports/<int:pk>/dry-run/", DryRunView.as_view()),
     path("imports/<int:pk>/run/", RunView.as_view()),
     path("imports/<int:pk>/undo/", UndoView.as_view()),
+    path("imports/<int:pk>/retry/", RetryView.as_view()),
 ]

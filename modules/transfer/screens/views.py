@@ -145,6 +145,11 @@ class BatchView(ImportScreen):
                 )
             elif action == "run":
                 service.run(request.user, pk)
+            elif action == "retry":
+                service.retry(request.user, pk)
+                messages.success(
+                    request, _("Check the mapping and run the import again; the file is kept.")
+                )
             elif action == "undo":
                 batch = service.undo(request.user, pk)
                 messages.success(

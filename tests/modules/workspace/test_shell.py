@@ -117,3 +117,10 @@ def test_the_500_page_stands_alone(db, client):
 
     page = render_to_string("500.html")
     assert "Something went wrong" in page and "{%" not in page
+
+
+def test_suspending_and_undoing_ask_first(db, client, admin, piotr):
+    client.force_login(admin)
+    users = client.get("/settings/users/").content.decode()
+    assert f'data-tessera-confirm="suspend" data-confirm-name="{piotr}"' in users
+    assert 'id="tessera-confirm-texts"' in users and "workspace/confirm.js" in users
