@@ -129,7 +129,7 @@ class UndoView(BatchWriteView):
         return Response(ImportService().undo(request.user, pk).as_dict())
 
 
-class RetryView(APIView):
+class RetryView(BatchWriteView):
     """Take a failed import back to `uploaded`, keeping its file and mapping."""
 
     @extend_schema(
@@ -137,7 +137,7 @@ class RetryView(APIView):
         description="The import goes back to `uploaded` with its file, mapping, mode and "
         "keys; check it again with a dry run, then run it. Only a failed import (409 else).",
         request=None,
-        responses={200: BATCH_SCHEMA},
+        responses={200: s.BatchSerializer},
     )
     def post(self, request, pk):
         return Response(ImportService().retry(request.user, pk).as_dict())
