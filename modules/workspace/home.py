@@ -142,23 +142,33 @@ def segments(request) -> str | None:
     return render_to_string("workspace/panels/segments.html", {"charts": charts}, request=request)
 
 
+def _seats() -> tuple[int, int]:
+    """Paid and used seats in one query (accounts' `seat_usage` takes two, or three before
+    the settings row is first written)."""
+    settings_row = AccountSettings.objects.filter(pk=AccountSettings.SINGLETON_ID).values("seats")
+    active = (
+        User.objects.filter(status=UserStatus.ACTIVE)
+        .order_by()
+        .values(n=Func(F("id"), function="COUNT"))
+        .values("n")
+    )
+    row = (
+        User.objects.annotate(paid=Subquery(settings_row), used=Subquery(active))
+        .values_list("paid", "used")
+        .order_by()[:1]
+    )
+    paid, used = next(iter(row), (None, 0))
+    # Before the settings row is first written: the installation's default, as accounts has it.
+    total = paid if paid is not None else max(settings.ACCOUNT_SEATS, used)
+    return total, used
+
+
 def administration(request) -> str | None:
     """Seats, and the imports and recomputes that are queued or running (administrators):
     one query for the seats, one for the jobs."""
     if not getattr(request.user, "is_administrator", False):
         return None
-    active = User.objects.filter(status=UserStatus.ACTIVE).order_by()
-    row = (
-        AccountSettings.objects.filter(pk=AccountSettings.SINGLETON_ID)
-        .annotate(used=Subquery(active.values(n=Func(F("id"), function="COUNT")).values("n")))
-        .values_list("seats", "used")
-        .first()
-    )
-    if row is None:  # before the settings row is first written: the installation's default
-        used = active.count()
-        total = max(settings.ACCOUNT_SEATS, used)
-    else:
-        total, used = row
+    total, used = _seats()
     imports = (
         ImportBatch.objects.filter(status__in=[Status.QUEUED, Status.RUNNING])
         .annotate(

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -220,6 +221,11 @@ class MoneyFormField(forms.MultiValueField):
             forms.ChoiceField(choices=[(c, c) for c in currencies], required=False),
         )
         super().__init__(fields, widget=MoneyWidget(currencies), require_all_fields=False, **kwargs)
+        # Each box is named for assistive technology (one label cannot point at two inputs).
+        amount, currency = self.widget.widgets
+        label = kwargs.get("label") or ""
+        amount.attrs["aria-label"] = label
+        currency.attrs["aria-label"] = format_lazy(_("{field}, currency"), field=label)
 
     def compress(self, data_list):
         if not data_list or data_list[0] in (None, ""):
