@@ -15,7 +15,9 @@ class TasksConfig(AppConfig):
         # The API, the screens and the services import loaded models.
         from modules.records import hooks
         from modules.records.screens import extensions
-        from modules.tasks import timeline
+        from modules.sales import signals
+        from modules.sales import task_templates as sales_task_templates
+        from modules.tasks import sales, timeline
         from modules.tasks.api import urls as api_urls
         from modules.tasks.screens import home, profile
         from modules.tasks.services import TaskService
@@ -27,3 +29,7 @@ class TasksConfig(AppConfig):
         extensions.register_home_panel(home.PANEL)
         # A merged record's tasks follow it to the record kept.
         hooks.register_merge_mover(TaskService().move_links)
+        # Sales' "trigger a task" names a template's key; a won deal gets the post-sale sets.
+        sales_task_templates.register(sales.template_keys)
+        signals.action_completed.connect(sales.action_completed)
+        signals.deal_won.connect(sales.deal_won)

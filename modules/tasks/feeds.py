@@ -21,8 +21,8 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event
-from icalendar.prop import vRecur
+from icalendar.parser import Contentline
+from icalendar.prop import vText
 
 from modules.tasks import access
 from modules.tasks.exceptions import TaskNotFound
@@ -90,40 +90,65 @@ class FeedService:
 
 
 def calendar(tasks) -> bytes:
-    """`tasks` as one VCALENDAR of VEVENTs."""
-    cal = Calendar()
-    cal.add("prodid", "-//Tessera//Tasks//EN")
-    cal.add("version", "2.0")
-    cal.add("x-wr-calname", _("Tessera tasks"))
-    stamp = timezone.now()
+    """`tasks` as one VCALENDAR of VEVENTs.
+
+    Written line by line with the icalendar library's value types (`vText` escapes text)
+    and content lines (`Contentline` folds them at 75 octets): building a `Component` per
+    task and its parameters cost ten times serialising the same rows to JSON.
+    """
+    stamp = timezone.now().astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    lines = [
+        b"BEGIN:VCALENDAR",
+        b"VERSION:2.0",
+        b"PRODID:-//Tessera//Tasks//EN",
+        _line("X-WR-CALNAME", _text(_("Tessera tasks"))),
+    ]
     for task in tasks:
-        cal.add_component(event(task, stamp))
-    return cal.to_ical()
+        lines += event_lines(task, stamp)
+    lines.append(b"END:VCALENDAR")
+    return b"\r\n".join(lines) + b"\r\n"
 
 
-def event(task: Task, stamp: dt.datetime) -> Event:
-    """One task as a VEVENT."""
+def _text(value: str) -> str:
+    return vText(value).to_ical().decode()
+
+
+def _line(name: str, value: str) -> bytes:
+    return Contentline(f"{name}:{value}").to_ical()
+
+
+def _utc(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def event_lines(task: Task, stamp: str) -> list[bytes]:
+    """One task as the content lines of a VEVENT."""
     zone = ZoneInfo(task.time_zone)
     start = (task.starts_at or task.due_at).astimezone(zone)
     end = (task.due_at or task.starts_at).astimezone(zone)
-    item = Event()
-    item.add("uid", f"task-{task.pk}@tessera")
-    item.add("dtstamp", stamp)
-    item.add("last-modified", task.updated_at)
     # Calendars show events without a done mark of their own: the summary carries it.
-    item.add("summary", f"✓ {task.name}" if task.done_at else task.name)
+    summary = f"✓ {task.name}" if task.done_at else task.name
+    lines = [
+        b"BEGIN:VEVENT",
+        f"UID:task-{task.pk}@tessera".encode(),
+        f"DTSTAMP:{stamp}".encode(),
+        f"LAST-MODIFIED:{_utc(task.updated_at)}".encode(),
+        _line("SUMMARY", _text(summary)),
+    ]
     if task.description:
-        item.add("description", task.description)
+        lines.append(_line("DESCRIPTION", _text(task.description)))
     if task.all_day:
-        item.add("dtstart", start.date())
-        item.add("dtend", end.date() + dt.timedelta(days=1))
+        lines.append(f"DTSTART;VALUE=DATE:{start:%Y%m%d}".encode())
+        lines.append(f"DTEND;VALUE=DATE:{end.date() + dt.timedelta(days=1):%Y%m%d}".encode())
     else:
-        item.add("dtstart", start)
+        # A repetition runs in the task's zone (wall-clock time), so the start names it.
+        lines.append(_line(f"DTSTART;TZID={task.time_zone}", f"{start:%Y%m%dT%H%M%S}"))
         if end > start:
-            item.add("dtend", end)
-    item.add("priority", PRIORITIES.get(task.priority, 5))
+            lines.append(_line(f"DTEND;TZID={task.time_zone}", f"{end:%Y%m%dT%H%M%S}"))
+    lines.append(f"PRIORITY:{PRIORITIES.get(task.priority, 5)}".encode())
     if task.type_id:
-        item.add("categories", [task.type.name])
+        lines.append(_line("CATEGORIES", _text(task.type.name)))
     if task.repetition:
-        item.add("rrule", vRecur.from_ical(task.repetition))
-    return item
+        lines.append(_line("RRULE", task.repetition))
+    lines.append(b"END:VEVENT")
+    return lines

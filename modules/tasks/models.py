@@ -227,6 +227,8 @@ class TaskTemplate(models.Model):
     """A pattern of a task: its dates are days (and a time of day) after a moment."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
+    #: The stable name a sales action uses to trigger it ("call-back").
+    key = models.SlugField(_("key"), max_length=63, unique=True, null=True, blank=True)
     task_name = models.CharField(_("task name"), max_length=255)
     description = models.TextField(_("description"), blank=True, default="")
     type = models.ForeignKey(

@@ -13,10 +13,12 @@ by administrators; applying one needs only what making the task needs (seeing th
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from modules.core.permissions import require_administrator
@@ -100,6 +102,10 @@ class TemplateService:
             "links": [{"entity": entity_slug, "id": record.pk}],
         }
 
+    def by_key(self) -> dict[str, str]:
+        """Every template's key and name: what a sales action may name."""
+        return dict(TaskTemplate.objects.exclude(key=None).values_list("key", "name"))
+
     def offered(self, entity_slug: str) -> list[TaskTemplate]:
         """The templates offered on records of the entity type."""
         return [
@@ -146,6 +152,11 @@ class TemplateService:
                 if not text or len(text) > label:
                     errors[key] = [_("Give 1 to %(count)s characters.") % {"count": label}]
                 setattr(row, key, text)
+        if "key" in values or creating:
+            key = values.get("key") or slugify(row.name)[:63] or None
+            if key is not None and not re.fullmatch(r"[-a-z0-9_]{1,63}", key):
+                errors["key"] = [_("Give lowercase letters, digits, - and _.")]
+            row.key = key
         if "description" in values:
             row.description = (values["description"] or "").strip()
         if "type" in values:
@@ -189,7 +200,7 @@ class TemplateService:
             with transaction.atomic():
                 row.save()
         except IntegrityError:
-            raise TaskInvalid(_("This name is taken."), field="name") from None
+            raise TaskInvalid(_("This name or key is taken."), field="name") from None
         return row
 
     def _save_set(self, user, row: TaskSet, values: dict) -> TaskSet:

@@ -172,6 +172,12 @@ class TemplateInputSerializer(StrictSerializer):
     """A task template to create, or the keys to change."""
 
     name = StrictCharField(max_length=100)
+    key = StrictCharField(
+        required=False,
+        allow_null=True,
+        max_length=63,
+        help_text=_("What a sales action names to trigger it; default: from the name."),
+    )
     task_name = StrictCharField(max_length=255)
     description = StrictCharField(required=False, allow_blank=True, max_length=20000)
     type = id_field(required=False, allow_null=True)
@@ -197,6 +203,7 @@ class TemplateSerializer(serializers.Serializer):
 
     id = serializers.IntegerField()
     name = serializers.CharField()
+    key = serializers.CharField(allow_null=True)
     task_name = serializers.CharField()
     description = serializers.CharField()
     type = serializers.IntegerField(allow_null=True)

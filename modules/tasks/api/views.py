@@ -340,6 +340,7 @@ def _template(row) -> dict:
     return {
         "id": row.pk,
         "name": row.name,
+        "key": row.key,
         "task_name": row.task_name,
         "description": row.description,
         "type": row.type_id,

@@ -11,6 +11,9 @@ from rest_framework.test import APIClient
 from modules.history.models import RowHistory
 from modules.metamodel.runtime import get_snapshot
 from modules.records.services import RecordService
+from modules.sales import signals as sales_signals
+from modules.sales import task_templates as sales_templates
+from modules.sales.models import Action
 from modules.tasks.models import Task, TaskSet, TaskTemplate
 from modules.tasks.services import TaskService
 from modules.tasks.templates import TemplateService
@@ -376,3 +379,38 @@ def test_types_statuses_and_templates_are_written_by_administrators_only(user, a
         "/api/v1/tasks/", {"name": "x", "status": status["id"]}, format="json"
     )
     assert made.status_code == 201 and made.json()["status"]["name"] == "Waiting"
+
+
+def test_sales_signals_make_the_named_task_and_the_post_sale_sets(admin):
+    # given a template with a key, a post-sale set and a deal
+    follow_up = TemplateService().create_template(
+        admin, {"name": "Call back", "task_name": "Call the client back", "due_in_days": 1}
+    )
+    thanks = TemplateService().create_template(admin, {"name": "Thanks", "task_name": "Say thanks"})
+    TemplateService().create_set(
+        admin, {"name": "After sale", "post_sale": True, "templates": [thanks.pk]}
+    )
+    deal = records.create(admin, "deals", {"name": "Deal"})
+    # then sales is offered the template's key
+    assert sales_templates.known()["call-back"] == "Call back" and follow_up.key == "call-back"
+    # when an action naming it is completed, and the deal is won
+    sales_signals.action_completed.send(
+        object,
+        entity="deals",
+        record_id=deal.pk,
+        action=Action(task_template="call-back"),
+        completion=None,
+        user=admin,
+    )
+    sales_signals.action_completed.send(
+        object,
+        entity="deals",
+        record_id=deal.pk,
+        action=Action(task_template="gone"),
+        completion=None,
+        user=admin,
+    )
+    sales_signals.deal_won.send(object, entity="deals", record_id=deal.pk, user=admin)
+    # then the deal has both tasks
+    made = TaskService().visible(admin).filter(links__record_id=deal.pk).order_by("id")
+    assert [t.name for t in made] == ["Call the client back", "Say thanks"]
