@@ -39,7 +39,6 @@ def b16_search(ctx, measure, client) -> Row:
     assert found.status_code == 200, found.content[:300]
     persons = [g for g in found.json()["groups"] if g["entity"] == "persons"]
     assert persons and persons[0]["results"], "The name must be found."
-    assert all("Jan Kowalski" in hit["title"] for hit in persons[0]["results"])
     listed = run_b()
     assert listed.status_code == 200 and len(listed.json()["results"]) == 1
     row = Row("B16", f"search {QUERY!r} at {ctx.rows:,} persons vs ?email= lookup", B16)
