@@ -3,16 +3,12 @@ administrators, and the boxes other modules register; all within 15 queries."""
 
 import re
 
-import pytest
-
 from modules.metamodel.models import EntityType
 from modules.records.screens import extensions
 from modules.records.screens.extensions import HomePanel
 from modules.records.services import RecordService
 from modules.transfer.models import ImportBatch, Status
 from modules.workspace import home as workspace_home
-
-pytestmark = pytest.mark.smoke
 
 
 def home(client, user) -> str:

@@ -3,11 +3,7 @@ fields to the linked records' profiles; saving returns to the profile."""
 
 import re
 
-import pytest
-
 from modules.records.services import RecordService
-
-pytestmark = pytest.mark.smoke
 
 
 def test_a_list_row_opens_the_profile(db, client, admin):
