@@ -38,6 +38,7 @@ from tests.benchmarks import (
     transfer,
     webhooks,
 )
+from tests.benchmarks import tasks as task_bench
 from tests.benchmarks.harness import (
     Row,
     Target,
@@ -369,6 +370,7 @@ def run_cases(ctx: Context, log=print) -> list[Row]:
         ("B14m", lambda: sales.b14_board(ctx, _measure, _client, "manager")),
         ("B15", lambda: sales.b15_complete(ctx, _measure)),
         ("B16", lambda: search.b16_search(ctx, _measure, _client(ctx.admin))),
+        ("B17", lambda: task_bench.b17_calendar_feed(ctx, _measure, _client)),
         ("B6", lambda: transfer.b6_import(ctx, _measure)),
         ("B8", lambda: b8_page_sizes(ctx)),
         ("B9", lambda: b9_serializer(ctx, "persons", 35)),
@@ -391,6 +393,6 @@ def run_cases(ctx: Context, log=print) -> list[Row]:
     order = [
         "B1", "B1s", "B2", "B3", "B4u", "B4m", "B5", "B5c", "B6", "B7", "B8", "B9", "B10", "B11",
         "B12n", "B12s", "B13",
-        "B14u", "B14m", "B15", "B16",
+        "B14u", "B14m", "B15", "B16", "B17",
     ]  # fmt: skip
     return sorted(rows, key=lambda r: order.index(r.key))
