@@ -77,6 +77,9 @@ class FieldType:
     #: A change of its value is a milestone (a stage, a status): a line on the record's
     #: timeline (modules/activity), read from the record's history.
     notable: ClassVar[bool] = False
+    #: Its options are `{"choices": [{"value", "label", "color"}]}`: the settings screens
+    #: edit them with the choices editor instead of JSON.
+    has_choices: ClassVar[bool] = False
     #: The django-filter class for `?<field>=`; lookups derive from it.
     filter_class: ClassVar[type] = django_filters.CharFilter
 

@@ -50,6 +50,7 @@ class ChoiceType(FieldType):
     options_schema = CHOICES_SCHEMA
     lookups = ("exact", "in", "isnull")
     segmentation_kind = "categorical"
+    has_choices = True
     convertible_to = frozenset({"multi_choice", "text", "long_text"})
     indexed = True
     notable = True

@@ -72,7 +72,7 @@ class FieldAddView(EntityMixin, FormMixin, DataModelView):
             api_name=data["api_name"],
             label=data["label"],
             type=data["type"],
-            options=data["options"],
+            options=form.options_for(field_types.get(data["type"])),
             help_text=data["help_text"],
             required=data["required"],
             is_basic=data["is_basic"],
@@ -112,6 +112,9 @@ class FieldEditView(FieldMixin, FormMixin, DataModelView):
     page_title = gettext_lazy("Edit field")
     form_class = screen_forms.FieldEditForm
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "field_type": self.field.type_class}
+
     def get_initial(self):
         f = self.field
         return {
@@ -121,6 +124,7 @@ class FieldEditView(FieldMixin, FormMixin, DataModelView):
             "required": f.required,
             "is_basic": f.is_basic,
             "options": f.options,
+            "choices": f.options.get("choices", []),
         }
 
     def save(self, form):
@@ -134,8 +138,9 @@ class FieldEditView(FieldMixin, FormMixin, DataModelView):
         }
         if data["api_name"] != f.api_name:
             changes["api_name"] = data["api_name"]
-        if data["options"] != (f.options or {}):
-            changes["options"] = data["options"]
+        options = form.options_for(f.type_class)
+        if options != (f.options or {}):
+            changes["options"] = options
         self.service.update_field(
             self.request.user,
             self.entity.slug,

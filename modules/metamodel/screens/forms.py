@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from modules.core.i18n import localized
 from modules.core.translated import TranslatedField
 from modules.metamodel.field_types import field_types
+from modules.metamodel.screens.choices import ChoicesField
 
 FEATURE_FIELDS = ("supports_visibility", "supports_segmentation", "supports_relations")
 
@@ -120,7 +121,15 @@ class FieldBaseForm(forms.Form):
     is_basic = forms.BooleanField(
         label=_("Basic"), required=False, help_text=_("Shown first, e.g. as a list column.")
     )
+    choices = ChoicesField(label=_("Choices"), required=False)
     options = OptionsField()
+
+    def options_for(self, field_type) -> dict:
+        """The options to store: the choices editor's rows for a type of choices."""
+        options = dict(self.cleaned_data.get("options") or {})
+        if field_type.has_choices:
+            options["choices"] = self.cleaned_data.get("choices") or []
+        return options
 
 
 class FieldAddForm(FieldBaseForm):
@@ -130,16 +139,41 @@ class FieldAddForm(FieldBaseForm):
     section = forms.TypedChoiceField(label=_("Section"), coerce=int)
     field_order = ["type", "label", "api_name", "section", "required", "is_basic", "help_text"]
 
+    def clean(self):
+        data = super().clean()
+        chosen = data.get("type")
+        has_choices = chosen in field_types and field_types.get(chosen).has_choices
+        if has_choices and not data.get("choices") and "choices" not in self.errors:
+            self.add_error("choices", _("Add at least one choice."))
+        return data
+
     def __init__(self, *args, sections=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["type"].choices = [("", "---------"), *type_choices()]
+        self.fields["type"].widget.attrs["data-choice-types"] = " ".join(
+            t.type for t in field_types if t.has_choices
+        )
+        self.fields["options"].help_text = _("Not needed for choices: use the list above.")
         self.fields["section"].choices = [(i, label) for i, label in enumerate(sections)]
         if sections and "section" not in self.initial:
             self.initial["section"] = len(sections) - 1
 
 
 class FieldEditForm(FieldBaseForm):
-    """Changes to a field; `confirm_loss` accepts options that orphan values."""
+    """Changes to a field; `confirm_loss` accepts options that orphan values. A field of
+    choices shows the choices editor, any other its options as JSON."""
+
+    def __init__(self, *args, field_type=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields[
+            "options" if field_type is not None and field_type.has_choices else "choices"
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if "choices" in self.fields and not data.get("choices") and "choices" not in self.errors:
+            self.add_error("choices", _("Add at least one choice."))
+        return data
 
     confirm_loss = forms.BooleanField(
         label=_("Keep the change although some stored values no longer fit the options"),

@@ -45,6 +45,8 @@ def show_error(form, error: TesseraError) -> None:
     """A service's refusal on the form, next to the fields it names (`options.min` -> options)."""
     for name, problems in error.errors.items():
         key = name.split(".")[0]
+        if name.startswith("options.choices") and "choices" in form.fields:
+            key, name = "choices", "choices"
         if key in form.fields and not form.fields[key].widget.is_hidden:
             prefix = f"{name[len(key) + 1 :]}: " if name != key else ""
             form.add_error(key, [f"{prefix}{p}" for p in problems])
