@@ -189,7 +189,11 @@ class CategoricalKind(ParameterKind):
     @staticmethod
     def _value(spec, raw: Any, key: str, errors: Errors):
         try:
-            value = spec.type_class.clean(spec, raw)
+            # Text as a person reads it too: a choice's label in any language, not only its code.
+            if isinstance(raw, str):
+                value = spec.type_class.parse_text(spec, raw)
+            else:
+                value = spec.type_class.clean(spec, raw)
         except ValidationError as error:
             errors[key] = list(error.messages)
             return None

@@ -191,6 +191,12 @@ class SchemeView(SegmentationSettingsView):
         errors = kwargs.get("errors", {})
         fields = [spec for spec in self.entity.fields if kind_of(spec) is not None]
         kinds = {spec.api_name: kind_of(spec).type for spec in fields}
+        choices = {
+            spec.api_name: [
+                (c.get("value"), localized(c.get("label"))) for c in spec.options.get("choices", [])
+            ]
+            for spec in fields
+        }
         context.update(
             entity=self.entity,
             entity_label=localized(self.entity.label_plural) or self.entity.slug,
@@ -208,7 +214,8 @@ class SchemeView(SegmentationSettingsView):
             ],
             kinds={kind.type: kind.label for kind in parameter_kinds},
             parameters=[
-                self._parameter(i, p, errors, kinds) for i, p in enumerate(scheme["parameters"])
+                self._parameter(i, p, errors, kinds, choices)
+                for i, p in enumerate(scheme["parameters"])
             ],
             segments=[
                 {**s, "index": i, "errors": {k: errors.get(f"segment-{i}-{k}") for k in s}}
@@ -234,12 +241,15 @@ class SchemeView(SegmentationSettingsView):
         return context
 
     @staticmethod
-    def _parameter(index: int, parameter: dict, errors: dict, kinds: dict) -> dict:
+    def _parameter(index: int, parameter: dict, errors: dict, kinds: dict, choices: dict) -> dict:
         prefix = f"param-{index}"
         own = {k[len(prefix) + 1 :]: v for k, v in errors.items() if k.startswith(prefix + "-")}
+        offered = choices.get(parameter.get("field")) or []
+        codes = {code for code, _label in offered}
         return {
             **parameter,
             "kind": kinds.get(parameter.get("field"), parameter.get("kind")),
+            "choices": offered,
             "index": index,
             "errors": own,
             "ranges": [
@@ -247,7 +257,12 @@ class SchemeView(SegmentationSettingsView):
                 for j, r in enumerate(parameter.get("ranges") or [])
             ],
             "values": [
-                {**v, "index": j, "errors": {e: own.get(f"value-{j}-{e}") for e in v}}
+                {
+                    **v,
+                    "index": j,
+                    "known": v.get("value") in codes,
+                    "errors": {e: own.get(f"value-{j}-{e}") for e in v},
+                }
                 for j, v in enumerate(parameter.get("values") or [])
             ],
         }

@@ -184,3 +184,17 @@ def test_only_administrators_change_schemes(user, segmentation):
 
     with pytest.raises(PermissionDenied):
         segmentation.save(user, "persons", potential_scheme())
+
+
+@pytest.mark.parametrize("named", ["Polecenie", "referral", " REFERRAL ", "Referral"])
+def test_a_choice_value_may_be_given_by_the_label_a_person_sees(admin, segmentation, named):
+    # given a value named by its Polish or English label, or its code in any case
+    payload = potential_scheme()
+    payload["parameters"].append(
+        {"name": "Source", "field": "source", "values": [{"value": named, "points": 5}]}
+    )
+    # when
+    segmentation.save(admin, "persons", payload)
+    # then the scheme stores the code
+    stored = segmentation.scheme("persons")["parameters"][1]["values"]
+    assert stored == [{"value": "referral", "points": 5}]

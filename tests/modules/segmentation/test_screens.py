@@ -149,3 +149,29 @@ def test_a_restricted_profile_and_list_hide_score_and_segment(client, make_user,
     # then
     assert "data-why" not in profile and "Ideal" not in profile
     assert "cannot filter or sort" in refused
+
+
+def test_a_choice_parameter_offers_the_fields_choices_by_their_labels(
+    client, admin, segmentation
+):
+    # given
+    client.force_login(admin)
+    scheme = segmentation.scheme("persons")
+    data = form(
+        scheme,
+        **{
+            "param-1-name": "Source",
+            "param-1-description": "",
+            "param-1-field": "source",
+            "param-1-weight": "1",
+            "param-1-value-0-value": "referral",
+            "param-1-value-0-points": "5",
+        },
+    )
+    # when the scheme is saved, then opened again
+    assert client.post(SCHEME, data).status_code in (200, 302)
+    page = client.get(SCHEME).content.decode()
+    # then the value is picked from a list of the field's choices, named by their labels
+    assert 'data-choice-select data-field="source"' in page
+    assert '<option value="referral" selected>Referral</option>' in page
+    assert '<option value="website">Website</option>' in page
