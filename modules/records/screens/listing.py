@@ -14,6 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -28,9 +29,14 @@ from modules.access.links import Links
 from modules.access.spec import OPEN_FLAG
 from modules.core import formats
 from modules.core.spreadsheets import escape_formula
+from modules.core.values import is_digits
+from modules.metamodel.runtime import get_snapshot
 from modules.records import query
+from modules.records.api.serializers import record_filterset
+from modules.records.saved_views import SavedViewNotFound, SavedViewService
 from modules.records.screens import extensions
 from modules.records.screens.base import EntityViewMixin
+from modules.records.screens.columns import LINKS, columns_for
 
 LIST_COUNT_CAP = 10000
 
@@ -81,9 +87,6 @@ class CappedPaginator(WagtailPaginator):
         return self.object_list.order_by()[:LIST_COUNT_CAP].count()
 
 
-#: Set on the rows of a list page or export chunk: what their user may see of the
-#: records they link to (`access.links.Links`).
-LINKS = "record_links"
 #: Rows of an export looked up together.
 EXPORT_CHUNK = 1000
 
@@ -145,9 +148,25 @@ class RecordIndexView(EntityViewMixin, generic.IndexView):
         the records related to one record), by name."""
         return extensions.list_narrowings(self.request, self.entity)
 
+    @cached_property
+    def saved_view(self):
+        """The saved view the list shows (`?view=<id>`), if the user may see it."""
+        key = self.request.GET.get("view", "")
+        if not is_digits(key):
+            return None
+        try:
+            return SavedViewService().get(self.request.user, self.entity_slug, int(key))
+        except SavedViewNotFound:
+            return None
+
     def get(self, request, *args, **kwargs):
         if self.is_export and not engine.can(request.user, "export", entity=self.entity):
             raise PermissionDenied
+        if not request.GET and not self.results_only:
+            default = SavedViewService().default_for(request.user, self.entity_slug)
+            if default is not None:
+                shown = SavedViewService.query_string(default)
+                return redirect(f"{request.path}?{shown}&view={default.pk}")
         for narrowing in self.narrowings.values():
             if narrowing is not None and narrowing.error and not self.results_only:
                 messages.error(request, narrowing.error)
@@ -156,7 +175,7 @@ class RecordIndexView(EntityViewMixin, generic.IndexView):
     @cached_property
     def unreadable(self) -> set[str]:
         """Filters and sort keys this user's list cannot use (they would reveal values)."""
-        asked = set()
+        asked = {key.split("__")[0] for key in self.view_filters}
         if self.filters and self.filters.is_valid():
             asked.update(self.filters.form.changed_data)
         ordering = self.request.GET.get("ordering", "")
@@ -173,9 +192,24 @@ class RecordIndexView(EntityViewMixin, generic.IndexView):
             return self.default_ordering
         return ordering
 
+    @cached_property
+    def view_filters(self) -> dict:
+        """A saved view's filters the list's own filter form does not offer (a text
+        field's value, a lookup), applied as the API applies them."""
+        if self.saved_view is None:
+            return {}
+        offered = set(self.filters.form.fields) if self.filters else set()
+        return {k: v for k, v in self.saved_view.filters.items() if k not in offered}
+
     def filter_queryset(self, queryset):
         if self.unreadable:
             return queryset.none()
+        if self.view_filters:
+            extra = record_filterset(get_snapshot(), self.entity_slug)(
+                data=self.view_filters, queryset=queryset, request=self.request
+            )
+            # A view stored before a field changed type may no longer fit: it shows nothing.
+            queryset = extra.qs if extra.is_valid() else queryset.none()
         return super().filter_queryset(queryset)
 
     def get_context_data(self, **kwargs):
@@ -212,6 +246,29 @@ class RecordIndexView(EntityViewMixin, generic.IndexView):
                     priority=100,
                 )
             )
+        query = self.request.GET.copy()
+        query.pop("view", None)
+        buttons.append(
+            Button(
+                _("Save this view"),
+                url=f"{reverse(f'records_{self.entity_slug}:save_view')}?{query.urlencode()}",
+                icon_name="list-ul",
+                priority=90,
+            )
+        )
+        index = reverse(f"records_{self.entity_slug}:index")
+        for number, view in enumerate(
+            SavedViewService().visible(self.request.user, self.entity_slug)
+        ):
+            shown = SavedViewService.query_string(view)
+            buttons.append(
+                Button(
+                    _("View: %(name)s") % {"name": view.name},
+                    url=f"{index}?{shown}&view={view.pk}",
+                    icon_name="view",
+                    priority=120 + number,
+                )
+            )
         buttons.append(
             Button(
                 _("Trash"),
@@ -242,6 +299,8 @@ class RecordIndexView(EntityViewMixin, generic.IndexView):
 
     @cached_property
     def columns(self):
+        if self.saved_view is not None and self.saved_view.columns:
+            self.list_display = columns_for(self.entity, self.saved_view.columns)
         columns = super().columns
         if not self.bulk_actions:
             return columns

@@ -12,20 +12,19 @@ from __future__ import annotations
 from django.urls import path, re_path
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from modules.access.spec import OPEN_FLAG
-from modules.core import formats
 from modules.metamodel.runtime.snapshot import SchemaSnapshot
 from modules.records.screens import bulk, extensions
+from modules.records.screens.columns import MomentColumn, NumberColumn, OpenOnlyColumn, ValueColumn
 from modules.records.screens.editing import RecordCreateView, RecordDeleteView, RecordEditView
 from modules.records.screens.filters import record_admin_filterset
 from modules.records.screens.forms import record_panels
-from modules.records.screens.listing import LINKS, RecordIndexView
+from modules.records.screens.listing import RecordIndexView
 from modules.records.screens.lookup import record_lookup
 from modules.records.screens.permissions import RecordPermissionPolicy
 from modules.records.screens.profile import RecordInspectView
+from modules.records.screens.saved_views import SaveViewView
 from modules.records.screens.trash import RecordTrashView, restore_record
 
 URL_PREFIX = "records"
@@ -35,47 +34,6 @@ LIST_COLUMNS = 5
 def url_namespace(slug: str) -> str:
     """The URL namespace of an entity type's screens."""
     return f"records_{slug}"  # trash.RecordTrashView builds its restore URL the same way
-
-
-class ValueColumn(Column):
-    """A field's value as text (choice labels, money with currency, user names)."""
-
-    def __init__(self, spec):
-        super().__init__(
-            spec.api_name,
-            label=spec.display_label,
-            sort_key=spec.api_name if spec.type_class.sortable else None,
-        )
-        self.spec = spec
-
-    def get_value(self, instance):
-        if not (self.spec.is_basic or getattr(instance, OPEN_FLAG, True)):
-            return ""
-        # The page's rows carry what their user may see of linked records (listing.LINKS).
-        return getattr(instance, LINKS).text(instance, self.spec)
-
-
-class OpenOnlyColumn(Column):
-    """A system column (owner, dates) left blank on records the user may only list."""
-
-    def get_value(self, instance):
-        return super().get_value(instance) if getattr(instance, OPEN_FLAG, True) else ""
-
-
-class MomentColumn(OpenOnlyColumn):
-    """A system date and time in the user's time zone and date and time formats."""
-
-    def get_value(self, instance):
-        value = super().get_value(instance)
-        return formats.moment(value) if value else ""
-
-
-class NumberColumn(OpenOnlyColumn):
-    """A system number (the score) with the user's separators."""
-
-    def get_value(self, instance):
-        value = super().get_value(instance)
-        return formats.number(value, 2) if value not in (None, "") else ""
 
 
 class EntityViewSet(ModelViewSet):
@@ -171,6 +129,13 @@ class EntityViewSet(ModelViewSet):
         return [
             *patterns,
             path("lookup/", record_lookup, {"entity_slug": self.entity.slug}, name="lookup"),
+            path(
+                "views/new/",
+                SaveViewView.as_view(
+                    entity_slug=self.entity.slug, index_url_name=self.get_url_name("index")
+                ),
+                name="save_view",
+            ),
             path("trash/", trash, name="trash"),
             path("trash/results/", trash, name="trash_results"),
             path(

@@ -151,9 +151,7 @@ def test_a_restricted_profile_and_list_hide_score_and_segment(client, make_user,
     assert "cannot filter or sort" in refused
 
 
-def test_a_choice_parameter_offers_the_fields_choices_by_their_labels(
-    client, admin, segmentation
-):
+def test_a_choice_parameter_offers_the_fields_choices_by_their_labels(client, admin, segmentation):
     # given
     client.force_login(admin)
     scheme = segmentation.scheme("persons")
