@@ -120,25 +120,26 @@ def test_a_users_own_formats_win_over_the_languages(client, polish_user, deal):
     assert f"330,000.00{NBSP}PLN" in page and "03/05/2027" in page
 
 
-def test_the_edit_form_writes_and_reads_dates_in_the_users_format(client, polish_user, deal):
+def test_the_edit_form_writes_and_reads_dates_in_the_users_format(client, admin, polish_user):
+    space = RecordService().create(
+        admin, "spaces", {"name": "Wdrożenie", "start_date": "2027-03-05"}, owner=polish_user
+    )
     client.force_login(polish_user)
-    form = client.get(f"/records/deals/edit/{deal.pk}/").content.decode()
+    form = client.get(f"/records/spaces/edit/{space.pk}/").content.decode()
     assert 'value="05.03.2027"' in form
     response = client.post(
-        f"/records/deals/edit/{deal.pk}/",
+        f"/records/spaces/edit/{space.pk}/",
         {
             "name": "Wdrożenie",
-            "value_0": "330000",
-            "value_1": "PLN",
-            "expected_close_date": "06.03.2027",
-            "version": deal.version,
+            "start_date": "06.03.2027",
+            "version": space.version,
             "owner": polish_user.pk,
             "visibility": "public",
         },
     )
     assert response.status_code == 302, response.context["form"].errors
-    saved = RecordService().get(polish_user, "deals", deal.pk)
-    assert saved.expected_close_date == dt.date(2027, 3, 6)
+    saved = RecordService().get(polish_user, "spaces", space.pk)
+    assert saved.start_date == dt.date(2027, 3, 6)
 
 
 def test_the_screen_export_writes_typed_cells_in_the_users_formats(client, polish_user, deal):
