@@ -1,5 +1,5 @@
 """The home page: recent changes on my records, segments, quick add, seats and jobs for
-administrators, and the boxes other modules register; all within 15 queries."""
+administrators, and the boxes other modules register; workspace's boxes within 15 queries."""
 
 import re
 
