@@ -36,6 +36,7 @@ from modules.sales import fields as pf
 from modules.sales.guard import process_writing
 from modules.sales.models import Pipeline
 from modules.sales.services import SalesService
+from modules.sales.validation import ACTION_DEFAULTS
 
 LABEL = {"$ref": "#/$defs/label"}
 KEY = {"type": "string", "pattern": "^[a-z0-9][a-z0-9_-]{0,62}$"}
@@ -92,16 +93,6 @@ SCHEMA = {
             },
         },
     },
-}
-ACTION_DEFAULTS = {
-    "weight": 1,
-    "mandatory": False,
-    "completers": "editors",
-    "completer_users": [],
-    "note": "none",
-    "notify": [],
-    "notify_users": [],
-    "task_template": "",
 }
 
 

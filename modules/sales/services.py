@@ -26,7 +26,14 @@ from modules.records.services import Effects, RecordService
 from modules.sales import fields
 from modules.sales.exceptions import PipelineInvalid, PipelineNotFound, StalePipeline
 from modules.sales.models import Action, Pipeline, SalesSettings, Stage
-from modules.sales.validation import KEY, check_pipeline, make_key, name_forms
+from modules.sales.validation import (
+    ACTION_DEFAULTS,
+    KEY,
+    STAGE_DEFAULTS,
+    check_pipeline,
+    make_key,
+    name_forms,
+)
 
 DENIED = "Only administrators may change sales processes."
 
@@ -217,7 +224,12 @@ class SalesService:
             "key": data.get("key"),
             "segments": list(data.get("segments") or []),
             "stages": [
-                {**s, "actions": [dict(a) for a in s.get("actions", [])]} for s in data["stages"]
+                {
+                    **STAGE_DEFAULTS,
+                    **s,
+                    "actions": [{**ACTION_DEFAULTS, **a} for a in s.get("actions", [])],
+                }
+                for s in data["stages"]
             ],
         }
         other_stages = Stage.objects.filter(pipeline__in=others)

@@ -18,6 +18,18 @@ from django.utils.translation import gettext as _
 from modules.sales import task_templates
 
 KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
+#: What an action or a stage is when the payload leaves a setting out.
+ACTION_DEFAULTS = {
+    "weight": 1,
+    "mandatory": False,
+    "completers": "editors",
+    "completer_users": [],
+    "note": "none",
+    "notify": [],
+    "notify_users": [],
+    "task_template": "",
+}
+STAGE_DEFAULTS = {"probability": 0, "colour": "#4a90d9"}
 
 
 def name_forms(label) -> set[str]:
