@@ -9,6 +9,7 @@ staleness without telling the caller what they may not open.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -92,9 +93,9 @@ class ValueChecks:
             stored = spec.type_class.get_value(record, spec)
             if stored is None:
                 continue
-            if (mask is not None and spec.api_name not in mask) or not seen_values(
-                spec, {stored}, user
-            ):
+            # A list (tags, several choices) links to no record; only a link can be unseen.
+            unseen = isinstance(stored, Hashable) and not seen_values(spec, {stored}, user)
+            if (mask is not None and spec.api_name not in mask) or unseen:
                 unread.add(spec.api_name)
         return {name: value for name, value in values.items() if name not in unread}
 

@@ -288,3 +288,14 @@ def test_an_action_needing_a_file_takes_one_and_only_those_who_see_the_deal_down
     assert download["Content-Disposition"].startswith("attachment")
     assert download["X-Content-Type-Options"] == "nosniff"
     assert client_for(teams["south1"]).get(link).status_code == 404
+
+
+def test_reopening_the_only_done_action_empties_the_list(admin_client, admin, make_deal):
+    # given
+    deal = make_deal(admin)
+    admin_client.post(url(deal, "complete/"), {"action": "first_contact"}, format="json")
+    # when
+    response = admin_client.post(url(deal, "reopen/"), {"action": "first_contact"}, format="json")
+    # then
+    assert response.status_code == 200, response.content
+    assert not getattr(stored(deal), pf.ACTIONS) and stored(deal).process_progress == 0
