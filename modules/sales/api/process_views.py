@@ -30,7 +30,7 @@ from modules.api.parsers import StrictJSONParser
 from modules.api.serializers import ErrorSerializer
 from modules.core.i18n import localized
 from modules.records.api import list_filters
-from modules.records.api.views import RecordViewSet
+from modules.records.api.views import RecordViewSet, list_parameters
 from modules.sales import board as boards
 from modules.sales import fields as pf
 from modules.sales import files
@@ -236,7 +236,10 @@ class ListBasedView(RecordViewSet):
         self._check_parameters(request)
         queryset = self.get_queryset()
         self._check_readable(request, queryset)
-        queryset = self.filter_queryset(queryset)
+        # As the record list: building the filterset costs more than the board's queries,
+        # so only when a parameter names a filter.
+        if set(request.query_params) - list_parameters():
+            queryset = self.filter_queryset(queryset)
         queryset = queryset.search(request.query_params.get("search"), request.user)
         return own, list_filters.apply(request, queryset, entity)
 
