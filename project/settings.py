@@ -227,6 +227,10 @@ WEBHOOK_DISABLE_AFTER = env.int("WEBHOOK_DISABLE_AFTER", default=10)
 # xlsx/ods the unpacked size and packing ratio of their zip members). A running import
 # whose worker has not reported for IMPORT_LEASE_SECONDS is taken as dead and failed.
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+# Exports as xls, json, yaml or tsv are built in memory: at most this many records; ods,
+# whose writer holds the whole document as objects, at most EXPORT_ODS_MAX_ROWS.
+EXPORT_LIBRARY_MAX_ROWS = env.int("EXPORT_LIBRARY_MAX_ROWS", default=10_000)
+EXPORT_ODS_MAX_ROWS = env.int("EXPORT_ODS_MAX_ROWS", default=2_000)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=100_000)
 IMPORT_MAX_UNPACKED_BYTES = env.int("IMPORT_MAX_UNPACKED_BYTES", default=200 * 1024 * 1024)
 IMPORT_MAX_PACKING_RATIO = env.int("IMPORT_MAX_PACKING_RATIO", default=200)

@@ -3,6 +3,12 @@
 from modules.core.exceptions import Conflict, NotFound, PermissionDenied, TesseraError
 
 
+class ExportTooLarge(TesseraError):
+    """The list is too long for a format written in memory."""
+
+    code = "export_too_large"
+
+
 class ImportFileInvalid(TesseraError):
     """Raised when an uploaded file cannot be read as a table (empty, corrupt, unsafe)."""
 

@@ -87,7 +87,7 @@ def _cell(user, record, key: str, spec, open_: bool, links: Links, owners: dict)
     return spec.type_class.export_value(spec, value, viewer=user)
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
     """A cell for the spreadsheet writer: dates as naive local dates, lists joined."""
     if isinstance(value, dt.datetime):
         return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
@@ -108,7 +108,7 @@ def csv_lines(headings: list[str], rows: Iterator[list]) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield "\ufeff" + writer.writerow([escape_formula(h) for h in headings])
     for row in rows:
-        cells = [_plain(v) for v in row]
+        cells = [plain(v) for v in row]
         yield writer.writerow(["" if c is None else c for c in cells])
 
 
@@ -123,7 +123,7 @@ def write_xlsx(headings: list[str], rows: Iterator[list], output: io.BufferedIOB
     for row in rows:
         cells = []
         for value in row:
-            cell = WriteOnlyCell(sheet, _plain(value))
+            cell = WriteOnlyCell(sheet, plain(value))
             if cell.data_type == "f":
                 cell.data_type = "s"
             if isinstance(value, dt.datetime):

@@ -23,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from import_export import widgets
 from rest_framework import serializers
 
 from modules.core.i18n import localized
@@ -296,6 +297,11 @@ class FieldType:
     def export_value(self, field: FieldLike, value: Any, *, viewer: Any) -> Any:
         """A stored value in a spreadsheet cell (text unless the type keeps its own)."""
         return self.to_text(field, value, viewer=viewer)
+
+    def export_widget(self, field: FieldLike) -> widgets.Widget:
+        """The django-import-export widget that writes `export_value` into a file: text
+        unless the type keeps numbers or dates (then typed in xls and ods)."""
+        return widgets.Widget()
 
     def admin_filter(self, field: FieldLike) -> django_filters.Filter | None:
         """The filter the admin list offers for this field (None: search covers it)."""

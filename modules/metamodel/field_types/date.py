@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
+from import_export import widgets
 from rest_framework import serializers
 from wagtail.admin.widgets import AdminDateInput
 
@@ -53,6 +54,9 @@ class DateType(FieldType):
 
     def export_value(self, field, value, *, viewer):
         return value
+
+    def export_widget(self, field):
+        return widgets.DateWidget(format="%Y-%m-%d")
 
     def display_text(self, field, value, *, viewer):
         if isinstance(value, str):  # as history keeps it

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from import_export import widgets
 from rest_framework import serializers
 from wagtail.admin.widgets import AdminDateTimeInput
 
@@ -62,6 +63,9 @@ class DateTimeType(FieldType):
 
     def export_value(self, field, value, *, viewer):
         return value
+
+    def export_widget(self, field):
+        return widgets.DateTimeWidget(format="%Y-%m-%d %H:%M")
 
     def display_text(self, field, value, *, viewer):
         if isinstance(value, str):  # as history keeps it

@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from import_export import widgets
 from rest_framework import serializers
 
 from modules.core import formats
@@ -65,6 +66,9 @@ class DecimalType(FieldType):
 
     def export_value(self, field, value, *, viewer):
         return value
+
+    def export_widget(self, field):
+        return widgets.DecimalWidget()
 
     def display_text(self, field, value, *, viewer):
         if value is None:

@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from import_export import widgets
 from rest_framework import serializers
 
 from modules.core import formats
@@ -67,6 +68,9 @@ class IntegerType(FieldType):
 
     def export_value(self, field, value, *, viewer):
         return value
+
+    def export_widget(self, field):
+        return widgets.IntegerWidget()
 
     def display_text(self, field, value, *, viewer):
         return formats.number(value, 0)

@@ -12,6 +12,7 @@ the API's exception handler turns into `{"code", "detail", "errors"}`.
 
 from __future__ import annotations
 
+from django.http import HttpResponse
 from django.urls import path
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -25,21 +26,29 @@ from rest_framework.views import APIView
 from modules.access import engine
 from modules.accounts import scopes
 from modules.api.parsers import StrictJSONParser
+from modules.api.serializers import ErrorSerializer
 from modules.core.exceptions import PermissionDenied
 from modules.records.api import list_filters
 from modules.records.api.views import RecordViewSet
-from modules.transfer import export
+from modules.transfer import export, resources
 from modules.transfer.api import serializers as s
 from modules.transfer.models import ImportBatch
 from modules.transfer.services import ImportService
 
+#: Every format an export writes: streamed (xlsx, csv) or through django-import-export.
+FORMATS = (*export.FORMATS, *resources.LIBRARY_FORMATS)
 #: What an export answers: the file, in the format asked for.
 EXPORT_FILES = {
     (200, "text/csv"): OpenApiTypes.STR,
     (200, export.XLSX_TYPE): OpenApiTypes.BINARY,
+    **{
+        (200, fmt.get_content_type()): OpenApiTypes.BINARY
+        for fmt in resources.LIBRARY_FORMATS.values()
+    },
+    **{(code, "application/json"): ErrorSerializer for code in (400, 403)},
 }
 EXPORT_FORMAT = OpenApiParameter(
-    "format", str, enum=list(export.FORMATS), description="The file's format (default xlsx)."
+    "format", str, enum=list(FORMATS), description="The file's format (default xlsx)."
 )
 
 
@@ -147,14 +156,16 @@ class ExportViewSet(RecordViewSet):
     """The list of the URL's entity type as xlsx or csv, with the list's filters."""
 
     @extend_schema(
-        summary="Export records (xlsx or csv)",
+        summary="Export records (xlsx, csv, xls, ods, json, yaml or tsv)",
         parameters=[EXPORT_FORMAT],
         responses=EXPORT_FILES,
     )
     def export(self, request, *args, **kwargs):
         file_format = request.query_params.get("format", "xlsx")
-        if file_format not in export.FORMATS:
-            raise ValidationError({"format": [_("Give xlsx or csv.")]})
+        if file_format not in FORMATS:
+            raise ValidationError(
+                {"format": [_("Give one of: %(formats)s.") % {"formats": ", ".join(FORMATS)}]}
+            )
         if not engine.can(request.user, "export", entity=self.entity):
             raise PermissionDenied(_("You may not export these records."))
         self._check_parameters(request)
@@ -167,9 +178,16 @@ class ExportViewSet(RecordViewSet):
         queryset = queryset.order_by(*(f"-{o.name}" if o.descending else o.name for o in ordering))
         wanted = self._context(request).get("fields")
         columns = export.export_columns(self.entity, wanted)
-        return export.spreadsheet_response(
-            request.user, self.entity, queryset, columns, file_format, self.slug
-        )
+        if file_format in export.FORMATS:
+            return export.spreadsheet_response(
+                request.user, self.entity, queryset, columns, file_format, self.slug
+            )
+        fmt = resources.LIBRARY_FORMATS[file_format]
+        content = resources.library_export(request.user, self.entity, queryset, columns, fmt)
+        response = HttpResponse(content, content_type=fmt.get_content_type())
+        filename = f"{self.slug}.{fmt.get_extension()}"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
 
     def perform_content_negotiation(self, request, force=False):
         # `?format=xlsx|csv` names the file, not a renderer of DRF's.

@@ -136,6 +136,11 @@ def test_exports_and_the_change_log_document_their_files(admin_client):
     assert set(export["responses"]["200"]["content"]) == {
         "text/csv",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/vnd.ms-excel",
+        "application/vnd.oasis.opendocument.spreadsheet",
+        "application/json",
+        "text/yaml",
+        "text/tab-separated-values",
     }
     assert "format" in {p["name"] for p in export["parameters"]}
     change_log = paths["/api/v1/history/"]["get"]["responses"]

@@ -7,6 +7,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from modules.metamodel.models import EntityType
 from modules.records.services import RecordService
 from modules.webhooks import delivery
 from modules.webhooks.models import Delivery, Subscription
@@ -160,7 +161,7 @@ def test_one_sender_only_takes_a_delivery(admin, receiver):
     row = Delivery.objects.create(
         subscription=hook,
         event="record.created",
-        entity_type_id=1,
+        entity_type=EntityType.objects.get(slug="companies"),
         record_ids=[1],
         occurred_at=timezone.now(),
     )
