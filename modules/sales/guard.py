@@ -58,7 +58,11 @@ def process_guard(user, entity, record, values: dict, creating: bool) -> None:
             continue
         spec = entity.field(name)
         # A new record's form sends the fields empty (an unticked lock is false): only a
-        # value the process would not start with is refused.
+        # value the process would not start with is refused. A PUT or an edit form that
+        # leaves them out sends them empty too: the stored values are kept.
+        if not creating and values[name] in (None, "", [], {}, False):
+            del values[name]
+            continue
         if (creating and values[name]) or (
             not creating and spec.type_class.get_value(record, spec) != values[name]
         ):

@@ -84,7 +84,7 @@ def test_the_numbering_preview_follows_the_pattern_as_it_is_typed(page, shot, ad
 def test_choices_are_added_moved_and_coloured_without_json(page, shot, admin, language):
     speaks(admin, language)
     log_in(page, "root")
-    page.goto("/settings/data-model/deals/fields/stage/")
+    page.goto("/settings/data-model/persons/fields/source/")
     editor = page.locator("[data-choices]")
     expect(page.locator("textarea[name=options]")).to_have_count(0)
     # when a choice is added from the keyboard, named in both languages, coloured and moved up
@@ -103,9 +103,9 @@ def test_choices_are_added_moved_and_coloured_without_json(page, shot, admin, la
     settle(page, editor)
     shot(page, f"{language}-1-editor")
     page.click(f"button[type=submit]:has-text('{WORDS[language]['save']}')")
-    page.wait_for_url("**/settings/data-model/deals/")
+    page.wait_for_url("**/settings/data-model/persons/")
     # then the new choice has a code made from its label, its colour and its place
-    choices = FieldDefinition.objects.get(entity_type__slug="deals", api_name="stage").options[
+    choices = FieldDefinition.objects.get(entity_type__slug="persons", api_name="source").options[
         "choices"
     ]
     assert choices[-2] == {
@@ -113,14 +113,14 @@ def test_choices_are_added_moved_and_coloured_without_json(page, shot, admin, la
         "label": {"en": "On hold", "pl": "Wstrzymana"},
         "color": "#ca8a04",
     }
-    assert choices[-1]["value"] == "lost"
+    assert choices[-1]["value"] == "other"
 
 
 def test_the_choices_editor_fits_a_phone(browser, live_server, live_schema, shot, admin):
     context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
     page = context.new_page()
     log_in(page, "root")
-    page.goto("/settings/data-model/deals/fields/stage/")
+    page.goto("/settings/data-model/persons/fields/source/")
     editor = page.locator("[data-choices]")
     settle(page, editor)
     width = page.evaluate("document.documentElement.scrollWidth")

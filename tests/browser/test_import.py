@@ -47,7 +47,8 @@ def test_upload_map_dry_run_run_and_undo(page, shot, admin, settings, tmp_path):
         email__in=["zaneta@example.com", "jan@example.com"]
     )
     assert sorted(p.last_name for p in people) == ["Kowalski", "Łęcka"]
-    # when she undoes it
+    # when she undoes it, and confirms when asked
+    page.once("dialog", lambda dialog: dialog.accept())
     page.click("button:has-text('Undo this import')")
     page.wait_for_selector("[data-undone]")
     shot(page, "5-undone")

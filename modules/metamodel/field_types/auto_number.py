@@ -22,6 +22,9 @@ def pattern_problem(pattern: str) -> str | None:
     if "%N" not in pattern:
         return str(_("The pattern must contain %N, where the number goes."))
     for index, char in enumerate(pattern):
+        # "%" before another "%" is a literal percent sign: "(%%N)" gives "(%17)".
+        if char == "%" and pattern[index + 1 : index + 2] == "%":
+            continue
         if char == "%" and pattern[index : index + 2] not in TOKENS:
             return str(
                 _("%(token)s is not a token. Use %%N, %%Y, %%M, %%D or %%I.")

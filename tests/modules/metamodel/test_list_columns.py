@@ -51,8 +51,15 @@ def test_the_settings_screen_and_the_api_set_them(client, admin, entity):
     client.force_login(admin)
     edit = reverse("tessera_settings:entity_type_edit", args=[entity])
     form = client.get(edit).context["form"]
-    data = {k: v for k, v in form.initial.items() if v is not None and k != "list_columns"}
-    data.update(list_columns=["size"], supports_visibility="on", supports_relations="on")
+    data = {
+        "label_0": "Scratch",
+        "label_plural_0": "Scratches",
+        "icon": form.initial["icon"],
+        "version": form.initial["version"],
+        "list_columns": ["size"],
+        "supports_visibility": "on",
+        "supports_relations": "on",
+    }
     assert client.post(edit, data).status_code == 302
     assert columns(entity) == ["size"]
     api = APIClient()
