@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from modules.core.i18n import localized
@@ -119,7 +119,7 @@ class SalesService:
             pipeline.definition = definition_of(pipeline, payload)
             pipeline.save()
             self._write_stages(pipeline, payload["stages"])
-            self._finish(user, pipeline, entity.slug)
+            self._finish_after(user, pipeline, entity.slug)
         return self.get(pipeline.pk)
 
     def update(self, user, pipeline_id: Any, data: dict) -> Pipeline:
@@ -143,7 +143,7 @@ class SalesService:
             pipeline.definition = definition_of(pipeline, payload)
             pipeline.save()
             self._write_stages(pipeline, payload["stages"])
-            self._finish(user, pipeline, entity.slug)
+            self._finish_after(user, pipeline, entity.slug)
         return self.get(pipeline.pk)
 
     def delete(self, user, pipeline_id: Any, reassign: dict | None = None) -> None:
@@ -317,6 +317,14 @@ class SalesService:
                     setattr(action, name, item[name])
                 action.save()
         Stage.objects.filter(pk__in=[s.pk for s in old_stages.values()]).delete()
+
+    def _finish_after(self, user, pipeline: Pipeline, slug: str) -> None:
+        """PostgreSQL changes the fields in the pipeline's own transaction; SQLite cannot
+        change a table inside one, so there the change follows the commit."""
+        if connection.vendor == "postgresql":
+            self._finish(user, pipeline, slug)
+        else:
+            transaction.on_commit(lambda: self._finish(user, pipeline, slug))
 
     def _finish(self, user, pipeline: Pipeline, slug: str) -> None:
         """Give the type its process fields and re-write their choices."""
